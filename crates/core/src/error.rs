@@ -1,0 +1,114 @@
+//! Errors as the user sees them: a stable code and a message in Vietnamese and English.
+
+use serde::{Deserialize, Serialize};
+
+/// Stable machine-readable error codes shared by the office API, the kiosk commands and the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    MalformedJson,
+    BodyTooLarge,
+    UnknownService,
+    ServiceClosed,
+    UnknownPriority,
+    NotFound,
+    ServerUnavailable,
+    PrinterUnavailable,
+    WrongPin,
+    LockedOut,
+    Internal,
+}
+
+/// A user-facing error: `{"code", "message", "message_vi", "message_en"}` on the wire, where
+/// `message` is the Vietnamese and English text joined, for clients that show one string.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message_vi} / {message_en}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        let (message_vi, message_en) = (vi.into(), en.into());
+        ApiError {
+            code,
+            message: format!("{message_vi} / {message_en}"),
+            message_vi,
+            message_en,
+        }
+    }
+
+    /// HTTP status the office API answers with.
+    pub fn http_status(&self) -> u16 {
+        match self.code {
+            ErrorCode::BadRequest | ErrorCode::MalformedJson | ErrorCode::UnknownPriority => 400,
+            ErrorCode::BodyTooLarge => 413,
+            ErrorCode::UnknownService | ErrorCode::NotFound => 404,
+            ErrorCode::ServiceClosed => 409,
+            ErrorCode::WrongPin => 401,
+            ErrorCode::LockedOut => 429,
+            ErrorCode::ServerUnavailable | ErrorCode::PrinterUnavailable => 503,
+            ErrorCode::Internal => 500,
+        }
+    }
+
+    pub fn unknown_service(id: &str) -> Self {
+        ApiError::new(
+            ErrorCode::UnknownService,
+            format!("Không có dịch vụ “{id}”. Vui lòng chọn một dịch vụ trong danh sách."),
+            format!("There is no service “{id}”. Please choose a service from the list."),
+        )
+    }
+
+    pub fn service_closed(name_vi: &str, name_en: &str) -> Self {
+        ApiError::new(
+            ErrorCode::ServiceClosed,
+            format!("Dịch vụ “{name_vi}” hiện không nhận số. Vui lòng hỏi cán bộ hướng dẫn."),
+            format!(
+                "The service “{name_en}” is not taking numbers now. Please ask a staff member."
+            ),
+        )
+    }
+
+    pub fn not_found(what_vi: &str, what_en: &str) -> Self {
+        ApiError::new(
+            ErrorCode::NotFound,
+            format!("Không tìm thấy {what_vi}."),
+            format!("{what_en} not found."),
+        )
+    }
+
+    pub fn internal() -> Self {
+        ApiError::new(
+            ErrorCode::Internal,
+            "Hệ thống gặp lỗi. Vui lòng thử lại hoặc hỏi cán bộ.",
+            "Something went wrong. Please try again or ask a staff member.",
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_code_and_both_languages() {
+        let e = ApiError::unknown_service("zz");
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["code"], "unknown_service");
+        assert!(v["message_vi"]
+            .as_str()
+            .unwrap()
+            .starts_with("Không có dịch vụ"));
+        assert!(v["message_en"]
+            .as_str()
+            .unwrap()
+            .starts_with("There is no service"));
+        assert!(v["message"].as_str().unwrap().contains(" / "));
+        assert_eq!(e.http_status(), 404);
+    }
+}

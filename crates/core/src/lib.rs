@@ -1,0 +1,10 @@
+//! Pure domain core of Một Cửa Kiosk: wire types shared by the kiosk, the office server and the
+//! front end, Vietnamese text handling and office-day arithmetic. No IO, no async.
+
+pub mod error;
+pub mod queue;
+pub mod text;
+pub mod time;
+
+pub use error::{ApiError, ErrorCode};
+pub use queue::{IssueTicketRequest, Priority, Service, Ticket, TicketStatus};

@@ -1,0 +1,228 @@
+//! Queue wire types: services, priorities, tickets.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Priority category of a ticket (đối tượng ưu tiên). Wire form is snake_case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// Không ưu tiên.
+    #[default]
+    None,
+    /// Người cao tuổi.
+    Elderly,
+    /// Người khuyết tật.
+    Disabled,
+    /// Phụ nữ mang thai.
+    Pregnant,
+    /// Người đi cùng trẻ dưới 6 tuổi.
+    #[serde(rename = "child_under_6")]
+    ChildUnder6,
+    /// Có lịch hẹn trước.
+    Appointment,
+}
+
+impl Priority {
+    /// Every priority, in the order the kiosk offers them.
+    pub const ALL: [Priority; 6] = [
+        Priority::None,
+        Priority::Elderly,
+        Priority::Disabled,
+        Priority::Pregnant,
+        Priority::ChildUnder6,
+        Priority::Appointment,
+    ];
+
+    /// Wire name (`"child_under_6"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::None => "none",
+            Priority::Elderly => "elderly",
+            Priority::Disabled => "disabled",
+            Priority::Pregnant => "pregnant",
+            Priority::ChildUnder6 => "child_under_6",
+            Priority::Appointment => "appointment",
+        }
+    }
+
+    /// Vietnamese label, as printed on the ticket.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Priority::None => "Không ưu tiên",
+            Priority::Elderly => "Người cao tuổi",
+            Priority::Disabled => "Người khuyết tật",
+            Priority::Pregnant => "Phụ nữ mang thai",
+            Priority::ChildUnder6 => "Người đi cùng trẻ dưới 6 tuổi",
+            Priority::Appointment => "Có lịch hẹn",
+        }
+    }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Priority::None => "No priority",
+            Priority::Elderly => "Elderly",
+            Priority::Disabled => "Person with disability",
+            Priority::Pregnant => "Pregnant",
+            Priority::ChildUnder6 => "With a child under 6",
+            Priority::Appointment => "Appointment",
+        }
+    }
+
+    /// Whether the ticket is served ahead of ordinary ones.
+    pub fn is_priority(self) -> bool {
+        self != Priority::None
+    }
+}
+
+impl fmt::Display for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Priority {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Priority::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or(())
+    }
+}
+
+/// A service queue (hàng đợi) with its letter prefix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    /// Stable identifier, e.g. `"ho-tich"`.
+    pub id: String,
+    /// Letter prefix of its numbers, e.g. `"A"`.
+    pub prefix: String,
+    /// Vietnamese name, NFC.
+    pub name_vi: String,
+    /// English name.
+    pub name_en: String,
+    /// Whether tickets can be taken now.
+    pub open: bool,
+    /// Tickets waiting now.
+    #[serde(default)]
+    pub waiting: u32,
+    /// Estimated wait for a new ticket, in minutes.
+    #[serde(default)]
+    pub estimated_wait_minutes: u32,
+}
+
+/// Body of `POST /api/v1/tickets`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueTicketRequest {
+    pub service_id: String,
+    #[serde(default)]
+    pub priority: Priority,
+}
+
+/// Life cycle of a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    #[default]
+    Waiting,
+    Called,
+    Skipped,
+    Completed,
+}
+
+impl TicketStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStatus::Waiting => "waiting",
+            TicketStatus::Called => "called",
+            TicketStatus::Skipped => "skipped",
+            TicketStatus::Completed => "completed",
+        }
+    }
+}
+
+impl FromStr for TicketStatus {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        [
+            TicketStatus::Waiting,
+            TicketStatus::Called,
+            TicketStatus::Skipped,
+            TicketStatus::Completed,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+        .ok_or(())
+    }
+}
+
+/// A queue ticket as `POST /api/v1/tickets` and `GET /api/v1/tickets/{id}` return it.
+/// `office_name`, `service_name_vi` and `service_name_en` are added for printing and display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: String,
+    /// Display form: prefix + zero-padded daily sequence, e.g. `"A023"`.
+    pub number: String,
+    pub service_id: String,
+    pub priority: Priority,
+    /// RFC 3339, local time (+07:00).
+    pub issued_at: String,
+    pub people_ahead: u32,
+    pub estimated_wait_minutes: u32,
+    pub status_url: String,
+    #[serde(default)]
+    pub status: TicketStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name_vi: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name_en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office_name: Option<String>,
+}
+
+/// Display form of a ticket number: `prefix` then `seq` zero-padded to `width` digits.
+/// A sequence longer than `width` is printed in full, never truncated.
+///
+/// ```
+/// assert_eq!(motcua_core::queue::format_number("A", 23, 3), "A023");
+/// assert_eq!(motcua_core::queue::format_number("B", 1234, 3), "B1234");
+/// ```
+pub fn format_number(prefix: &str, seq: u32, width: usize) -> String {
+    format!("{prefix}{seq:0width$}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priority_wire_names_round_trip() {
+        for p in Priority::ALL {
+            let json = serde_json::to_string(&p).unwrap();
+            assert_eq!(json, format!("\"{}\"", p.as_str()));
+            assert_eq!(serde_json::from_str::<Priority>(&json).unwrap(), p);
+            assert_eq!(p.as_str().parse::<Priority>(), Ok(p));
+        }
+        assert!(serde_json::from_str::<Priority>("\"vip\"").is_err());
+    }
+
+    #[test]
+    fn request_priority_defaults_to_none_and_rejects_unknown_fields() {
+        let r: IssueTicketRequest = serde_json::from_str(r#"{"service_id":"ho-tich"}"#).unwrap();
+        assert_eq!(r.priority, Priority::None);
+        assert!(
+            serde_json::from_str::<IssueTicketRequest>(r#"{"service_id":"x","prio":"none"}"#)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn numbers_are_zero_padded() {
+        assert_eq!(format_number("A", 1, 3), "A001");
+        assert_eq!(format_number("D", 7, 4), "D0007");
+    }
+}

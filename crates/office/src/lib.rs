@@ -1,0 +1,1 @@
+//! Office server (being written).

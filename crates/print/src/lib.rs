@@ -1,0 +1,1 @@
+//! Print layouts and transports (being written).

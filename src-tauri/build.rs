@@ -1,1 +1,15 @@
-fn main() {}
+fn main() {
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+        // Our own commands get permissions generated (allow-<command>) and are checked
+        // against the capabilities like any plugin command.
+        .app_manifest(tauri_build::AppManifest::new().commands(&[
+            "kiosk_info",
+            "list_services",
+            "issue_ticket",
+            "staff_unlock",
+            "exit_kiosk",
+        ]));
+    tauri_build::try_build(attributes).expect("failed to run tauri-build");
+}

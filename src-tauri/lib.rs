@@ -1,1 +1,66 @@
+//! Một Cửa Kiosk: the Tauri app. A thin layer over the domain crates: configuration, the
+//! kiosk window, and commands that call the kiosk's services.
 
+mod commands;
+pub mod config;
+mod kiosk;
+mod office_client;
+pub mod pin;
+
+use config::{KioskConfig, WindowMode};
+use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
+
+/// Runs the kiosk until staff leave kiosk mode.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tao=warn,wry=warn".into()),
+        )
+        .init();
+    let config = match KioskConfig::load() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("motcua-kiosk: {e}");
+            std::process::exit(2);
+        }
+    };
+
+    tauri::Builder::default()
+        .invoke_handler(tauri::generate_handler![
+            commands::kiosk_info,
+            commands::list_services,
+            commands::issue_ticket,
+            commands::staff_unlock,
+            commands::exit_kiosk,
+        ])
+        .setup(move |app| {
+            let data_dir = match &config.data_dir {
+                Some(d) => d.clone(),
+                None => app.path().app_data_dir()?,
+            };
+            let window_mode = config.window;
+            let kiosk = tauri::async_runtime::block_on(kiosk::Kiosk::start(config, data_dir))?;
+            app.manage(kiosk);
+
+            let mut builder = WebviewWindowBuilder::new(app, "kiosk", WebviewUrl::App("index.html".into()))
+                .title("Một Cửa Kiosk")
+                .decorations(false)
+                .zoom_hotkeys_enabled(false)
+                .disable_drag_drop_handler()
+                // The kiosk never leaves its own pages.
+                .on_navigation(|url| {
+                    matches!(url.scheme(), "tauri") || url.host_str() == Some("tauri.localhost")
+                });
+            builder = match window_mode {
+                WindowMode::Fullscreen => builder.fullscreen(true),
+                WindowMode::Sized(w, h) => builder
+                    .inner_size(f64::from(w), f64::from(h))
+                    .resizable(false),
+            };
+            builder.build()?;
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("error while running the kiosk");
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Một Cửa Kiosk needs, and only what is missing:
+# Debian/Ubuntu packages, the front end's npm packages, and cargo tools. Uses sudo when not root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# Build: Tauri 2 on Linux (WebKitGTK 4.1). Run and test: Xvfb and the WebKit WebDriver for
+# real-window tests, Chromium for the browser pages, poppler and zbar to check printed output,
+# espeak-ng for the board's voice, fonts that render Vietnamese.
+APT_PACKAGES=(
+  build-essential pkg-config curl file
+  libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev libxdo-dev
+  xvfb webkit2gtk-driver
+  chromium chromium-driver
+  poppler-utils zbar-tools espeak-ng fonts-noto-core
+  nodejs npm
+)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# Node.js may come from elsewhere (nodesource, nvm): accept any node >= 18 with npm.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
+fi
+filtered=()
+for p in "${missing[@]}"; do [ -n "$p" ] && filtered+=("$p"); done
+if [ "${#filtered[@]}" -gt 0 ]; then
+  echo "==> apt-get install ${filtered[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${filtered[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "Rust is not installed: install it from rustup (https://rustup.rs) and run again." >&2
+  exit 1
+fi
+
+# Real-window tests drive the app through tauri-driver.
+if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  echo "==> cargo install tauri-driver"
+  cargo install tauri-driver --locked
+fi
+
+# Front end packages, from the lock file.
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  echo "==> npm ci (ui)"
+  (cd ui && npm ci --no-audit --no-fund)
+fi

@@ -1,0 +1,262 @@
+//! Kiosk configuration: one TOML file, every key documented in docs/CONFIGURATION.md, each
+//! overridable by an environment variable (handy for staff tools and for tests).
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Where the office server is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OfficeMode {
+    /// Start an office server in-process on loopback (single-kiosk offices, demo).
+    Embedded,
+    /// Talk to the office server at this base URL, e.g. `http://10.0.0.5:8080`.
+    Remote(String),
+}
+
+/// How the window is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowMode {
+    Fullscreen,
+    /// A fixed size in logical pixels (tests, staff laptops).
+    Sized(u32, u32),
+}
+
+/// The whole kiosk configuration, after defaults and environment overrides.
+#[derive(Debug, Clone)]
+pub struct KioskConfig {
+    pub office: OfficeMode,
+    pub office_name: String,
+    /// Base of the ticket status URLs printed in QR codes (embedded mode).
+    pub public_url: Option<String>,
+    pub kiosk_id: String,
+    pub language: String,
+    pub idle_timeout_secs: u32,
+    pub staff_pin: String,
+    pub printer: String,
+    pub print_format: String,
+    pub data_dir: Option<PathBuf>,
+    pub window: WindowMode,
+    pub demo: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    #[serde(default)]
+    office: FileOffice,
+    #[serde(default)]
+    kiosk: FileKiosk,
+    #[serde(default)]
+    printer: FilePrinter,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileOffice {
+    url: Option<String>,
+    name: Option<String>,
+    public_url: Option<String>,
+    demo: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileKiosk {
+    id: Option<String>,
+    language: Option<String>,
+    idle_timeout_secs: Option<u32>,
+    staff_pin: Option<String>,
+    data_dir: Option<PathBuf>,
+    window: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilePrinter {
+    transport: Option<String>,
+    format: Option<String>,
+}
+
+/// Default staff PIN of a fresh install; the README tells offices to change it.
+pub const DEFAULT_PIN: &str = "246810";
+
+impl KioskConfig {
+    /// Loads the configuration: the file named by `MOTCUA_KIOSK_CONFIG`, else `motcua-kiosk.toml`
+    /// in the working directory if present, else defaults; then environment overrides.
+    pub fn load() -> Result<Self, String> {
+        let path = std::env::var_os("MOTCUA_KIOSK_CONFIG").map(PathBuf::from);
+        let text = match &path {
+            Some(p) => Some(read(p)?),
+            None => {
+                let p = Path::new("motcua-kiosk.toml");
+                if p.exists() {
+                    Some(read(p)?)
+                } else {
+                    None
+                }
+            }
+        };
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        Self::from_parts(text.as_deref(), env)
+    }
+
+    /// Builds the configuration from a TOML text and an environment lookup.
+    pub fn from_parts(
+        toml_text: Option<&str>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, String> {
+        let file: FileConfig = match toml_text {
+            Some(t) => toml::from_str(t).map_err(|e| format!("invalid configuration: {e}"))?,
+            None => FileConfig::default(),
+        };
+        let url = env("MOTCUA_OFFICE_URL")
+            .or(file.office.url)
+            .unwrap_or_else(|| "embedded".into());
+        let office = if url == "embedded" {
+            OfficeMode::Embedded
+        } else if url.starts_with("http://") || url.starts_with("https://") {
+            OfficeMode::Remote(url.trim_end_matches('/').to_string())
+        } else {
+            return Err(format!(
+                "office.url must be \"embedded\" or an http(s) URL, not {url:?}"
+            ));
+        };
+        let language = env("MOTCUA_LANGUAGE")
+            .or(file.kiosk.language)
+            .unwrap_or_else(|| "vi".into());
+        if language != "vi" && language != "en" {
+            return Err(format!(
+                "kiosk.language must be \"vi\" or \"en\", not {language:?}"
+            ));
+        }
+        let idle_timeout_secs = match env("MOTCUA_IDLE_TIMEOUT") {
+            Some(v) => v
+                .parse()
+                .map_err(|_| format!("MOTCUA_IDLE_TIMEOUT must be a number of seconds, not {v:?}"))?,
+            None => file.kiosk.idle_timeout_secs.unwrap_or(90),
+        };
+        if idle_timeout_secs < 10 {
+            return Err("kiosk.idle_timeout_secs must be at least 10".into());
+        }
+        let staff_pin = env("MOTCUA_STAFF_PIN")
+            .or(file.kiosk.staff_pin)
+            .unwrap_or_else(|| DEFAULT_PIN.into());
+        if staff_pin.len() < 4 || !staff_pin.chars().all(|c| c.is_ascii_digit()) {
+            return Err("kiosk.staff_pin must be at least 4 digits".into());
+        }
+        let window = match env("MOTCUA_WINDOW").or(file.kiosk.window).as_deref() {
+            None | Some("fullscreen") => WindowMode::Fullscreen,
+            Some(size) => {
+                let (w, h) = size
+                    .split_once('x')
+                    .and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))
+                    .ok_or_else(|| {
+                        format!("kiosk.window must be \"fullscreen\" or WIDTHxHEIGHT, not {size:?}")
+                    })?;
+                WindowMode::Sized(w, h)
+            }
+        };
+        let print_format = env("MOTCUA_PRINT_FORMAT")
+            .or(file.printer.format)
+            .unwrap_or_else(|| "pdf".into());
+        print_format
+            .parse::<motcua_print::Format>()
+            .map_err(|_| format!("printer.format must be pdf, escpos58, escpos80 or png, not {print_format:?}"))?;
+        let printer = env("MOTCUA_PRINTER")
+            .or(file.printer.transport)
+            .unwrap_or_else(|| "spool".into());
+        if printer != "spool" {
+            printer.parse::<motcua_print::Transport>().map_err(|_| {
+                format!("printer.transport must be spool, folder:PATH, tcp:HOST:PORT, device:PATH or cups[:QUEUE], not {printer:?}")
+            })?;
+        }
+        let demo = match env("MOTCUA_DEMO") {
+            Some(v) => v == "1" || v == "true",
+            None => file.office.demo.unwrap_or(office == OfficeMode::Embedded),
+        };
+        Ok(KioskConfig {
+            office,
+            office_name: env("MOTCUA_OFFICE_NAME")
+                .or(file.office.name)
+                .map(|n| motcua_core::text::nfc(&n))
+                .unwrap_or_else(|| "Bộ phận Một cửa UBND xã (dữ liệu mẫu)".into()),
+            public_url: env("MOTCUA_PUBLIC_URL").or(file.office.public_url),
+            kiosk_id: env("MOTCUA_KIOSK_ID")
+                .or(file.kiosk.id)
+                .unwrap_or_else(|| "kiosk-1".into()),
+            language,
+            idle_timeout_secs,
+            staff_pin,
+            printer,
+            print_format,
+            data_dir: env("MOTCUA_DATA_DIR")
+                .map(PathBuf::from)
+                .or(file.kiosk.data_dir),
+            window,
+            demo,
+        })
+    }
+}
+
+fn read(p: &Path) -> Result<String, String> {
+    std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn defaults_are_an_embedded_vietnamese_kiosk() {
+        let c = KioskConfig::from_parts(None, no_env).unwrap();
+        assert_eq!(c.office, OfficeMode::Embedded);
+        assert_eq!(c.language, "vi");
+        assert_eq!(c.idle_timeout_secs, 90);
+        assert_eq!(c.window, WindowMode::Fullscreen);
+        assert_eq!(c.printer, "spool");
+        assert!(c.demo);
+    }
+
+    #[test]
+    fn file_values_and_env_overrides() {
+        let toml = r#"
+            [office]
+            url = "http://10.1.2.3:8080/"
+            name = "Trung tâm Phục vụ hành chính công"
+            [kiosk]
+            id = "k7"
+            language = "en"
+            window = "1280x800"
+            [printer]
+            transport = "tcp:10.1.2.4:9100"
+            format = "escpos58"
+        "#;
+        let env = |k: &str| (k == "MOTCUA_KIOSK_ID").then(|| "k9".to_string());
+        let c = KioskConfig::from_parts(Some(toml), env).unwrap();
+        assert_eq!(c.office, OfficeMode::Remote("http://10.1.2.3:8080".into()));
+        assert_eq!(c.kiosk_id, "k9");
+        assert_eq!(c.language, "en");
+        assert_eq!(c.window, WindowMode::Sized(1280, 800));
+        assert_eq!(c.print_format, "escpos58");
+        assert!(!c.demo);
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_key_named() {
+        for (toml, key) in [
+            ("[kiosk]\nlanguage = \"fr\"", "kiosk.language"),
+            ("[kiosk]\nwindow = \"big\"", "kiosk.window"),
+            ("[kiosk]\nstaff_pin = \"12\"", "kiosk.staff_pin"),
+            ("[printer]\nformat = \"docx\"", "printer.format"),
+            ("[office]\nurl = \"ftp://x\"", "office.url"),
+            ("[kiosk]\nunknown_key = 1", "unknown field"),
+        ] {
+            let err = KioskConfig::from_parts(Some(toml), no_env).unwrap_err();
+            assert!(err.contains(key), "{err} should name {key}");
+        }
+    }
+}

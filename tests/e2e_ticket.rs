@@ -1,0 +1,178 @@
+//! End to end in the real kiosk window (tauri-driver + WebKitWebDriver under Xvfb): a citizen
+//! takes a queue number, from the home screen to the printed ticket.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use support::{decode_qr, pdf_qr, pdf_text, App};
+
+const PUBLIC_URL: &str = "http://motcua.test";
+
+fn kiosk_env(dir: &Path, printer: String) -> Vec<(&'static str, String)> {
+    vec![
+        ("MOTCUA_DATA_DIR", dir.join("data").display().to_string()),
+        ("MOTCUA_WINDOW", "1280x800".into()),
+        ("MOTCUA_PRINTER", printer),
+        ("MOTCUA_PRINT_FORMAT", "pdf".into()),
+        ("MOTCUA_PUBLIC_URL", PUBLIC_URL.into()),
+        ("MOTCUA_DEMO", "1".into()),
+        ("MOTCUA_STAFF_PIN", "13579".into()),
+        ("MOTCUA_LANGUAGE", "vi".into()),
+    ]
+}
+
+fn wait_for_file(dir: &Path, ext: &str) -> PathBuf {
+    let start = Instant::now();
+    loop {
+        if let Ok(rd) = std::fs::read_dir(dir) {
+            let found: Vec<PathBuf> = rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == ext))
+                .collect();
+            if let Some(p) = found.into_iter().next() {
+                return p;
+            }
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no .{ext} in {}",
+            dir.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn home_to_printed_ticket_in_two_taps() {
+    let _one_window = support::WINDOW_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let spool = tmp.path().join("spool");
+    let app = App::launch(&kiosk_env(tmp.path(), format!("folder:{}", spool.display())));
+
+    // Home: Vietnamese by default, the services to take a number from, and the other choices.
+    app.find("[data-testid=home]");
+    app.find("[data-testid=service-ho-tich]");
+    let home = app.text("body");
+    for label in [
+        "Lấy số thứ tự",
+        "Nộp hồ sơ trực tuyến",
+        "Tra cứu thủ tục",
+        "Tra cứu hồ sơ",
+        "Đánh giá",
+        "Góp ý",
+        "Hộ tịch",
+    ] {
+        assert!(home.contains(label), "home lacks {label:?}: {home}");
+    }
+    assert_eq!(
+        app.exec("return document.documentElement.lang"),
+        "vi",
+        "the page declares Vietnamese"
+    );
+    assert_eq!(app.exec("return document.characterSet"), "UTF-8");
+    app.screenshot("ticket-01-home");
+    app.assert_accessible("home");
+
+    // Tap 1: the service.
+    app.click("[data-testid=service-ho-tich]");
+    app.find("[data-testid=priority-none]");
+    app.find("[data-testid=btn-back]");
+    app.find("[data-testid=btn-home]");
+    app.screenshot("ticket-02-priority");
+    app.assert_accessible("priority");
+
+    // Tap 2: no priority → the ticket is issued and printed.
+    app.click("[data-testid=priority-none]");
+    app.find("[data-testid=ticket-number]");
+    app.find("[data-testid=print-ok]");
+    let number = app.text("[data-testid=ticket-number]");
+    assert_eq!(number, "A001", "first ticket of the day for Hộ tịch");
+    let screen = app.text("body");
+    assert!(screen.contains("người"), "people ahead shown: {screen}");
+    let shot = app.screenshot("ticket-03-issued");
+    app.assert_accessible("ticket");
+
+    // The QR on screen is the ticket's status page.
+    let screen_qr = decode_qr(&shot);
+    assert_eq!(screen_qr.len(), 1, "one QR on screen: {screen_qr:?}");
+    assert!(
+        screen_qr[0].starts_with(&format!("{PUBLIC_URL}/t/")),
+        "status URL on screen: {}",
+        screen_qr[0]
+    );
+
+    // The printed ticket (folder transport): its text and its QR.
+    let pdf = wait_for_file(&spool, "pdf");
+    let text = pdf_text(&pdf);
+    assert!(text.contains("A001"), "number in PDF: {text}");
+    assert!(text.contains("PHIẾU SỐ THỨ TỰ"), "title in PDF: {text}");
+    assert!(text.contains("Hộ tịch"), "service in PDF: {text}");
+    assert_eq!(pdf_qr(&pdf, tmp.path()), screen_qr, "printed QR = screen QR");
+
+    // Done → home; a second ticket gets the next number with one person ahead.
+    app.click("[data-testid=btn-home]");
+    app.click("[data-testid=service-ho-tich]");
+    app.click("[data-testid=priority-elderly]");
+    app.find("[data-testid=ticket-number]");
+    assert_eq!(app.text("[data-testid=ticket-number]"), "A002");
+    assert!(app
+        .text("[data-testid=ticket-people-ahead]")
+        .contains('1'));
+}
+
+#[test]
+fn printer_offline_shows_the_ticket_on_screen() {
+    let _one_window = support::WINDOW_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    // Nothing listens on this port: the thermal printer is off.
+    let port = support::free_port();
+    let app = App::launch(&kiosk_env(tmp.path(), format!("tcp:127.0.0.1:{port}")));
+    app.click("[data-testid=service-kinh-doanh]");
+    app.click("[data-testid=priority-none]");
+    app.find("[data-testid=print-failed]");
+    assert_eq!(app.text("[data-testid=ticket-number]"), "C001");
+    let alert = app.text("[data-testid=print-failed]");
+    assert!(alert.contains("cán bộ"), "asks to see staff: {alert}");
+    let shot = app.screenshot("ticket-04-printer-offline");
+    app.assert_accessible("printer offline");
+    let qr = decode_qr(&shot);
+    assert!(qr.iter().any(|q| q.starts_with(&format!("{PUBLIC_URL}/t/"))), "QR on screen: {qr:?}");
+}
+
+#[test]
+fn unbuilt_choices_lead_somewhere_and_back() {
+    let _one_window = support::WINDOW_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let spool = tmp.path().join("spool");
+    let app = App::launch(&kiosk_env(tmp.path(), format!("folder:{}", spool.display())));
+    for tile in ["vneid", "procedures", "dossier", "rating", "feedback"] {
+        app.click(&format!("[data-testid=tile-{tile}]"));
+        app.find("[data-testid=coming-soon]");
+        if tile == "vneid" {
+            app.screenshot("coming-soon");
+            app.assert_accessible("coming soon");
+        }
+        app.click("[data-testid=btn-back]");
+        app.find("[data-testid=home]");
+    }
+    // English toggle.
+    app.click("[data-testid=lang-toggle]");
+    let start = Instant::now();
+    while app.exec("return document.documentElement.lang") != "en" {
+        assert!(start.elapsed() < Duration::from_secs(5), "language did not switch");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(app.text("body").contains("queue number"), "{}", app.text("body"));
+    app.screenshot("home-en");
+
+    // Staff: a wrong PIN is refused, the right one opens the staff menu.
+    app.click("[data-testid=staff-button]");
+    for d in ['1', '1', '1', '1'] {
+        app.click(&format!("[data-testid=pin-key-{d}]"));
+    }
+    app.click("[data-testid=pin-submit]");
+    app.find("[data-testid=error]");
+    app.screenshot("staff-wrong-pin");
+    assert!(app.try_find("[data-testid=staff-menu]").is_none());
+}

@@ -1,0 +1,318 @@
+//! Real-window test harness: Xvfb, tauri-driver (which drives WebKitWebDriver) and a small
+//! W3C WebDriver client over HTTP, plus axe-core and output checks (pdftotext, zbarimg).
+#![allow(dead_code)]
+
+use base64::Engine;
+use serde_json::{json, Value};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// Only one real window at a time: the machine has two cores.
+pub static WINDOW_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Where screenshots go: target/e2e/.
+pub fn e2e_dir() -> PathBuf {
+    let d = repo_root().join("target").join("e2e");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn wait_for(what: &str, timeout: Duration, mut ok: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ok() {
+        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A process group killed (SIGKILL) on drop, children included.
+pub struct Group(Child);
+
+impl Group {
+    pub fn spawn(cmd: &mut Command) -> Group {
+        use std::os::unix::process::CommandExt;
+        let child = cmd
+            .process_group(0)
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+        Group(child)
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.0.id())])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+/// A virtual X display.
+pub struct Xvfb {
+    pub display: String,
+    _proc: Group,
+}
+
+impl Xvfb {
+    pub fn start() -> Xvfb {
+        let n = (100..400)
+            .find(|n| {
+                !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+                    && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+            })
+            .expect("a free X display number");
+        let proc = Group::spawn(
+            Command::new("Xvfb")
+                .args([&format!(":{n}"), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        );
+        let sock = format!("/tmp/.X11-unix/X{n}");
+        wait_for("Xvfb", Duration::from_secs(20), || Path::new(&sock).exists());
+        Xvfb {
+            display: format!(":{n}"),
+            _proc: proc,
+        }
+    }
+}
+
+/// The real kiosk app in a real window, driven through tauri-driver.
+pub struct App {
+    pub http: reqwest::blocking::Client,
+    pub base: String,
+    pub session: String,
+    _driver: Group,
+    _xvfb: Xvfb,
+}
+
+impl App {
+    /// Starts the kiosk binary with these environment variables (its configuration).
+    pub fn launch(envs: &[(&str, String)]) -> App {
+        let xvfb = Xvfb::start();
+        let port = free_port();
+        let native_port = free_port();
+        let mut cmd = Command::new(tauri_driver());
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("DISPLAY", &xvfb.display)
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null());
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let driver = Group::spawn(&mut cmd);
+        let http = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        wait_for("tauri-driver", Duration::from_secs(20), || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        let app_path = PathBuf::from(env!("CARGO_BIN_EXE_motcua-kiosk"));
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app_path}}}});
+        let resp: Value = http
+            .post(format!("{base}/session"))
+            .json(&caps)
+            .send()
+            .expect("new WebDriver session")
+            .json()
+            .unwrap();
+        let session = resp["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {resp}"))
+            .to_string();
+        App {
+            http,
+            base,
+            session,
+            _driver: driver,
+            _xvfb: xvfb,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/session/{}{}", self.base, self.session, path)
+    }
+
+    fn post(&self, path: &str, body: Value) -> Value {
+        let v: Value = self
+            .http
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        v
+    }
+
+    fn get(&self, path: &str) -> Value {
+        self.http.get(self.url(path)).send().unwrap().json().unwrap()
+    }
+
+    /// The element matching a CSS selector, if present now.
+    pub fn try_find(&self, css: &str) -> Option<String> {
+        let v = self.post("/element", json!({"using": "css selector", "value": css}));
+        v["value"][ELEMENT_KEY].as_str().map(String::from)
+    }
+
+    /// Waits up to 20 s for an element.
+    pub fn find(&self, css: &str) -> String {
+        let start = Instant::now();
+        loop {
+            if let Some(e) = self.try_find(css) {
+                return e;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "no element {css}; page text: {}",
+                self.text("body")
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn click(&self, css: &str) {
+        let e = self.find(css);
+        let v = self.post(&format!("/element/{e}/click"), json!({}));
+        assert!(v["value"].is_null(), "click on {css} failed: {v}");
+    }
+
+    pub fn text(&self, css: &str) -> String {
+        match self.try_find(css) {
+            Some(e) => self.get(&format!("/element/{e}/text"))["value"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            None => String::new(),
+        }
+    }
+
+    pub fn attr(&self, css: &str, name: &str) -> Option<String> {
+        let e = self.find(css);
+        self.get(&format!("/element/{e}/attribute/{name}"))["value"]
+            .as_str()
+            .map(String::from)
+    }
+
+    pub fn exec(&self, script: &str) -> Value {
+        self.post("/execute/sync", json!({"script": script, "args": []}))["value"].clone()
+    }
+
+    pub fn exec_async(&self, script: &str) -> Value {
+        self.post("/execute/async", json!({"script": script, "args": []}))["value"].clone()
+    }
+
+    /// Saves a screenshot as target/e2e/NAME.png and returns its path.
+    pub fn screenshot(&self, name: &str) -> PathBuf {
+        let v = self.get("/screenshot");
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(v["value"].as_str().expect("screenshot data"))
+            .unwrap();
+        let path = e2e_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    /// Runs axe-core on the current page and fails on any serious or critical violation.
+    pub fn assert_accessible(&self, screen: &str) {
+        let axe = std::fs::read_to_string(repo_root().join("ui/node_modules/axe-core/axe.min.js"))
+            .expect("axe-core is installed in ui/node_modules (make deps)");
+        self.exec(&format!("{axe}\n;return typeof window.axe;"));
+        let out = self.exec_async(
+            "const done = arguments[arguments.length - 1];
+             window.axe.run(document, {resultTypes: ['violations']})
+               .then(r => done(JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))))
+               .catch(e => done('ERROR ' + e));",
+        );
+        let s = out.as_str().unwrap_or_default();
+        assert!(!s.starts_with("ERROR"), "axe-core failed on {screen}: {s}");
+        let violations: Vec<Value> = serde_json::from_str(s).unwrap_or_else(|_| panic!("axe: {out}"));
+        let bad: Vec<&Value> = violations
+            .iter()
+            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .collect();
+        assert!(bad.is_empty(), "axe-core on {screen}: {bad:#?}");
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self
+            .http
+            .delete(format!("{}/session/{}", self.base, self.session))
+            .timeout(Duration::from_secs(5))
+            .send();
+    }
+}
+
+fn tauri_driver() -> PathBuf {
+    let home = PathBuf::from(std::env::var("HOME").unwrap_or_default());
+    let p = home.join(".cargo/bin/tauri-driver");
+    if p.exists() {
+        p
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+/// Text of a PDF, by poppler's pdftotext.
+pub fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// QR payloads found in an image by zbarimg.
+pub fn decode_qr(png: &Path) -> Vec<String> {
+    let out = Command::new("zbarimg")
+        .args(["--raw", "-q", "-Sdisable", "-Sqrcode.enable", png.to_str().unwrap()])
+        .output()
+        .expect("zbarimg (zbar-tools) is installed");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// QR payloads of a PDF's first page, rendered by pdftoppm then decoded by zbarimg.
+pub fn pdf_qr(pdf: &Path, work: &Path) -> Vec<String> {
+    let prefix = work.join("page");
+    let st = Command::new("pdftoppm")
+        .args(["-r", "200", "-png", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm (poppler-utils) is installed");
+    assert!(st.success());
+    decode_qr(&prefix.with_extension("png"))
+}

@@ -1,0 +1,355 @@
+// App shell, state, the router (a history stack), the idle timer and the kiosk guards.
+
+import type { CommandError, IssuedTicket, KioskInfo, Lang, Service } from './api';
+import { button, h, icon } from './dom';
+import { T, lang, otherLang, setLang, tr } from './i18n';
+
+export type TileName = 'vneid' | 'procedures' | 'dossier' | 'rating' | 'feedback';
+
+export type Route =
+  | { name: 'home' }
+  | { name: 'priority'; service: Service; busy: boolean; error: CommandError | null }
+  | { name: 'ticket'; issued: IssuedTicket; service: Service | undefined }
+  | { name: 'coming-soon'; tile: TileName }
+  | { name: 'staff'; pin: string; busy: boolean; error: CommandError | null }
+  | { name: 'staff-menu'; busy: boolean; error: CommandError | null };
+
+export type RouteName = Route['name'];
+
+export interface Screen {
+  root: HTMLElement;
+  /** Called when the screen is left or re-rendered (stop timers here). */
+  cleanup?: () => void;
+  /** Seconds without activity before going home; default: kiosk_info.idle_timeout_secs. */
+  idleSecs?: number;
+}
+
+export type ScreenRenderer = (route: Route) => Screen;
+
+export interface AppState {
+  info: KioskInfo | null;
+  services: Service[] | null;
+  servicesError: CommandError | null;
+  online: boolean;
+}
+
+export const state: AppState = {
+  info: null,
+  services: null,
+  servicesError: null,
+  online: true,
+};
+
+const DEFAULT_IDLE_SECS = 90;
+const HOME: Route = { name: 'home' };
+
+let stack: Route[] = [HOME];
+let renderers: Partial<Record<RouteName, ScreenRenderer>> = {};
+let screen: Screen | null = null;
+
+// Shell elements, made once.
+let mainEl: HTMLElement;
+let liveEl: HTMLElement;
+let officeEl: HTMLElement;
+let langBtn: HTMLButtonElement;
+let langLabel: HTMLElement;
+let demoEl: HTMLElement;
+let offlineEl: HTMLElement;
+let clockTime: HTMLElement;
+let clockDate: HTMLElement;
+let shellMounted = false;
+
+export function registerScreens(map: Partial<Record<RouteName, ScreenRenderer>>): void {
+  renderers = map;
+}
+
+export function current(): Route {
+  return stack[stack.length - 1] ?? HOME;
+}
+
+/** Go forward to a new screen. `replace` swaps the current one (no way back to it). */
+export function navigate(route: Route, opts: { replace?: boolean; resetTo?: Route[] } = {}): void {
+  if (opts.resetTo) stack = [...opts.resetTo];
+  else if (opts.replace && stack.length > 1) stack.pop();
+  stack.push(route);
+  show(true);
+}
+
+export function back(): void {
+  if (stack.length > 1) stack.pop();
+  show(true);
+}
+
+/** Home, with every bit of a visitor's state dropped. */
+export function goHome(resetLanguage = false): void {
+  stack = [HOME];
+  if (resetLanguage && state.info && lang() !== state.info.language) {
+    applyLanguage(state.info.language);
+  }
+  show(true);
+}
+
+/** Re-render the current screen in place (after a language change or a state change). */
+export function rerender(): void {
+  show(false);
+}
+
+function show(moved: boolean): void {
+  screen?.cleanup?.();
+  const route = current();
+  const render = renderers[route.name];
+  if (!render) return;
+  const focusWasInMain = mainEl.contains(document.activeElement);
+  screen = render(route);
+  screen.root.dataset.screen = route.name;
+  mainEl.replaceChildren(screen.root);
+  mainEl.scrollTop = 0;
+  resetIdle();
+  if (moved || focusWasInMain) {
+    const heading = screen.root.querySelector<HTMLElement>('h1');
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+      if (moved) announce(heading.textContent);
+    }
+  }
+}
+
+/** Say something politely to screen-reader users (status changes). */
+export function announce(text: string | null): void {
+  if (!text) return;
+  // Clear first so repeating the same text is announced again.
+  liveEl.textContent = '';
+  window.setTimeout(() => {
+    liveEl.textContent = text;
+  }, 50);
+}
+
+// ---------------------------------------------------------------- shell
+
+export function mountShell(root: HTMLElement): void {
+  officeEl = h('p', { class: 'office-name', testid: 'office-name' }, tr(T.officeFallback));
+  clockTime = h('time', { class: 'clock-time', testid: 'clock' });
+  clockDate = h('span', { class: 'clock-date' });
+  langLabel = h('span', { class: 'lang-label' });
+  langBtn = button(
+    { class: 'btn btn-lang', testid: 'lang-toggle', onClick: toggleLanguage },
+    icon('globe'),
+    langLabel,
+  );
+  demoEl = h('p', { class: 'banner banner-demo', testid: 'demo-sign', hidden: true });
+  offlineEl = h('p', { class: 'banner banner-offline', testid: 'offline-sign', hidden: true });
+  mainEl = h('main', { id: 'main', class: 'main', tabindex: -1 });
+  liveEl = h('div', {
+    class: 'visually-hidden',
+    'aria-live': 'polite',
+    'aria-atomic': 'true',
+    testid: 'status',
+  });
+
+  const header = h(
+    'header',
+    { class: 'topbar' },
+    h('div', { class: 'brand' }, emblem(), officeEl),
+    h('p', { class: 'clock' }, clockTime, clockDate),
+    langBtn,
+  );
+  root.replaceChildren(header, demoEl, offlineEl, mainEl, liveEl);
+  shellMounted = true;
+  updateShellText();
+  tickClock();
+}
+
+function emblem(): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 64 64');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  svg.setAttribute('class', 'emblem');
+  const bg = document.createElementNS(ns, 'rect');
+  bg.setAttribute('width', '64');
+  bg.setAttribute('height', '64');
+  bg.setAttribute('rx', '14');
+  bg.setAttribute('class', 'emblem-bg');
+  const ticket = document.createElementNS(ns, 'path');
+  ticket.setAttribute(
+    'd',
+    'M12 18h40v9a5 5 0 0 0 0 10v9H12v-9a5 5 0 0 0 0-10zM26 24v16h4V24zm8 0v16h4V24z',
+  );
+  ticket.setAttribute('class', 'emblem-fg');
+  ticket.setAttribute('fill-rule', 'evenodd');
+  svg.append(bg, ticket);
+  return svg;
+}
+
+function updateShellText(): void {
+  officeEl.textContent = state.info?.office_name.normalize('NFC') ?? tr(T.officeFallback);
+  langLabel.textContent = tr(T.langToggle);
+  // The label is in the other language: mark it so a screen reader says it right.
+  langLabel.lang = otherLang();
+  langBtn.setAttribute('aria-label', `${tr(T.langToggle)} – ${tr(T.langToggleHint)}`);
+  demoEl.textContent = tr(T.demo);
+  demoEl.hidden = !(state.info?.demo ?? false);
+  offlineEl.textContent = tr(T.offline);
+  offlineEl.hidden = state.online;
+  tickClock();
+}
+
+export function applyLanguage(l: Lang): void {
+  setLang(l);
+  if (shellMounted) updateShellText();
+}
+
+function toggleLanguage(): void {
+  applyLanguage(otherLang());
+  rerender();
+  announce(tr(T.docTitle));
+}
+
+/** Show or hide the offline sign (driven by the backend later). */
+export function setOnline(online: boolean): void {
+  state.online = online;
+  offlineEl.hidden = online;
+}
+
+export function setInfo(info: KioskInfo): void {
+  state.info = info;
+  state.online = info.online;
+  updateShellText();
+}
+
+let clockTimer = 0;
+function tickClock(): void {
+  if (!shellMounted) return;
+  const now = new Date();
+  const tz = 'Asia/Ho_Chi_Minh';
+  clockTime.textContent = new Intl.DateTimeFormat('vi-VN', {
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZone: tz,
+  }).format(now);
+  clockTime.setAttribute('datetime', now.toISOString());
+  clockDate.textContent = new Intl.DateTimeFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB', {
+    weekday: 'long',
+    day: 'numeric',
+    month: lang() === 'vi' ? '2-digit' : 'long',
+    year: 'numeric',
+    timeZone: tz,
+  }).format(now);
+  window.clearTimeout(clockTimer);
+  // Wake at the next minute boundary, no more often.
+  clockTimer = window.setTimeout(tickClock, 60_000 - (now.getTime() % 60_000) + 50);
+}
+
+// ---------------------------------------------------------------- idle timer
+
+let idleTimer = 0;
+let idleDeadline = 0;
+
+function idleSecs(): number {
+  const s = screen?.idleSecs ?? state.info?.idle_timeout_secs ?? DEFAULT_IDLE_SECS;
+  return Number.isFinite(s) && s > 0 ? s : DEFAULT_IDLE_SECS;
+}
+
+/** Milliseconds until the idle timer sends the kiosk home. */
+export function idleRemainingMs(): number {
+  return Math.max(0, idleDeadline - Date.now());
+}
+
+function resetIdle(): void {
+  window.clearTimeout(idleTimer);
+  const ms = idleSecs() * 1000;
+  idleDeadline = Date.now() + ms;
+  idleTimer = window.setTimeout(onIdle, ms);
+}
+
+function onIdle(): void {
+  const atRestHome = stack.length === 1 && current().name === 'home';
+  const defaultLang = state.info?.language ?? 'vi';
+  if (!atRestHome || lang() !== defaultLang) goHome(true);
+  else resetIdle();
+}
+
+let lastActivity = 0;
+function activity(): void {
+  const now = Date.now();
+  if (now - lastActivity < 250) return;
+  lastActivity = now;
+  resetIdle();
+}
+
+// ---------------------------------------------------------------- guards
+
+/** No context menu, no text selection, no drag, no zoom: it is a public kiosk. */
+export function installGuards(): void {
+  const opts: AddEventListenerOptions = { capture: true, passive: true };
+  for (const type of ['pointerdown', 'keydown', 'touchstart', 'wheel']) {
+    window.addEventListener(type, activity, opts);
+  }
+  const block = (ev: Event): void => {
+    ev.preventDefault();
+  };
+  document.addEventListener('contextmenu', block);
+  document.addEventListener('selectstart', block);
+  document.addEventListener('dragstart', block);
+  // Safari/WebKit pinch gestures.
+  document.addEventListener('gesturestart', block);
+  document.addEventListener('gesturechange', block);
+  // Two-finger pinch on touch screens (touch-action in CSS is the first line).
+  document.addEventListener(
+    'touchmove',
+    (ev) => {
+      if (ev.touches.length > 1) ev.preventDefault();
+    },
+    { passive: false },
+  );
+  // Ctrl + wheel and Ctrl +/-/0 zoom from a keyboard plugged into the kiosk.
+  window.addEventListener(
+    'wheel',
+    (ev) => {
+      if (ev.ctrlKey) ev.preventDefault();
+    },
+    { passive: false },
+  );
+  window.addEventListener('keydown', (ev) => {
+    if ((ev.ctrlKey || ev.metaKey) && ['+', '-', '=', '0'].includes(ev.key)) ev.preventDefault();
+  });
+}
+
+// ---------------------------------------------------------------- shared pieces
+
+/** Back and Home, on every screen but Home. */
+export function navBar(opts: { onBack?: () => void } = {}): HTMLElement {
+  return h(
+    'nav',
+    { class: 'navbar', 'aria-label': lang() === 'vi' ? 'Điều hướng' : 'Navigation' },
+    button(
+      { class: 'btn btn-nav', testid: 'btn-back', onClick: opts.onBack ?? back },
+      icon('back'),
+      h('span', null, tr(T.back)),
+    ),
+    button(
+      {
+        class: 'btn btn-nav',
+        testid: 'btn-home',
+        onClick: () => {
+          goHome();
+        },
+      },
+      icon('home'),
+      h('span', null, tr(T.home)),
+    ),
+  );
+}
+
+/** A screen: its content, then the Back/Home bar. */
+export function screenRoot(cls: string, ...content: (Node | null | undefined | false)[]): HTMLElement {
+  return h(
+    'section',
+    { class: `screen ${cls}` },
+    h('div', { class: 'screen-body' }, ...content),
+    navBar(),
+  );
+}

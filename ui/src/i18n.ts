@@ -1,0 +1,202 @@
+// Every word the kiosk shows, in Vietnamese (NFC) and English. Plain words, short sentences.
+
+import type { Lang, Priority, Service, Ticket } from './api';
+
+export type Text = Readonly<Record<Lang, string>>;
+
+let current: Lang = 'vi';
+
+export function lang(): Lang {
+  return current;
+}
+
+export function otherLang(): Lang {
+  return current === 'vi' ? 'en' : 'vi';
+}
+
+export function setLang(l: Lang): void {
+  current = l;
+  document.documentElement.lang = l;
+  document.title = tr(T.docTitle);
+}
+
+/** The text in the current language. */
+export function tr(t: Text): string {
+  return t[current];
+}
+
+export const T = {
+  docTitle: { vi: 'Lấy số thứ tự – Bộ phận Một cửa', en: 'Take a queue number – One-stop office' },
+  officeFallback: { vi: 'Bộ phận Một cửa', en: 'One-stop office' },
+  langToggle: { vi: 'English', en: 'Tiếng Việt' },
+  langToggleHint: { vi: 'Chuyển sang tiếng Anh', en: 'Switch to Vietnamese' },
+  demo: { vi: 'Chế độ thử – số không có giá trị', en: 'Demo mode – numbers are not valid' },
+  offline: {
+    vi: 'Mất kết nối với máy chủ. Nếu không lấy được số, vui lòng hỏi cán bộ.',
+    en: 'No connection to the server. If you cannot get a number, please ask staff.',
+  },
+
+  // Home
+  homeTitle: { vi: 'Lấy số thứ tự', en: 'Take a queue number' },
+  homeLead: { vi: 'Chạm vào việc bạn cần làm.', en: 'Touch what you need to do.' },
+  servicesLoading: { vi: 'Đang tải danh sách dịch vụ…', en: 'Loading the services…' },
+  servicesEmpty: {
+    vi: 'Hiện chưa có dịch vụ nhận số. Vui lòng hỏi cán bộ tại quầy.',
+    en: 'No service is taking numbers yet. Please ask staff at the counter.',
+  },
+  closed: { vi: 'Tạm ngừng nhận số', en: 'Not taking numbers now' },
+  otherTitle: { vi: 'Việc khác', en: 'Other things you can do' },
+  retry: { vi: 'Thử lại', en: 'Try again' },
+  staff: { vi: 'Cán bộ', en: 'Staff' },
+
+  // Tiles
+  tileVneid: { vi: 'Nộp hồ sơ trực tuyến (VNeID)', en: 'File online (VNeID)' },
+  tileProcedures: { vi: 'Tra cứu thủ tục', en: 'Look up a procedure' },
+  tileDossier: { vi: 'Tra cứu hồ sơ', en: 'Track a dossier' },
+  tileRating: { vi: 'Đánh giá hài lòng', en: 'Rate our service' },
+  tileFeedback: { vi: 'Góp ý', en: 'Feedback' },
+
+  // Navigation
+  back: { vi: 'Quay lại', en: 'Back' },
+  home: { vi: 'Trang chủ', en: 'Home' },
+
+  // Priority
+  priorityTitle: { vi: 'Bạn có thuộc diện ưu tiên không?', en: 'Are you entitled to priority?' },
+  priorityNone: { vi: 'Không – In số thứ tự', en: 'No – Print my number' },
+  priorityYes: {
+    vi: 'Có – chạm vào diện của bạn để in số ưu tiên:',
+    en: 'Yes – touch your group to print a priority number:',
+  },
+  priorityNote: {
+    vi: 'Cán bộ có thể đề nghị bạn xuất trình giấy tờ.',
+    en: 'Staff may ask you to show a document.',
+  },
+  issuing: { vi: 'Đang in số thứ tự, vui lòng chờ…', en: 'Printing your number, please wait…' },
+
+  // Ticket
+  ticketTitle: { vi: 'Số thứ tự của bạn', en: 'Your queue number' },
+  scanQr: { vi: 'Quét mã để theo dõi lượt của bạn', en: 'Scan the code to follow your turn' },
+  qrLabel: { vi: 'Mã QR theo dõi lượt', en: 'QR code to follow your turn' },
+  printOk: { vi: 'Vui lòng nhận phiếu ở khe máy in.', en: 'Please take your ticket from the printer slot.' },
+  printFailedTitle: { vi: 'Máy in đang gặp sự cố', en: 'The printer has a problem' },
+  printFailedHelp: {
+    vi: 'Số của bạn vẫn được giữ. Vui lòng chụp ảnh màn hình này hoặc ghi lại số thứ tự, rồi báo cán bộ tại quầy.',
+    en: 'Your number is kept. Please take a photo of this screen or write down the number, then tell a staff member at the counter.',
+  },
+  done: { vi: 'Xong', en: 'Done' },
+
+  // Coming soon
+  comingSoonTitle: { vi: 'Chức năng này sắp có', en: 'This is coming soon' },
+  comingSoonHelp: {
+    vi: 'Vui lòng hỏi cán bộ tại quầy để được hướng dẫn.',
+    en: 'Please ask a staff member at the counter for help.',
+  },
+
+  // Staff
+  staffTitle: { vi: 'Dành cho cán bộ', en: 'For staff' },
+  staffLead: { vi: 'Nhập mã PIN của cán bộ.', en: 'Enter the staff PIN.' },
+  pinLabel: { vi: 'Mã PIN', en: 'PIN' },
+  pinDelete: { vi: 'Xoá', en: 'Delete' },
+  pinDeleteName: { vi: 'Xoá số cuối', en: 'Delete last digit' },
+  pinClear: { vi: 'Xoá hết', en: 'Clear' },
+  unlock: { vi: 'Mở khoá', en: 'Unlock' },
+  unlocking: { vi: 'Đang kiểm tra…', en: 'Checking…' },
+  staffMenuTitle: { vi: 'Menu cán bộ', en: 'Staff menu' },
+  exitKiosk: { vi: 'Thoát chế độ kiosk', en: 'Exit kiosk mode' },
+  exiting: { vi: 'Đang thoát…', en: 'Exiting…' },
+  kioskId: { vi: 'Mã máy', en: 'Kiosk ID' },
+  version: { vi: 'Phiên bản', en: 'Version' },
+  connection: { vi: 'Kết nối máy chủ', en: 'Server connection' },
+  online: { vi: 'Có', en: 'Yes' },
+  offlineShort: { vi: 'Mất kết nối', en: 'Offline' },
+
+  // Errors
+  errorGeneric: {
+    vi: 'Đã có lỗi xảy ra. Vui lòng thử lại. Nếu vẫn lỗi, vui lòng hỏi cán bộ tại quầy.',
+    en: 'Something went wrong. Please try again. If it still fails, please ask staff at the counter.',
+  },
+  startupError: {
+    vi: 'Máy chưa sẵn sàng. Vui lòng chờ một chút hoặc hỏi cán bộ tại quầy.',
+    en: 'The kiosk is not ready. Please wait a moment or ask staff at the counter.',
+  },
+} as const satisfies Record<string, Text>;
+
+export const PRIORITY_LABEL: Readonly<Record<Exclude<Priority, 'none'>, Text>> = {
+  elderly: { vi: 'Người cao tuổi', en: 'Older person' },
+  disabled: { vi: 'Người khuyết tật', en: 'Person with a disability' },
+  pregnant: { vi: 'Phụ nữ mang thai', en: 'Pregnant woman' },
+  child_under_6: { vi: 'Người đi cùng trẻ dưới 6 tuổi', en: 'With a child under 6' },
+  appointment: { vi: 'Có lịch hẹn trước', en: 'I have an appointment' },
+};
+
+export function serviceName(s: Pick<Service, 'name_vi' | 'name_en'>, l: Lang = current): string {
+  return l === 'vi' ? s.name_vi.normalize('NFC') : s.name_en;
+}
+
+export function ticketServiceName(t: Ticket, fallback: Service | undefined): string {
+  const vi = t.service_name_vi ?? fallback?.name_vi ?? '';
+  const en = t.service_name_en ?? fallback?.name_en ?? vi;
+  return serviceName({ name_vi: vi, name_en: en });
+}
+
+export function waitingText(n: number): string {
+  return current === 'vi' ? `${n} người đang chờ` : `${n} waiting`;
+}
+
+export function waitMinutesShort(m: number): string {
+  if (current === 'vi') return m <= 0 ? 'Không phải chờ' : `Chờ khoảng ${m} phút`;
+  return m <= 0 ? 'No wait' : `About ${m} min wait`;
+}
+
+export function peopleAheadText(n: number): string {
+  if (current === 'vi') {
+    return n <= 0 ? 'Không có ai đang chờ trước bạn' : `Có ${n} người đang chờ trước bạn`;
+  }
+  if (n <= 0) return 'Nobody is waiting ahead of you';
+  return n === 1 ? 'There is 1 person waiting ahead of you' : `There are ${n} people waiting ahead of you`;
+}
+
+export function waitText(m: number): string {
+  if (current === 'vi') {
+    return m <= 0
+      ? 'Thời gian chờ dự kiến: bạn sẽ được gọi sớm'
+      : `Thời gian chờ dự kiến: khoảng ${m} phút`;
+  }
+  if (m <= 0) return 'Estimated wait: you will be called soon';
+  return m === 1 ? 'Estimated wait: about 1 minute' : `Estimated wait: about ${m} minutes`;
+}
+
+export function issuedAtText(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const time = new Intl.DateTimeFormat('vi-VN', {
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZone: 'Asia/Ho_Chi_Minh',
+  }).format(d);
+  return current === 'vi' ? `Giờ lấy số: ${time}` : `Issued at ${time}`;
+}
+
+export function autoHomeText(secs: number): string {
+  return current === 'vi'
+    ? `Màn hình tự về trang chủ sau ${secs} giây.`
+    : `This screen goes back home in ${secs} seconds.`;
+}
+
+export function pinEnteredText(n: number): string {
+  if (current === 'vi') return n === 0 ? 'Chưa nhập số nào' : `Đã nhập ${n} số`;
+  if (n === 0) return 'No digits entered';
+  return n === 1 ? '1 digit entered' : `${n} digits entered`;
+}
+
+export function priorityLine(p: Priority): string {
+  if (p === 'none') return '';
+  return current === 'vi'
+    ? `Ưu tiên: ${PRIORITY_LABEL[p].vi}`
+    : `Priority: ${PRIORITY_LABEL[p].en}`;
+}
+
+export function serviceLine(name: string): string {
+  return current === 'vi' ? `Dịch vụ: ${name}` : `Service: ${name}`;
+}

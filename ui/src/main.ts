@@ -1,0 +1,72 @@
+// Entry point of the kiosk webview.
+
+import './styles/fonts.css';
+import './styles/app.css';
+
+import { kioskInfo, uiReady } from './api';
+import { applyLanguage, goHome, installGuards, mountShell, registerScreens, setInfo } from './app';
+import { button, h } from './dom';
+import { errorBox } from './errors';
+import { T, tr } from './i18n';
+import { renderComingSoon } from './screens/comingSoon';
+import { renderHome } from './screens/home';
+import { renderPriority } from './screens/priority';
+import { renderStaff, renderStaffMenu } from './screens/staff';
+import { renderTicket } from './screens/ticket';
+
+const RETRY_MS = 5000;
+
+async function start(): Promise<void> {
+  const root = document.getElementById('app');
+  if (!root) return;
+  installGuards();
+  applyLanguage('vi');
+  mountShell(root);
+  registerScreens({
+    home: renderHome,
+    priority: renderPriority,
+    ticket: renderTicket,
+    'coming-soon': renderComingSoon,
+    staff: renderStaff,
+    'staff-menu': renderStaffMenu,
+  });
+
+  for (;;) {
+    try {
+      const info = await kioskInfo();
+      applyLanguage(info.language === 'en' ? 'en' : 'vi');
+      setInfo(info);
+      goHome();
+      window.requestAnimationFrame(() => {
+        window.setTimeout(uiReady, 0);
+      });
+      return;
+    } catch (e) {
+      showStartupError(e);
+      await new Promise((r) => window.setTimeout(r, RETRY_MS));
+    }
+  }
+}
+
+function showStartupError(e: unknown): void {
+  const main = document.getElementById('main');
+  if (!main) return;
+  const err = typeof e === 'string' || (typeof e === 'object' && e !== null && 'code' in e)
+    ? (e as Parameters<typeof errorBox>[0])
+    : String(e);
+  main.replaceChildren(
+    h(
+      'section',
+      { class: 'screen screen-startup', 'data-screen': 'startup' },
+      h(
+        'div',
+        { class: 'screen-body' },
+        h('h1', null, tr(T.startupError)),
+        errorBox(err),
+        button({ class: 'btn btn-secondary', testid: 'btn-retry', onClick: () => { window.location.reload(); } }, tr(T.retry)),
+      ),
+    ),
+  );
+}
+
+void start();

@@ -10,6 +10,7 @@ fn main() {
             "issue_ticket",
             "staff_unlock",
             "exit_kiosk",
+            "ui_ready",
         ]));
     tauri_build::try_build(attributes).expect("failed to run tauri-build");
 }

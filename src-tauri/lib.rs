@@ -10,8 +10,12 @@ pub mod pin;
 use config::{KioskConfig, WindowMode};
 use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
 
+/// When the process started (cold-start measurement).
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 /// Runs the kiosk until staff leave kiosk mode.
 pub fn run() {
+    STARTED.get_or_init(std::time::Instant::now);
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -33,6 +37,7 @@ pub fn run() {
             commands::issue_ticket,
             commands::staff_unlock,
             commands::exit_kiosk,
+            commands::ui_ready,
         ])
         .setup(move |app| {
             let data_dir = match &config.data_dir {

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Benchmarks behind docs/PERFORMANCE.md. Prints every figure; copy them into the doc with the
+# machine and the date. Needs the release build (made here) and Xvfb, hyperfine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+command -v hyperfine >/dev/null || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo; $SUDO apt-get install -y -qq hyperfine; }
+
+echo "== machine"; nproc; grep -m1 'model name' /proc/cpuinfo || true; free -g | head -2; date -u +%F
+
+echo "== criterion: ticket issuing in process (store, group commit)"
+cargo bench -p motcua-office --bench issue -- --warm-up-time 1 --measurement-time 5
+echo "== criterion: kiosk tap -> ESC/POS bytes ready"
+cargo bench -p motcua-print --bench escpos -- --warm-up-time 1 --measurement-time 5
+
+echo "== load: 64 concurrent clients issuing tickets over HTTP"
+if [ -x crates/office/bench-load.sh ]; then crates/office/bench-load.sh; fi
+
+echo "== release build"
+cargo build --release -p motcua-kiosk --bin motcua-kiosk --example empty_window
+KIOSK=target/release/motcua-kiosk
+EMPTY=target/release/examples/empty_window
+
+n=$(for i in $(seq 700 799); do [ -e /tmp/.X11-unix/X$i ] || { echo $i; break; }; done)
+Xvfb ":$n" -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
+XPID=$!
+trap 'kill $XPID 2>/dev/null || true' EXIT
+sleep 1
+DATA=$(mktemp -d)
+echo "== cold start to the home screen (release, embedded server, window 1280x800)"
+DISPLAY=":$n" WEBKIT_DISABLE_COMPOSITING_MODE=1 MOTCUA_WINDOW=1280x800 MOTCUA_DATA_DIR="$DATA" \
+  MOTCUA_EXIT_WHEN_READY=1 hyperfine --warmup 2 --runs 15 --export-json target/coldstart.json "$KIOSK"
+
+echo "== memory (PSS, all processes) at rest: kiosk on its home screen vs an empty Tauri 2 window"
+python3 scripts/measure_memory.py --runs 3 --settle 5 --ready-line "home screen ready" \
+  --env MOTCUA_WINDOW=1280x800 --env MOTCUA_DATA_DIR="$DATA" -- "$KIOSK"
+python3 scripts/measure_memory.py --runs 3 --settle 8 -- "$EMPTY"
+rm -rf "$DATA"

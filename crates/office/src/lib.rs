@@ -1,1 +1,196 @@
-//! Office server (being written).
+//! Office server of Một Cửa Kiosk: the queue API the kiosks and citizens' phones talk to, and
+//! its storage.
+//!
+//! The kiosk can embed it:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), motcua_office::OfficeError> {
+//! let cfg = motcua_office::ServerConfig {
+//!     listen: "127.0.0.1:0".into(),
+//!     db_path: "office.db".into(),
+//!     ..Default::default()
+//! };
+//! let server = motcua_office::start(cfg).await?;
+//! println!("listening on http://{}", server.addr);
+//! server.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! Layers: [`http`] (routes, extractors, error mapping) → [`service`] (wire types, errors,
+//! blocking work off the runtime) → [`store`] (the [`store::Store`] trait; SQLite with a
+//! group-commit writer thread).
+
+#![warn(missing_docs)]
+
+pub mod http;
+pub mod openapi;
+pub mod service;
+pub mod status_page;
+pub mod store;
+
+pub use http::router;
+pub use service::{AppState, OfficeInfo};
+pub use store::{SqliteStore, Store, StoreError, StoreOptions};
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Settings of the office server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Address to listen on, e.g. `127.0.0.1:8080`; port 0 picks a free port.
+    pub listen: String,
+    /// SQLite database file (created if missing).
+    pub db_path: PathBuf,
+    /// Office name shown on tickets and the status page.
+    pub office_name: String,
+    /// Base of ticket `status_url`s (what citizens' phones can reach, e.g.
+    /// `http://192.168.1.10:8080`); default `http://<bound address>`.
+    pub public_base_url: Option<String>,
+    /// Digits of the daily sequence in ticket numbers (3 → `A001`).
+    pub number_width: usize,
+    /// Seed the demo commune services and counters if the database has none.
+    pub seed_demo: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: "127.0.0.1:8080".into(),
+            db_path: PathBuf::from("motcua-office.db"),
+            office_name: "Bộ phận Một cửa".into(),
+            public_base_url: None,
+            number_width: 3,
+            seed_demo: true,
+        }
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum OfficeError {
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The database could not be opened, migrated or seeded.
+    #[error("cannot open database {path}: {source}")]
+    Store {
+        /// The database file.
+        path: PathBuf,
+        /// The cause.
+        source: StoreError,
+    },
+    /// A configuration value is unusable.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// Other I/O failure.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// A running server. Dropping it leaves the server running until the runtime stops; call
+/// [`ServerHandle::shutdown`] to stop it cleanly.
+pub struct ServerHandle {
+    /// The bound address (the real port when `listen` asked for port 0).
+    pub addr: SocketAddr,
+    base_url: String,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+    store: Arc<dyn Store>,
+}
+
+impl ServerHandle {
+    /// `http://<addr>`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The base of ticket status URLs.
+    pub fn public_base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, then stops the store's
+    /// writer after its queued writes are committed.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        match self.task.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "server stopped with an error"),
+            Err(e) => tracing::error!(error = %e, "server task failed"),
+        }
+        let store = self.store;
+        let _ = tokio::task::spawn_blocking(move || store.close()).await;
+        tracing::info!("office server stopped");
+    }
+}
+
+/// Opens and migrates the database, binds `cfg.listen` and serves the office API on the
+/// current tokio runtime.
+pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
+    if cfg.number_width == 0 || cfg.number_width > 9 {
+        return Err(OfficeError::Config(format!(
+            "number_width must be 1..=9, got {}",
+            cfg.number_width
+        )));
+    }
+    let opts = StoreOptions {
+        number_width: cfg.number_width,
+        seed_demo: cfg.seed_demo,
+        ..StoreOptions::default()
+    };
+    let path = cfg.db_path.clone();
+    let store = tokio::task::spawn_blocking(move || SqliteStore::open(&path, opts))
+        .await
+        .map_err(|e| OfficeError::Io(std::io::Error::other(e)))?
+        .map_err(|source| OfficeError::Store {
+            path: cfg.db_path.clone(),
+            source,
+        })?;
+    let store: Arc<dyn Store> = Arc::new(store);
+
+    let listener = tokio::net::TcpListener::bind(&cfg.listen)
+        .await
+        .map_err(|source| OfficeError::Bind {
+            addr: cfg.listen.clone(),
+            source,
+        })?;
+    let addr = listener.local_addr()?;
+    let base_url = cfg
+        .public_base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let state = AppState::new(
+        store.clone(),
+        OfficeInfo {
+            office_name: cfg.office_name.clone(),
+            public_base_url: base_url,
+        },
+    );
+    let base_url = state.office().public_base_url.clone();
+    let app = router(state);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, db = %cfg.db_path.display(), "office server started");
+    Ok(ServerHandle {
+        addr,
+        base_url,
+        stop,
+        task,
+        store,
+    })
+}

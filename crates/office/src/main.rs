@@ -1,1 +1,121 @@
-fn main() {}
+//! `motcua`: run the office server, render tickets.
+
+use clap::{Parser, Subcommand};
+use motcua_office::ServerConfig;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "motcua", version, about = "Một Cửa office server and tools")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the office queue server until SIGINT or SIGTERM.
+    Serve {
+        /// Address to listen on (port 0 picks a free port).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// SQLite database file (created if missing).
+        #[arg(long, default_value = "motcua-office.db")]
+        db: PathBuf,
+        /// Office name printed on tickets.
+        #[arg(long, default_value = "Bộ phận Một cửa")]
+        office_name: String,
+        /// Base URL citizens' phones use to reach this server (ticket QR codes).
+        /// Default: http://<bound address>.
+        #[arg(long)]
+        public_url: Option<String>,
+        /// Digits of the daily sequence in numbers (3 → A001).
+        #[arg(long, default_value_t = 3)]
+        number_width: usize,
+        /// Do not seed the demo services into an empty database.
+        #[arg(long)]
+        no_seed: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve {
+            listen,
+            db,
+            office_name,
+            public_url,
+            number_width,
+            no_seed,
+        } => serve(ServerConfig {
+            listen,
+            db_path: db,
+            office_name,
+            public_base_url: public_url,
+            number_width,
+            seed_demo: !no_seed,
+        }),
+    }
+}
+
+fn serve(cfg: ServerConfig) -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("motcua: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    rt.block_on(async move {
+        let server = match motcua_office::start(cfg).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("motcua: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "listening on http://{}", server.addr);
+            let _ = out.flush();
+        }
+        wait_for_signal().await;
+        tracing::info!("shutting down");
+        server.shutdown().await;
+        ExitCode::SUCCESS
+    })
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

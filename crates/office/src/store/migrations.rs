@@ -1,0 +1,143 @@
+//! Versioned schema migrations. `PRAGMA user_version` records how many of [`MIGRATIONS`] have
+//! been applied; pending ones run in one immediate transaction together with the version bump,
+//! so a crash leaves either the old or the new schema, never half of one.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+/// Schema migrations in order. Never edit a released entry: append a new one.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: services, counters, daily number counters, tickets.
+    r#"
+    CREATE TABLE services (
+        id              TEXT PRIMARY KEY,
+        prefix          TEXT NOT NULL UNIQUE CHECK (length(prefix) BETWEEN 1 AND 3),
+        name_vi         TEXT NOT NULL,
+        name_en         TEXT NOT NULL,
+        open            INTEGER NOT NULL DEFAULT 1 CHECK (open IN (0, 1)),
+        default_minutes INTEGER NOT NULL DEFAULT 10 CHECK (default_minutes > 0),
+        sort_order      INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+
+    CREATE TABLE counters (
+        id     TEXT PRIMARY KEY,
+        number INTEGER NOT NULL UNIQUE,
+        name   TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE counter_services (
+        counter_id TEXT NOT NULL REFERENCES counters(id) ON DELETE CASCADE,
+        service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+        PRIMARY KEY (counter_id, service_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX counter_services_by_service ON counter_services (service_id);
+
+    -- Last number handed out per service and office day (local date, YYYY-MM-DD).
+    CREATE TABLE day_counters (
+        service_id TEXT NOT NULL REFERENCES services(id),
+        office_day TEXT NOT NULL,
+        last_seq   INTEGER NOT NULL CHECK (last_seq > 0),
+        PRIMARY KEY (service_id, office_day)
+    ) STRICT, WITHOUT ROWID;
+
+    -- Timestamps are UTC RFC 3339 with microseconds and `Z`, so they sort as text.
+    CREATE TABLE tickets (
+        id           TEXT PRIMARY KEY CHECK (length(id) = 32),
+        service_id   TEXT NOT NULL REFERENCES services(id),
+        office_day   TEXT NOT NULL,
+        seq          INTEGER NOT NULL CHECK (seq > 0),
+        number       TEXT NOT NULL,
+        priority     TEXT NOT NULL CHECK (priority IN
+                         ('none', 'elderly', 'disabled', 'pregnant', 'child_under_6', 'appointment')),
+        status       TEXT NOT NULL DEFAULT 'waiting' CHECK (status IN
+                         ('waiting', 'called', 'skipped', 'completed')),
+        issued_at    TEXT NOT NULL,
+        called_at    TEXT,
+        counter_id   TEXT REFERENCES counters(id),
+        completed_at TEXT,
+        origin       TEXT NOT NULL DEFAULT 'server'
+                         CHECK (origin = 'server' OR origin GLOB 'kiosk:?*'),
+        UNIQUE (service_id, office_day, seq)
+    ) STRICT;
+    CREATE INDEX tickets_queue ON tickets (service_id, office_day, status, seq);
+    "#,
+];
+
+/// The schema version recorded in the database (`PRAGMA user_version`).
+pub fn schema_version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+}
+
+/// Applies the pending migrations; returns the resulting version. Running it on an
+/// up-to-date database changes nothing. A database newer than this program is refused.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<u32> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let current = schema_version(&tx)? as usize;
+    if current > MIGRATIONS.len() {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_MISMATCH),
+            Some(format!(
+                "database schema version {current} is newer than this program ({})",
+                MIGRATIONS.len()
+            )),
+        ));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as u32)?;
+        tracing::info!(version = i + 1, "applied schema migration");
+    }
+    tx.commit()?;
+    Ok(MIGRATIONS.len() as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(conn: &Connection) -> Vec<(String, String)> {
+        let mut st = conn
+            .prepare("SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn migrating_twice_is_a_no_op_and_records_the_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.db");
+        let mut conn = Connection::open(&path).unwrap();
+        assert_eq!(schema_version(&conn).unwrap(), 0);
+        assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() as u32);
+        assert_eq!(schema_version(&conn).unwrap(), MIGRATIONS.len() as u32);
+        let first = schema(&conn);
+        assert!(first.iter().any(|(n, _)| n == "tickets"));
+        conn.execute(
+            "INSERT INTO services (id, prefix, name_vi, name_en) VALUES ('x', 'X', 'X', 'X')",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+
+        // Reopen and migrate again: same schema, data kept, version unchanged.
+        let mut conn = Connection::open(&path).unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() as u32);
+        assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() as u32);
+        assert_eq!(schema(&conn), first);
+        assert_eq!(schema_version(&conn).unwrap(), MIGRATIONS.len() as u32);
+        let n: i64 = conn
+            .query_row("SELECT COUNT(*) FROM services", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn a_newer_database_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", MIGRATIONS.len() as u32 + 1)
+            .unwrap();
+        assert!(migrate(&mut conn).is_err());
+    }
+}

@@ -26,5 +26,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let b58 = motcua_print::ticket_bitmap(&t, Paper::Mm58);
     std::fs::write(dir.join("ticket58.png"), b58.to_png()?)?;
     std::fs::write(dir.join("qr.svg"), motcua_print::qr_svg(&t.status_url))?;
+
+    // An edge case: long names, a 5-character number, no priority, no wait.
+    let mut e = t.clone();
+    e.number = "B1234".into();
+    e.priority = motcua_core::Priority::None;
+    e.estimated_wait_minutes = 0;
+    e.people_ahead = 0;
+    e.office_name =
+        Some("Trung tâm Phục vụ hành chính công tỉnh Thừa Thiên Huế — Điểm tiếp nhận số 2".into());
+    e.service_name_vi = Some(
+        "Cấp đổi giấy phép lái xe, đăng ký quyền sử dụng đất và tài sản gắn liền với đất".into(),
+    );
+    e.service_name_en = None;
+    std::fs::write(dir.join("edge.pdf"), render_ticket(&e, Format::Pdf)?)?;
+    std::fs::write(
+        dir.join("edge58.png"),
+        motcua_print::ticket_bitmap(&e, Paper::Mm58).to_png()?,
+    )?;
     Ok(())
 }

@@ -9,9 +9,11 @@
 //!   whole ticket as a raster image (GS v 0), because printer code pages garble Vietnamese.
 //! * **PNG**: the very bitmap the 80 mm printer gets, for previews.
 //!
-//! [`print`] sends rendered bytes through a [`Transport`] (folder, raw TCP 9100, device file,
+//! [`print()`] sends rendered bytes through a [`Transport`] (folder, raw TCP 9100, device file,
 //! CUPS) and [`status`] asks a printer how it is. Errors convert to a bilingual
 //! [`motcua_core::ApiError`] with code `PrinterUnavailable`.
+
+#![warn(missing_docs)]
 
 mod error;
 mod escpos;

@@ -86,7 +86,10 @@ fn page_is_80_mm_wide_and_one_page() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = write_pdf(&dir, &sample_ticket());
     let info = run("pdfinfo", &[pdf.to_str().unwrap()]);
-    let pages = info.lines().find(|l| l.starts_with("Pages:")).expect("pages");
+    let pages = info
+        .lines()
+        .find(|l| l.starts_with("Pages:"))
+        .expect("pages");
     assert_eq!(squash(pages), "Pages: 1", "{info}");
     let size = info
         .lines()

@@ -37,6 +37,31 @@ enum Command {
         #[arg(long)]
         no_seed: bool,
     },
+    /// Render printable documents to a file.
+    Render {
+        #[command(subcommand)]
+        what: RenderWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum RenderWhat {
+    /// Render a queue ticket.
+    Ticket {
+        /// JSON file holding a ticket as `POST /api/v1/tickets` returns it
+        /// (`office_name` may be added).
+        #[arg(long, required_unless_present = "sample", conflicts_with = "sample")]
+        json: Option<PathBuf>,
+        /// Render the built-in sample ticket instead.
+        #[arg(long)]
+        sample: bool,
+        /// Output format: pdf, escpos (80 mm), escpos58, escpos80 or png.
+        #[arg(long)]
+        format: String,
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -63,7 +88,49 @@ fn main() -> ExitCode {
             number_width,
             seed_demo: !no_seed,
         }),
+        Command::Render {
+            what:
+                RenderWhat::Ticket {
+                    json,
+                    sample,
+                    format,
+                    out,
+                },
+        } => match render_ticket(json.as_deref(), sample, &format, &out) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("motcua: {e}");
+                ExitCode::FAILURE
+            }
+        },
     }
+}
+
+fn render_ticket(
+    json: Option<&std::path::Path>,
+    sample: bool,
+    format: &str,
+    out: &std::path::Path,
+) -> Result<(), String> {
+    let format: motcua_print::Format = format.parse().map_err(|e| format!("{e}"))?;
+    let ticket: motcua_core::Ticket = match (json, sample) {
+        (_, true) => motcua_print::sample_ticket(),
+        (Some(path), false) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            serde_json::from_str(&text).map_err(|e| {
+                format!(
+                    "{} is not a ticket as the API returns it: {e}",
+                    path.display()
+                )
+            })?
+        }
+        (None, false) => return Err("give --json FILE or --sample".into()),
+    };
+    let bytes = motcua_print::render_ticket(&ticket, format).map_err(|e| e.to_string())?;
+    std::fs::write(out, &bytes).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    eprintln!("wrote {} ({format}, {} bytes)", out.display(), bytes.len());
+    Ok(())
 }
 
 fn serve(cfg: ServerConfig) -> ExitCode {

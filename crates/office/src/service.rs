@@ -60,9 +60,13 @@ impl AppState {
         service_id: String,
         priority: Priority,
     ) -> Result<Ticket, ApiError> {
-        let store = self.store.clone();
+        // No blocking thread: the writer answers through the pending result.
         let req = IssueRequest::new(service_id, priority);
-        let rec = blocking(move || store.issue_ticket(req, Utc::now())).await?;
+        let rec = self
+            .store
+            .start_issue(req, Utc::now())
+            .await
+            .map_err(store_error)?;
         tracing::debug!(service = %rec.service_id, number = %rec.number, "issued ticket");
         Ok(self.ticket_wire(rec))
     }

@@ -179,6 +179,49 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// The result of a write that is under way: await it from async code, or [`Pending::wait`] for
+/// it from a plain thread. Dropping it does not cancel the write.
+pub struct Pending<T>(tokio::sync::oneshot::Receiver<Result<T, StoreError>>);
+
+impl<T> Pending<T> {
+    /// A pending result and the sender that completes it.
+    pub fn channel() -> (
+        tokio::sync::oneshot::Sender<Result<T, StoreError>>,
+        Pending<T>,
+    ) {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        (tx, Pending(rx))
+    }
+
+    /// An already known result.
+    pub fn ready(r: Result<T, StoreError>) -> Pending<T> {
+        let (tx, p) = Pending::channel();
+        let _ = tx.send(r);
+        p
+    }
+
+    /// Blocks the current thread until the result is known. Must not be called on an async
+    /// runtime thread (await the `Pending` there instead).
+    pub fn wait(self) -> Result<T, StoreError> {
+        self.0
+            .blocking_recv()
+            .unwrap_or(Err(StoreError::Unavailable))
+    }
+}
+
+impl<T> std::future::Future for Pending<T> {
+    type Output = Result<T, StoreError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0)
+            .poll(cx)
+            .map(|r| r.unwrap_or(Err(StoreError::Unavailable)))
+    }
+}
+
 /// The office queue's persistence. Implementations must make [`Store::issue_ticket`] atomic
 /// and durable: when it returns `Ok`, the ticket is on disk and its number is unique and
 /// gap-free within its service and office day.
@@ -187,12 +230,19 @@ pub trait Store: Send + Sync {
     fn list_services(&self, now: DateTime<Utc>) -> Result<Vec<ServiceInfo>, StoreError>;
 
     /// Issues the next number of the request's service for the office day of `now`.
-    /// An unknown or closed service consumes no number.
+    /// An unknown or closed service consumes no number. Returns at once; the [`Pending`]
+    /// completes when the ticket is durably stored. It never blocks the calling thread, so
+    /// async code can call it directly.
+    fn start_issue(&self, req: IssueRequest, now: DateTime<Utc>) -> Pending<TicketRecord>;
+
+    /// Blocking form of [`Store::start_issue`], for plain threads (not async runtime threads).
     fn issue_ticket(
         &self,
         req: IssueRequest,
         now: DateTime<Utc>,
-    ) -> Result<TicketRecord, StoreError>;
+    ) -> Result<TicketRecord, StoreError> {
+        self.start_issue(req, now).wait()
+    }
 
     /// A ticket by id, with its queue position recomputed now; `None` if there is none.
     fn get_ticket(&self, id: &str, now: DateTime<Utc>) -> Result<Option<TicketRecord>, StoreError>;

@@ -9,8 +9,8 @@
 //! disturb the rest of the batch.
 
 use super::{
-    estimate_wait_minutes, migrate, seed, IssueRequest, Origin, ServiceInfo, Store, StoreError,
-    TicketRecord,
+    estimate_wait_minutes, migrate, seed, IssueRequest, Origin, Pending, ServiceInfo, Store,
+    StoreError, TicketRecord,
 };
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use motcua_core::queue::format_number;
@@ -58,7 +58,7 @@ enum WriteCmd {
     Issue {
         req: IssueRequest,
         now: DateTime<Utc>,
-        reply: SyncSender<Result<TicketRecord, StoreError>>,
+        reply: tokio::sync::oneshot::Sender<Result<TicketRecord, StoreError>>,
     },
     /// Any other write (admin changes; issue 3's calls). Clears the waiting-count cache.
     Exec {
@@ -130,7 +130,10 @@ impl SqliteStore {
         &self.path
     }
 
-    fn send(&self, cmd: WriteCmd) -> Result<(), StoreError> {
+    /// Queues a command for the writer. When the queue is full, a blocking caller waits for
+    /// room; a non-blocking one (the async path) is refused with `Unavailable` (HTTP 503: the
+    /// office is overloaded, try again) rather than stalling a runtime thread.
+    fn send(&self, cmd: WriteCmd, block: bool) -> Result<(), StoreError> {
         let tx = self
             .tx
             .lock()
@@ -139,7 +142,10 @@ impl SqliteStore {
             .ok_or(StoreError::Unavailable)?;
         match tx.try_send(cmd) {
             Ok(()) => Ok(()),
-            Err(TrySendError::Full(cmd)) => tx.send(cmd).map_err(|_| StoreError::Unavailable),
+            Err(TrySendError::Full(cmd)) if block => {
+                tx.send(cmd).map_err(|_| StoreError::Unavailable)
+            }
+            Err(TrySendError::Full(_)) => Err(StoreError::Unavailable),
             Err(TrySendError::Disconnected(_)) => Err(StoreError::Unavailable),
         }
     }
@@ -165,10 +171,13 @@ impl SqliteStore {
         f: impl FnOnce(&Connection) -> Result<(), StoreError> + Send + 'static,
     ) -> Result<(), StoreError> {
         let (reply, rx) = sync_channel(1);
-        self.send(WriteCmd::Exec {
-            f: Box::new(f),
-            reply,
-        })?;
+        self.send(
+            WriteCmd::Exec {
+                f: Box::new(f),
+                reply,
+            },
+            true,
+        )?;
         rx.recv().map_err(|_| StoreError::Unavailable)?
     }
 }
@@ -225,14 +234,12 @@ impl Store for SqliteStore {
         })
     }
 
-    fn issue_ticket(
-        &self,
-        req: IssueRequest,
-        now: DateTime<Utc>,
-    ) -> Result<TicketRecord, StoreError> {
-        let (reply, rx) = sync_channel(1);
-        self.send(WriteCmd::Issue { req, now, reply })?;
-        rx.recv().map_err(|_| StoreError::Unavailable)?
+    fn start_issue(&self, req: IssueRequest, now: DateTime<Utc>) -> Pending<TicketRecord> {
+        let (reply, pending) = Pending::channel();
+        match self.send(WriteCmd::Issue { req, now, reply }, false) {
+            Ok(()) => pending,
+            Err(e) => Pending::ready(Err(e)),
+        }
     }
 
     fn get_ticket(
@@ -353,9 +360,9 @@ struct Writer {
 }
 
 /// Outcome of one command inside a batch, answered after the commit.
-enum Pending {
+enum Outcome {
     Issue(
-        SyncSender<Result<TicketRecord, StoreError>>,
+        tokio::sync::oneshot::Sender<Result<TicketRecord, StoreError>>,
         Result<TicketRecord, StoreError>,
     ),
     Exec(SyncSender<Result<(), StoreError>>, Result<(), StoreError>),
@@ -406,7 +413,7 @@ impl Writer {
                 match cmd {
                     WriteCmd::Issue { req, now, reply } => {
                         let out = issue_one(&mut tx, &mut self.waiting, self.width, &req, now);
-                        pending.push(Pending::Issue(reply, out));
+                        pending.push(Outcome::Issue(reply, out));
                     }
                     WriteCmd::Exec { f, reply } => {
                         clear_cache = true;
@@ -415,7 +422,7 @@ impl Writer {
                         if out.is_ok() {
                             sp.commit()?;
                         }
-                        pending.push(Pending::Exec(reply, out));
+                        pending.push(Outcome::Exec(reply, out));
                     }
                 }
             }
@@ -438,14 +445,14 @@ impl Writer {
         batch.clear();
         for p in pending {
             match p {
-                Pending::Issue(reply, out) => {
+                Outcome::Issue(reply, out) => {
                     let out = match (&batch_err, out) {
                         (Some(e), Ok(_)) => Err(e.clone()),
                         (_, out) => out,
                     };
                     let _ = reply.send(out);
                 }
-                Pending::Exec(reply, out) => {
+                Outcome::Exec(reply, out) => {
                     let out = match (&batch_err, out) {
                         (Some(e), Ok(())) => Err(e.clone()),
                         (_, out) => out,

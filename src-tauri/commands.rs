@@ -59,7 +59,10 @@ pub fn exit_kiosk(app: tauri::AppHandle, kiosk: State<'_, Kiosk>) -> Result<(), 
 /// and exits at once when `MOTCUA_EXIT_WHEN_READY=1` (how the cold-start benchmark times it).
 #[tauri::command]
 pub fn ui_ready(app: tauri::AppHandle) {
-    let ms = crate::STARTED.get().map(|t| t.elapsed().as_millis()).unwrap_or(0);
+    let ms = crate::STARTED
+        .get()
+        .map(|t| t.elapsed().as_millis())
+        .unwrap_or(0);
     tracing::info!("home screen ready {ms} ms after start");
     if std::env::var("MOTCUA_EXIT_WHEN_READY").as_deref() == Ok("1") {
         app.exit(0);

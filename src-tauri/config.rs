@@ -130,9 +130,9 @@ impl KioskConfig {
             ));
         }
         let idle_timeout_secs = match env("MOTCUA_IDLE_TIMEOUT") {
-            Some(v) => v
-                .parse()
-                .map_err(|_| format!("MOTCUA_IDLE_TIMEOUT must be a number of seconds, not {v:?}"))?,
+            Some(v) => v.parse().map_err(|_| {
+                format!("MOTCUA_IDLE_TIMEOUT must be a number of seconds, not {v:?}")
+            })?,
             None => file.kiosk.idle_timeout_secs.unwrap_or(90),
         };
         if idle_timeout_secs < 10 {
@@ -159,9 +159,9 @@ impl KioskConfig {
         let print_format = env("MOTCUA_PRINT_FORMAT")
             .or(file.printer.format)
             .unwrap_or_else(|| "pdf".into());
-        print_format
-            .parse::<motcua_print::Format>()
-            .map_err(|_| format!("printer.format must be pdf, escpos58, escpos80 or png, not {print_format:?}"))?;
+        print_format.parse::<motcua_print::Format>().map_err(|_| {
+            format!("printer.format must be pdf, escpos58, escpos80 or png, not {print_format:?}")
+        })?;
         let printer = env("MOTCUA_PRINTER")
             .or(file.printer.transport)
             .unwrap_or_else(|| "spool".into());

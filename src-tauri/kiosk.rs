@@ -67,7 +67,10 @@ impl Kiosk {
             let spool = data_dir.join("spool");
             Transport::Folder(spool)
         } else {
-            config.printer.parse().map_err(|_| "invalid printer".to_string())?
+            config
+                .printer
+                .parse()
+                .map_err(|_| "invalid printer".to_string())?
         };
         if let Transport::Folder(dir) = &transport {
             create_dir(dir)?;

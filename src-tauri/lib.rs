@@ -48,15 +48,16 @@ pub fn run() {
             let kiosk = tauri::async_runtime::block_on(kiosk::Kiosk::start(config, data_dir))?;
             app.manage(kiosk);
 
-            let mut builder = WebviewWindowBuilder::new(app, "kiosk", WebviewUrl::App("index.html".into()))
-                .title("Một Cửa Kiosk")
-                .decorations(false)
-                .zoom_hotkeys_enabled(false)
-                .disable_drag_drop_handler()
-                // The kiosk never leaves its own pages.
-                .on_navigation(|url| {
-                    matches!(url.scheme(), "tauri") || url.host_str() == Some("tauri.localhost")
-                });
+            let mut builder =
+                WebviewWindowBuilder::new(app, "kiosk", WebviewUrl::App("index.html".into()))
+                    .title("Một Cửa Kiosk")
+                    .decorations(false)
+                    .zoom_hotkeys_enabled(false)
+                    .disable_drag_drop_handler()
+                    // The kiosk never leaves its own pages.
+                    .on_navigation(|url| {
+                        matches!(url.scheme(), "tauri") || url.host_str() == Some("tauri.localhost")
+                    });
             builder = match window_mode {
                 WindowMode::Fullscreen => builder.fullscreen(true),
                 WindowMode::Sized(w, h) => builder

@@ -20,10 +20,6 @@ impl OfficeClient {
         OfficeClient { base, http }
     }
 
-    pub fn base(&self) -> &str {
-        &self.base
-    }
-
     pub async fn healthy(&self) -> bool {
         matches!(
             self.http
@@ -66,10 +62,12 @@ async fn decode<T: serde::de::DeserializeOwned>(r: reqwest::Response) -> Result<
             ApiError::internal()
         })
     } else {
-        Err(serde_json::from_slice::<ApiError>(&body).unwrap_or_else(|_| {
-            tracing::error!("office server answered {status} without an error body");
-            ApiError::internal()
-        }))
+        Err(
+            serde_json::from_slice::<ApiError>(&body).unwrap_or_else(|_| {
+                tracing::error!("office server answered {status} without an error body");
+                ApiError::internal()
+            }),
+        )
     }
 }
 

@@ -97,9 +97,18 @@ mod tests {
                 }
             );
         }
-        assert!(matches!(l.attempt("0000", t0), PinOutcome::LockedOut { .. }));
-        assert!(matches!(l.attempt("1234", t0 + Duration::from_secs(10)), PinOutcome::LockedOut { .. }));
+        assert!(matches!(
+            l.attempt("0000", t0),
+            PinOutcome::LockedOut { .. }
+        ));
+        assert!(matches!(
+            l.attempt("1234", t0 + Duration::from_secs(10)),
+            PinOutcome::LockedOut { .. }
+        ));
         assert!(!l.is_unlocked(t0));
-        assert_eq!(l.attempt("1234", t0 + LOCKOUT + Duration::from_secs(1)), PinOutcome::Ok);
+        assert_eq!(
+            l.attempt("1234", t0 + LOCKOUT + Duration::from_secs(1)),
+            PinOutcome::Ok
+        );
     }
 }

@@ -45,10 +45,15 @@ fn wait_for_file(dir: &Path, ext: &str) -> PathBuf {
 
 #[test]
 fn home_to_printed_ticket_in_two_taps() {
-    let _one_window = support::WINDOW_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let _one_window = support::WINDOW_LOCK
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
     let tmp = tempfile::tempdir().unwrap();
     let spool = tmp.path().join("spool");
-    let app = App::launch(&kiosk_env(tmp.path(), format!("folder:{}", spool.display())));
+    let app = App::launch(&kiosk_env(
+        tmp.path(),
+        format!("folder:{}", spool.display()),
+    ));
 
     // Home: Vietnamese by default, the services to take a number from, and the other choices.
     app.find("[data-testid=home]");
@@ -88,8 +93,8 @@ fn home_to_printed_ticket_in_two_taps() {
     app.find("[data-testid=print-ok]");
     let number = app.text("[data-testid=ticket-number]");
     assert_eq!(number, "A001", "first ticket of the day for Hộ tịch");
-    let screen = app.text("body");
-    assert!(screen.contains("người"), "people ahead shown: {screen}");
+    let ahead = app.text("[data-testid=ticket-people-ahead]");
+    assert!(ahead.contains("trước bạn"), "people ahead shown: {ahead}");
     let shot = app.screenshot("ticket-03-issued");
     app.assert_accessible("ticket");
 
@@ -108,7 +113,11 @@ fn home_to_printed_ticket_in_two_taps() {
     assert!(text.contains("A001"), "number in PDF: {text}");
     assert!(text.contains("PHIẾU SỐ THỨ TỰ"), "title in PDF: {text}");
     assert!(text.contains("Hộ tịch"), "service in PDF: {text}");
-    assert_eq!(pdf_qr(&pdf, tmp.path()), screen_qr, "printed QR = screen QR");
+    assert_eq!(
+        pdf_qr(&pdf, tmp.path()),
+        screen_qr,
+        "printed QR = screen QR"
+    );
 
     // Done → home; a second ticket gets the next number with one person ahead.
     app.click("[data-testid=btn-home]");
@@ -116,14 +125,15 @@ fn home_to_printed_ticket_in_two_taps() {
     app.click("[data-testid=priority-elderly]");
     app.find("[data-testid=ticket-number]");
     assert_eq!(app.text("[data-testid=ticket-number]"), "A002");
-    assert!(app
-        .text("[data-testid=ticket-people-ahead]")
-        .contains('1'));
+    let ahead = app.text("[data-testid=ticket-people-ahead]");
+    assert!(ahead.contains('1'), "one person ahead: {ahead}");
 }
 
 #[test]
 fn printer_offline_shows_the_ticket_on_screen() {
-    let _one_window = support::WINDOW_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let _one_window = support::WINDOW_LOCK
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
     let tmp = tempfile::tempdir().unwrap();
     // Nothing listens on this port: the thermal printer is off.
     let port = support::free_port();
@@ -137,15 +147,24 @@ fn printer_offline_shows_the_ticket_on_screen() {
     let shot = app.screenshot("ticket-04-printer-offline");
     app.assert_accessible("printer offline");
     let qr = decode_qr(&shot);
-    assert!(qr.iter().any(|q| q.starts_with(&format!("{PUBLIC_URL}/t/"))), "QR on screen: {qr:?}");
+    assert!(
+        qr.iter()
+            .any(|q| q.starts_with(&format!("{PUBLIC_URL}/t/"))),
+        "QR on screen: {qr:?}"
+    );
 }
 
 #[test]
 fn unbuilt_choices_lead_somewhere_and_back() {
-    let _one_window = support::WINDOW_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let _one_window = support::WINDOW_LOCK
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
     let tmp = tempfile::tempdir().unwrap();
     let spool = tmp.path().join("spool");
-    let app = App::launch(&kiosk_env(tmp.path(), format!("folder:{}", spool.display())));
+    let app = App::launch(&kiosk_env(
+        tmp.path(),
+        format!("folder:{}", spool.display()),
+    ));
     for tile in ["vneid", "procedures", "dossier", "rating", "feedback"] {
         app.click(&format!("[data-testid=tile-{tile}]"));
         app.find("[data-testid=coming-soon]");
@@ -160,10 +179,17 @@ fn unbuilt_choices_lead_somewhere_and_back() {
     app.click("[data-testid=lang-toggle]");
     let start = Instant::now();
     while app.exec("return document.documentElement.lang") != "en" {
-        assert!(start.elapsed() < Duration::from_secs(5), "language did not switch");
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "language did not switch"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert!(app.text("body").contains("queue number"), "{}", app.text("body"));
+    assert!(
+        app.text("body").contains("queue number"),
+        "{}",
+        app.text("body")
+    );
     app.screenshot("home-en");
 
     // Staff: a wrong PIN is refused, the right one opens the staff menu.

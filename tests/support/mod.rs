@@ -81,12 +81,21 @@ impl Xvfb {
             .expect("a free X display number");
         let proc = Group::spawn(
             Command::new("Xvfb")
-                .args([&format!(":{n}"), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"])
+                .args([
+                    &format!(":{n}"),
+                    "-screen",
+                    "0",
+                    "1280x1024x24",
+                    "-nolisten",
+                    "tcp",
+                ])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null()),
         );
         let sock = format!("/tmp/.X11-unix/X{n}");
-        wait_for("Xvfb", Duration::from_secs(20), || Path::new(&sock).exists());
+        wait_for("Xvfb", Duration::from_secs(20), || {
+            Path::new(&sock).exists()
+        });
         Xvfb {
             display: format!(":{n}"),
             _proc: proc,
@@ -133,18 +142,26 @@ impl App {
             std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
         });
         let app_path = PathBuf::from(env!("CARGO_BIN_EXE_motcua-kiosk"));
-        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app_path}}}});
-        let resp: Value = http
-            .post(format!("{base}/session"))
-            .json(&caps)
-            .send()
-            .expect("new WebDriver session")
-            .json()
-            .unwrap();
-        let session = resp["value"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session: {resp}"))
-            .to_string();
+        let caps =
+            json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app_path}}}});
+        // tauri-driver accepts connections before WebKitWebDriver is up: retry a few times.
+        let mut last = String::new();
+        let mut session = None;
+        for _ in 0..10 {
+            match http.post(format!("{base}/session")).json(&caps).send() {
+                Ok(r) => {
+                    let v: Value = r.json().unwrap_or_default();
+                    if let Some(id) = v["value"]["sessionId"].as_str() {
+                        session = Some(id.to_string());
+                        break;
+                    }
+                    last = v.to_string();
+                }
+                Err(e) => last = e.to_string(),
+            }
+            std::thread::sleep(Duration::from_secs(1));
+        }
+        let session = session.unwrap_or_else(|| panic!("no WebDriver session: {last}"));
         App {
             http,
             base,
@@ -171,7 +188,12 @@ impl App {
     }
 
     fn get(&self, path: &str) -> Value {
-        self.http.get(self.url(path)).send().unwrap().json().unwrap()
+        self.http
+            .get(self.url(path))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap()
     }
 
     /// The element matching a CSS selector, if present now.
@@ -251,7 +273,8 @@ impl App {
         );
         let s = out.as_str().unwrap_or_default();
         assert!(!s.starts_with("ERROR"), "axe-core failed on {screen}: {s}");
-        let violations: Vec<Value> = serde_json::from_str(s).unwrap_or_else(|_| panic!("axe: {out}"));
+        let violations: Vec<Value> =
+            serde_json::from_str(s).unwrap_or_else(|_| panic!("axe: {out}"));
         let bad: Vec<&Value> = violations
             .iter()
             .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
@@ -286,14 +309,24 @@ pub fn pdf_text(pdf: &Path) -> String {
         .args(["-layout", pdf.to_str().unwrap(), "-"])
         .output()
         .expect("pdftotext (poppler-utils) is installed");
-    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
 /// QR payloads found in an image by zbarimg.
 pub fn decode_qr(png: &Path) -> Vec<String> {
     let out = Command::new("zbarimg")
-        .args(["--raw", "-q", "-Sdisable", "-Sqrcode.enable", png.to_str().unwrap()])
+        .args([
+            "--raw",
+            "-q",
+            "-Sdisable",
+            "-Sqrcode.enable",
+            png.to_str().unwrap(),
+        ])
         .output()
         .expect("zbarimg (zbar-tools) is installed");
     String::from_utf8(out.stdout)

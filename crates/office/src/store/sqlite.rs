@@ -353,10 +353,29 @@ impl Store for SqliteStore {
 struct Writer {
     conn: Connection,
     width: usize,
-    /// Waiting tickets per (service, office day), counting the open batch, so `people_ahead` of a new
-    /// ticket needs no count over the day's tickets. Loaded lazily; cleared whenever a write
-    /// other than an issue happens or a commit fails.
+    cache: Cache,
+    /// `PRAGMA data_version` when the cache was last validated: it changes when another
+    /// connection (another process, a manual `sqlite3` session) commits to the file.
+    data_version: Option<i64>,
+}
+
+/// What the writer remembers between batches so the hot path does fewer queries. It is
+/// cleared whenever it may no longer match the database: another connection wrote, a write
+/// other than an issue ran, or a batch rolled back.
+#[derive(Default)]
+struct Cache {
+    /// Waiting tickets per (service, office day), counting the open batch, so `people_ahead`
+    /// of a new ticket needs no count over the day's tickets.
     waiting: HashMap<(String, NaiveDate), u32>,
+    /// Service rows by id.
+    services: HashMap<String, ServiceRow>,
+}
+
+impl Cache {
+    fn clear(&mut self) {
+        self.waiting.clear();
+        self.services.clear();
+    }
 }
 
 /// Outcome of one command inside a batch, answered after the commit.
@@ -368,6 +387,7 @@ enum Outcome {
     Exec(SyncSender<Result<(), StoreError>>, Result<(), StoreError>),
 }
 
+#[derive(Clone)]
 struct ServiceRow {
     prefix: String,
     name_vi: String,
@@ -382,7 +402,8 @@ impl Writer {
         Writer {
             conn,
             width,
-            waiting: HashMap::new(),
+            cache: Cache::default(),
+            data_version: None,
         }
     }
 
@@ -409,10 +430,16 @@ impl Writer {
             let mut tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Holding the write lock, so this is the latest state of the file.
+            let version: i64 = tx.pragma_query_value(None, "data_version", |r| r.get(0))?;
+            if self.data_version != Some(version) {
+                self.cache.clear();
+                self.data_version = Some(version);
+            }
             for cmd in batch.drain(..) {
                 match cmd {
                     WriteCmd::Issue { req, now, reply } => {
-                        let out = issue_one(&mut tx, &mut self.waiting, self.width, &req, now);
+                        let out = issue_one(&mut tx, &mut self.cache, self.width, &req, now);
                         pending.push(Outcome::Issue(reply, out));
                     }
                     WriteCmd::Exec { f, reply } => {
@@ -437,8 +464,8 @@ impl Writer {
         // The cache counted this batch's tickets as they were inserted; if the batch rolled
         // back (or another kind of write ran) it no longer matches the database. Yesterday's
         // entries are dead weight, so it is also dropped when it grows.
-        if batch_err.is_some() || clear_cache || self.waiting.len() > 4096 {
-            self.waiting.clear();
+        if batch_err.is_some() || clear_cache || self.cache.waiting.len() > 4096 {
+            self.cache.clear();
         }
         // Commands drained before a failure surfaced in `pending`; any left in `batch` (the
         // transaction never began) are dropped, which their callers see as Unavailable.
@@ -464,34 +491,45 @@ impl Writer {
     }
 }
 
+/// The service row the issue path needs, or `UnknownService`.
+fn load_service(conn: &Connection, service_id: &str) -> Result<ServiceRow, StoreError> {
+    conn.prepare_cached(
+        "SELECT s.prefix, s.name_vi, s.name_en, s.open, s.default_minutes,
+                    (SELECT COUNT(*) FROM counter_services cs WHERE cs.service_id = s.id)
+             FROM services s WHERE s.id = ?1",
+    )?
+    .query_row([service_id], |r| {
+        Ok(ServiceRow {
+            prefix: r.get(0)?,
+            name_vi: r.get(1)?,
+            name_en: r.get(2)?,
+            open: r.get(3)?,
+            minutes: r.get(4)?,
+            counters: r.get(5)?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| StoreError::UnknownService(service_id.to_owned()))
+}
+
 /// Validates and issues one ticket inside the batch transaction. Validation happens before
 /// the day counter is touched; the writes run in a savepoint, so a failure rolls back only
 /// this request.
 fn issue_one(
     tx: &mut rusqlite::Transaction<'_>,
-    waiting: &mut HashMap<(String, NaiveDate), u32>,
+    cache: &mut Cache,
     width: usize,
     req: &IssueRequest,
     now: DateTime<Utc>,
 ) -> Result<TicketRecord, StoreError> {
-    let svc = tx
-        .prepare_cached(
-            "SELECT s.prefix, s.name_vi, s.name_en, s.open, s.default_minutes,
-                    (SELECT COUNT(*) FROM counter_services cs WHERE cs.service_id = s.id)
-             FROM services s WHERE s.id = ?1",
-        )?
-        .query_row([&req.service_id], |r| {
-            Ok(ServiceRow {
-                prefix: r.get(0)?,
-                name_vi: r.get(1)?,
-                name_en: r.get(2)?,
-                open: r.get(3)?,
-                minutes: r.get(4)?,
-                counters: r.get(5)?,
-            })
-        })
-        .optional()?
-        .ok_or_else(|| StoreError::UnknownService(req.service_id.clone()))?;
+    let svc = match cache.services.get(&req.service_id) {
+        Some(row) => row.clone(),
+        None => {
+            let row = load_service(tx, &req.service_id)?;
+            cache.services.insert(req.service_id.clone(), row.clone());
+            row
+        }
+    };
     if !svc.open {
         return Err(StoreError::ServiceClosed {
             name_vi: svc.name_vi,
@@ -501,7 +539,7 @@ fn issue_one(
     let day = office_day(now);
     let day_s = day_str(day);
     let key = (req.service_id.clone(), day);
-    let ahead = match waiting.get(&key) {
+    let ahead = match cache.waiting.get(&key) {
         Some(n) => *n,
         None => {
             let n: u32 = tx
@@ -539,7 +577,7 @@ fn issue_one(
         req.origin.to_db()
     ])?;
     sp.commit()?;
-    waiting.insert(key, ahead + 1);
+    cache.waiting.insert(key, ahead + 1);
     Ok(TicketRecord {
         id,
         service_id: req.service_id.clone(),
@@ -744,6 +782,38 @@ mod tests {
         // people_ahead stayed consistent through batching: the last one has 399 ahead.
         let last = issue(&s, "ho-tich", now).unwrap();
         assert_eq!((last.seq, last.people_ahead), (401, 400));
+    }
+
+    #[test]
+    fn changes_by_other_connections_reach_the_writer_caches() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(&dir, 3);
+        let now = at(6, 0, 0);
+        for _ in 0..3 {
+            issue(&s, "kinh-doanh", now).unwrap();
+        }
+        // Another process calls two tickets and closes the service.
+        let other = Connection::open(s.path()).unwrap();
+        other.busy_timeout(Duration::from_secs(5)).unwrap();
+        other
+            .execute(
+                "UPDATE tickets SET status = 'called' WHERE service_id = 'kinh-doanh' AND seq <= 2",
+                [],
+            )
+            .unwrap();
+        let t = issue(&s, "kinh-doanh", now).unwrap();
+        assert_eq!(
+            (t.seq, t.people_ahead),
+            (4, 1),
+            "cached waiting count refreshed"
+        );
+        other
+            .execute("UPDATE services SET open = 0 WHERE id = 'kinh-doanh'", [])
+            .unwrap();
+        assert!(matches!(
+            issue(&s, "kinh-doanh", now),
+            Err(StoreError::ServiceClosed { .. })
+        ));
     }
 
     #[test]

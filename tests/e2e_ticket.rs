@@ -199,6 +199,14 @@ fn unbuilt_choices_lead_somewhere_and_back() {
     }
     app.click("[data-testid=pin-submit]");
     app.find("[data-testid=error]");
+    assert!(app.text("[data-testid=error]").contains("PIN"));
     app.screenshot("staff-wrong-pin");
     assert!(app.try_find("[data-testid=staff-menu]").is_none());
+    for d in "13579".chars() {
+        app.click(&format!("[data-testid=pin-key-{d}]"));
+    }
+    app.click("[data-testid=pin-submit]");
+    app.find("[data-testid=staff-menu]");
+    app.screenshot("staff-menu");
+    app.assert_accessible("staff menu");
 }

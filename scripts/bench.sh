@@ -13,8 +13,14 @@ cargo bench -p motcua-office --bench issue -- --warm-up-time 1 --measurement-tim
 echo "== criterion: kiosk tap -> ESC/POS bytes ready"
 cargo bench -p motcua-print --bench escpos -- --warm-up-time 1 --measurement-time 5
 
-echo "== load: 64 concurrent clients issuing tickets over HTTP"
-if [ -x crates/office/bench-load.sh ]; then crates/office/bench-load.sh; fi
+echo "== load: 64 concurrent clients issuing tickets over HTTP (real server, release build)"
+cargo build --release -p motcua-office --bin motcua --example load
+LOADDB=$(mktemp -d)
+target/release/motcua serve --listen 127.0.0.1:18080 --db "$LOADDB/load.db" > "$LOADDB/serve.log" &
+SPID=$!
+sleep 1
+target/release/examples/load --url http://127.0.0.1:18080 --clients 64 --requests 20000
+kill $SPID; wait $SPID || true; rm -rf "$LOADDB"
 
 echo "== release build"
 cargo build --release -p motcua-kiosk --bin motcua-kiosk --example empty_window

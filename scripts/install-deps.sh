@@ -45,8 +45,11 @@ if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver
   cargo install tauri-driver --locked
 fi
 
-# Front end packages, from the lock file.
-if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
-  echo "==> npm ci (ui)"
-  (cd ui && npm ci --no-audit --no-fund)
+# Front end packages, at the lock file's versions. `npm install` rather than `npm ci`: the npm
+# of some machines writes lock files without the other platforms' optional packages (rollup,
+# esbuild), which `npm ci` then refuses as out of sync.
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ] \
+   || [ ui/package.json -nt ui/node_modules/.package-lock.json ]; then
+  echo "==> npm install (ui)"
+  (cd ui && npm install --no-audit --no-fund)
 fi

@@ -149,12 +149,18 @@ export function mountShell(root: HTMLElement): void {
 
   const header = h(
     'header',
-    { class: 'topbar' },
-    h('div', { class: 'brand' }, emblem(), officeEl),
-    h('p', { class: 'clock' }, clockTime, clockDate),
-    langBtn,
+    { class: 'shell-head' },
+    h(
+      'div',
+      { class: 'topbar' },
+      h('div', { class: 'brand' }, emblem(), officeEl),
+      h('p', { class: 'clock' }, clockTime, clockDate),
+      langBtn,
+    ),
+    demoEl,
+    offlineEl,
   );
-  root.replaceChildren(header, demoEl, offlineEl, mainEl, liveEl);
+  root.replaceChildren(header, mainEl, liveEl);
   shellMounted = true;
   updateShellText();
   tickClock();
@@ -321,7 +327,7 @@ export function installGuards(): void {
 // ---------------------------------------------------------------- shared pieces
 
 /** Back and Home, on every screen but Home. */
-export function navBar(opts: { onBack?: () => void } = {}): HTMLElement {
+export function navBar(opts: { onBack?: () => void; extra?: Node[] } = {}): HTMLElement {
   return h(
     'nav',
     { class: 'navbar', 'aria-label': lang() === 'vi' ? 'Điều hướng' : 'Navigation' },
@@ -341,15 +347,25 @@ export function navBar(opts: { onBack?: () => void } = {}): HTMLElement {
       icon('home'),
       h('span', null, tr(T.home)),
     ),
+    opts.extra && h('div', { class: 'navbar-extra' }, ...opts.extra),
   );
 }
 
 /** A screen: its content, then the Back/Home bar. */
 export function screenRoot(cls: string, ...content: (Node | null | undefined | false)[]): HTMLElement {
+  return screenRootWith(cls, {}, ...content);
+}
+
+/** Like screenRoot, with options for the Back/Home bar (e.g. a Done button beside them). */
+export function screenRootWith(
+  cls: string,
+  nav: Parameters<typeof navBar>[0],
+  ...content: (Node | null | undefined | false)[]
+): HTMLElement {
   return h(
     'section',
     { class: `screen ${cls}` },
     h('div', { class: 'screen-body' }, ...content),
-    navBar(),
+    navBar(nav),
   );
 }

@@ -154,8 +154,12 @@ export function renderHome(): Screen {
       h(
         'section',
         { class: 'home-queue', 'aria-labelledby': 'home-title' },
-        h('h1', { id: 'home-title' }, tr(T.homeTitle)),
-        h('p', { class: 'lead' }, tr(T.homeLead)),
+        h(
+          'div',
+          { class: 'home-head' },
+          h('h1', { id: 'home-title' }, tr(T.homeTitle)),
+          h('p', { class: 'lead' }, tr(T.homeLead)),
+        ),
         servicesBox,
       ),
       h(

@@ -17,6 +17,8 @@ export function renderPriority(route: Route): Screen {
   const setBusy = (busy: boolean): void => {
     r.busy = busy;
     for (const b of buttons) b.disabled = busy;
+    // No leaving half-way: the ticket is being printed for this person.
+    for (const b of root.querySelectorAll<HTMLButtonElement>('.navbar button')) b.disabled = busy;
     busyEl.hidden = !busy;
     root.setAttribute('aria-busy', String(busy));
   };

@@ -1,6 +1,6 @@
 // Step 3: the number, huge; how many ahead; the wait; the QR; and whether the ticket printed.
 
-import { type Route, type Screen, goHome, idleRemainingMs, screenRoot } from '../app';
+import { type Route, type Screen, goHome, idleRemainingMs, screenRootWith } from '../app';
 import { button, h, icon } from '../dom';
 import { errorBox } from '../errors';
 import {
@@ -50,11 +50,7 @@ export function renderTicket(route: Route): Screen {
     printBox = h(
       'div',
       { class: 'print-failed', testid: 'print-failed' },
-      errorBox(err, {
-        title: T.printFailedTitle,
-        testid: 'print-error',
-        extra: h('p', { class: 'alert-help' }, tr(T.printFailedHelp)),
-      }),
+      errorBox(err, { title: T.printFailedTitle, help: T.printFailedHelp, testid: 'print-error' }),
     );
   }
 
@@ -65,8 +61,19 @@ export function renderTicket(route: Route): Screen {
   const timer = window.setInterval(tick, 1000);
 
   const prio = priorityLine(t.priority);
-  const root = screenRoot(
-    'screen-ticket',
+  const done = button(
+    {
+      class: 'btn btn-primary btn-done',
+      testid: 'btn-done',
+      onClick: () => {
+        goHome(true);
+      },
+    },
+    tr(T.done),
+  );
+  const root = screenRootWith(
+    issued.printed ? 'screen-ticket' : 'screen-ticket ticket-unprinted',
+    { extra: [countdown, done] },
     h(
       'div',
       { class: 'ticket-card' },
@@ -79,26 +86,16 @@ export function renderTicket(route: Route): Screen {
         prio && h('p', { class: 'ticket-priority', testid: 'ticket-priority' }, prio),
         h('p', { class: 'ticket-line', testid: 'ticket-people-ahead' }, peopleAheadText(t.people_ahead)),
         h('p', { class: 'ticket-line', testid: 'ticket-wait' }, waitText(t.estimated_wait_minutes)),
+      ),
+      h(
+        'figure',
+        { class: 'ticket-qr' },
+        qr,
+        h('figcaption', null, tr(T.scanQr)),
         h('p', { class: 'muted' }, issuedAtText(t.issued_at)),
       ),
-      h('figure', { class: 'ticket-qr' }, qr, h('figcaption', null, tr(T.scanQr))),
     ),
     printBox,
-    h(
-      'div',
-      { class: 'done-row' },
-      button(
-        {
-          class: 'btn btn-primary btn-done',
-          testid: 'btn-done',
-          onClick: () => {
-            goHome(true);
-          },
-        },
-        tr(T.done),
-      ),
-      countdown,
-    ),
   );
   window.setTimeout(tick, 0);
   return {

@@ -45,7 +45,7 @@ export const T = {
     en: 'No service is taking numbers yet. Please ask staff at the counter.',
   },
   closed: { vi: 'Tạm ngừng nhận số', en: 'Not taking numbers now' },
-  otherTitle: { vi: 'Việc khác', en: 'Other things you can do' },
+  otherTitle: { vi: 'Việc khác', en: 'Other services' },
   retry: { vi: 'Thử lại', en: 'Try again' },
   staff: { vi: 'Cán bộ', en: 'Staff' },
 

@@ -218,10 +218,20 @@ impl App {
         }
     }
 
+    /// Clicks the element matching `css`, finding it again if the page replaced it meanwhile.
     pub fn click(&self, css: &str) {
-        let e = self.find(css);
-        let v = self.post(&format!("/element/{e}/click"), json!({}));
-        assert!(v["value"].is_null(), "click on {css} failed: {v}");
+        let mut attempts = 0;
+        loop {
+            let e = self.find(css);
+            let v = self.post(&format!("/element/{e}/click"), json!({}));
+            if v["value"].is_null() {
+                return;
+            }
+            attempts += 1;
+            let stale = v["value"]["error"] == "stale element reference";
+            assert!(stale && attempts < 5, "click on {css} failed: {v}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     pub fn text(&self, css: &str) -> String {

@@ -93,7 +93,13 @@ function servicesContent(onRetry: () => void): HTMLElement {
 
 export function renderHome(): Screen {
   const servicesBox = h('div', { class: 'svc-box', testid: 'services' });
+  // Repaint only when what is shown changes, so a refresh never swaps a button out from under
+  // a finger that is pressing it.
+  let painted = '';
   const paint = (): void => {
+    const shown = JSON.stringify([state.services, state.servicesError]);
+    if (shown === painted) return;
+    painted = shown;
     servicesBox.replaceChildren(servicesContent(retry));
   };
   const refresh = (): void => {
@@ -103,6 +109,7 @@ export function renderHome(): Screen {
   };
   const retry = (): void => {
     state.servicesError = null;
+    painted = '';
     paint();
     refresh();
   };

@@ -115,6 +115,7 @@ pub struct App {
 impl App {
     /// Starts the kiosk binary with these environment variables (its configuration).
     pub fn launch(envs: &[(&str, String)]) -> App {
+        let launched = Instant::now();
         let xvfb = Xvfb::start();
         let port = free_port();
         let native_port = free_port();
@@ -162,6 +163,9 @@ impl App {
             std::thread::sleep(Duration::from_secs(1));
         }
         let session = session.unwrap_or_else(|| panic!("no WebDriver session: {last}"));
+        if std::env::var_os("E2E_TRACE").is_some() {
+            eprintln!("[e2e] session after {:?}", launched.elapsed());
+        }
         App {
             http,
             base,
@@ -176,6 +180,7 @@ impl App {
     }
 
     fn post(&self, path: &str, body: Value) -> Value {
+        let t = Instant::now();
         let v: Value = self
             .http
             .post(self.url(path))
@@ -184,16 +189,25 @@ impl App {
             .unwrap()
             .json()
             .unwrap();
+        if std::env::var_os("E2E_TRACE").is_some() {
+            eprintln!("[e2e] POST {path} {:?}", t.elapsed());
+        }
         v
     }
 
     fn get(&self, path: &str) -> Value {
-        self.http
+        let t = Instant::now();
+        let v = self
+            .http
             .get(self.url(path))
             .send()
             .unwrap()
             .json()
-            .unwrap()
+            .unwrap();
+        if std::env::var_os("E2E_TRACE").is_some() {
+            eprintln!("[e2e] GET {path} {:?}", t.elapsed());
+        }
+        v
     }
 
     /// The element matching a CSS selector, if present now.
@@ -261,6 +275,20 @@ impl App {
 
     /// Saves a screenshot as target/e2e/NAME.png and returns its path.
     pub fn screenshot(&self, name: &str) -> PathBuf {
+        // WebKitGTK (compositing off) answers a screenshot at the next paint after the request;
+        // on a still page that is when the clock next changes, up to a minute away. Repaint one
+        // transparent pixel every 50 ms for a moment so the next paint comes at once.
+        self.exec(
+            "let d = document.getElementById('e2e-paint');
+             if (!d) { d = document.createElement('div'); d.id = 'e2e-paint'; d.setAttribute('aria-hidden', 'true');
+               d.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';
+               document.body.appendChild(d); }
+             let n = 0;
+             const t = setInterval(() => {
+               d.style.background = n % 2 ? 'rgba(0, 0, 0, 0.01)' : 'rgba(0, 0, 0, 0.02)';
+               if (++n > 60) clearInterval(t);
+             }, 50);",
+        );
         let v = self.get("/screenshot");
         let png = base64::engine::general_purpose::STANDARD
             .decode(v["value"].as_str().expect("screenshot data"))

@@ -182,6 +182,13 @@ pub struct Ticket {
     pub service_name_en: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub office_name: Option<String>,
+    /// Issued by a kiosk while the office server could not be reached (number `A1-007`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub offline: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// Display form of a ticket number: `prefix` then `seq` zero-padded to `width` digits.

@@ -98,6 +98,7 @@ impl AppState {
             service_name_vi: Some(rec.service_name_vi),
             service_name_en: Some(rec.service_name_en),
             office_name: Some(self.office.office_name.clone()),
+            offline: false,
         }
     }
 }

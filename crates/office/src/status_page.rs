@@ -123,6 +123,7 @@ mod tests {
             service_name_vi: Some("Hộ tịch – Chứng thực".into()),
             service_name_en: Some("Civil status".into()),
             office_name: Some("UBND xã <Test>".into()),
+            offline: false,
         };
         let html = render(&t);
         assert!(html.contains("<meta charset=\"utf-8\">"));

@@ -161,6 +161,7 @@ pub fn sample_ticket() -> Ticket {
         service_name_vi: Some("Đăng ký hộ tịch, chứng thực chữ ký".into()),
         service_name_en: Some("Civil registration, signature certification".into()),
         office_name: Some("Bộ phận Một cửa UBND phường Hoàn Kiếm".into()),
+        offline: false,
     }
 }
 

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { officeMock } from './src/dev/officeMock';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -12,10 +13,14 @@ export default defineConfig({
   base: './',
   clearScreen: false,
   envPrefix: ['VITE_', 'TAURI_ENV_'],
+  // Dev only: /api is a small in-memory office (src/dev/officeMock.ts), or a real office server
+  // with MOTCUA_OFFICE=http://127.0.0.1:8080 npm run dev.
+  plugins: [officeMock()],
   server: {
     port: 5173,
     strictPort: true,
     host: '127.0.0.1',
+    proxy: process.env.MOTCUA_OFFICE ? { '/api': process.env.MOTCUA_OFFICE } : undefined,
   },
   build: {
     outDir: 'dist',
@@ -28,8 +33,10 @@ export default defineConfig({
     sourcemap: false,
     rollupOptions: {
       input: {
-        // More entry points (counter.html, board.html for the office server) go here.
+        // The kiosk webview, and the pages the office server serves at /counter and /board.
         index: resolve(root, 'index.html'),
+        counter: resolve(root, 'counter.html'),
+        board: resolve(root, 'board.html'),
       },
     },
   },

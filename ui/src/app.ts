@@ -3,6 +3,7 @@
 import type { CommandError, IssuedTicket, KioskInfo, Lang, Service } from './api';
 import { button, h, icon } from './dom';
 import { T, lang, otherLang, setLang, tr } from './i18n';
+import { emblem, langButton, runClock } from './shell';
 
 export type TileName = 'vneid' | 'procedures' | 'dossier' | 'rating' | 'feedback';
 
@@ -51,8 +52,7 @@ let screen: Screen | null = null;
 let mainEl: HTMLElement;
 let liveEl: HTMLElement;
 let officeEl: HTMLElement;
-let langBtn: HTMLButtonElement;
-let langLabel: HTMLElement;
+let langBtn: { el: HTMLButtonElement; update: () => void };
 let demoEl: HTMLElement;
 let offlineEl: HTMLElement;
 let clockTime: HTMLElement;
@@ -131,12 +131,7 @@ export function mountShell(root: HTMLElement): void {
   officeEl = h('p', { class: 'office-name', testid: 'office-name' }, tr(T.officeFallback));
   clockTime = h('time', { class: 'clock-time', testid: 'clock' });
   clockDate = h('span', { class: 'clock-date' });
-  langLabel = h('span', { class: 'lang-label' });
-  langBtn = button(
-    { class: 'btn btn-lang', testid: 'lang-toggle', onClick: toggleLanguage },
-    icon('globe'),
-    langLabel,
-  );
+  langBtn = langButton(toggleLanguage);
   demoEl = h('p', { class: 'banner banner-demo', testid: 'demo-sign', hidden: true });
   offlineEl = h('p', { class: 'banner banner-offline', testid: 'offline-sign', hidden: true });
   mainEl = h('main', { id: 'main', class: 'main', tabindex: -1 });
@@ -155,46 +150,20 @@ export function mountShell(root: HTMLElement): void {
       { class: 'topbar' },
       h('div', { class: 'brand' }, emblem(), officeEl),
       h('p', { class: 'clock' }, clockTime, clockDate),
-      langBtn,
+      langBtn.el,
     ),
     demoEl,
     offlineEl,
   );
   root.replaceChildren(header, mainEl, liveEl);
   shellMounted = true;
+  repaintClock = runClock(clockTime, clockDate, lang);
   updateShellText();
-  tickClock();
-}
-
-function emblem(): SVGSVGElement {
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(ns, 'svg');
-  svg.setAttribute('viewBox', '0 0 64 64');
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('focusable', 'false');
-  svg.setAttribute('class', 'emblem');
-  const bg = document.createElementNS(ns, 'rect');
-  bg.setAttribute('width', '64');
-  bg.setAttribute('height', '64');
-  bg.setAttribute('rx', '14');
-  bg.setAttribute('class', 'emblem-bg');
-  const ticket = document.createElementNS(ns, 'path');
-  ticket.setAttribute(
-    'd',
-    'M12 18h40v9a5 5 0 0 0 0 10v9H12v-9a5 5 0 0 0 0-10zM26 24v16h4V24zm8 0v16h4V24z',
-  );
-  ticket.setAttribute('class', 'emblem-fg');
-  ticket.setAttribute('fill-rule', 'evenodd');
-  svg.append(bg, ticket);
-  return svg;
 }
 
 function updateShellText(): void {
   officeEl.textContent = state.info?.office_name.normalize('NFC') ?? tr(T.officeFallback);
-  langLabel.textContent = tr(T.langToggle);
-  // The label is in the other language: mark it so a screen reader says it right.
-  langLabel.lang = otherLang();
-  langBtn.setAttribute('aria-label', `${tr(T.langToggle)} – ${tr(T.langToggleHint)}`);
+  langBtn.update();
   demoEl.textContent = tr(T.demo);
   demoEl.hidden = !(state.info?.demo ?? false);
   offlineEl.textContent = tr(T.offline);
@@ -225,28 +194,9 @@ export function setInfo(info: KioskInfo): void {
   updateShellText();
 }
 
-let clockTimer = 0;
+let repaintClock: () => void = () => undefined;
 function tickClock(): void {
-  if (!shellMounted) return;
-  const now = new Date();
-  const tz = 'Asia/Ho_Chi_Minh';
-  clockTime.textContent = new Intl.DateTimeFormat('vi-VN', {
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-    timeZone: tz,
-  }).format(now);
-  clockTime.setAttribute('datetime', now.toISOString());
-  clockDate.textContent = new Intl.DateTimeFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB', {
-    weekday: 'long',
-    day: 'numeric',
-    month: lang() === 'vi' ? '2-digit' : 'long',
-    year: 'numeric',
-    timeZone: tz,
-  }).format(now);
-  window.clearTimeout(clockTimer);
-  // Wake at the next minute boundary, no more often.
-  clockTimer = window.setTimeout(tickClock, 60_000 - (now.getTime() % 60_000) + 50);
+  if (shellMounted) repaintClock();
 }
 
 // ---------------------------------------------------------------- idle timer

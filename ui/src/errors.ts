@@ -1,6 +1,6 @@
 // Error messages, always in both languages: the current one first and large, the other below.
 
-import type { CommandError } from './api';
+import type { CommandError } from './wire';
 import { h, icon } from './dom';
 import { T, type Text, lang, otherLang } from './i18n';
 

@@ -1,10 +1,11 @@
 // Every word the kiosk shows, in Vietnamese (NFC) and English. Plain words, short sentences.
 
-import type { Lang, Priority, Service, Ticket } from './api';
+import type { Lang, Priority, Service, Ticket } from './wire';
 
 export type Text = Readonly<Record<Lang, string>>;
 
 let current: Lang = 'vi';
+let title: Text | null = null;
 
 export function lang(): Lang {
   return current;
@@ -17,7 +18,13 @@ export function otherLang(): Lang {
 export function setLang(l: Lang): void {
   current = l;
   document.documentElement.lang = l;
-  document.title = tr(T.docTitle);
+  document.title = tr(title ?? T.docTitle);
+}
+
+/** The page's title in both languages (the kiosk's by default). */
+export function setDocTitle(t: Text): void {
+  title = t;
+  document.title = tr(t);
 }
 
 /** The text in the current language. */
@@ -110,6 +117,68 @@ export const T = {
   online: { vi: 'Có', en: 'Yes' },
   offlineShort: { vi: 'Mất kết nối', en: 'Offline' },
 
+  // Counter page (staff at their desk)
+  counterDocTitle: { vi: 'Quầy giao dịch – Bộ phận Một cửa', en: 'Service counter – One-stop office' },
+  counterPage: { vi: 'Quầy giao dịch', en: 'Service counter' },
+  pickTitle: { vi: 'Chọn quầy của bạn', en: 'Choose your counter' },
+  pickLead: {
+    vi: 'Máy này sẽ nhớ quầy bạn chọn. Bạn có thể đổi quầy bất cứ lúc nào.',
+    en: 'This computer remembers your choice. You can change it at any time.',
+  },
+  countersLoading: { vi: 'Đang tải danh sách quầy…', en: 'Loading the counters…' },
+  countersEmpty: { vi: 'Chưa có quầy nào được thiết lập.', en: 'No counter is set up yet.' },
+  changeCounter: { vi: 'Đổi quầy', en: 'Change counter' },
+  serving: { vi: 'Đang phục vụ', en: 'Now serving' },
+  noCurrent: { vi: 'Chưa gọi số nào', en: 'No number called' },
+  noCurrentHelp: {
+    vi: 'Bấm “Gọi số tiếp” để mời công dân tiếp theo.',
+    en: 'Press “Call next” to invite the next citizen.',
+  },
+  callNext: { vi: 'Gọi số tiếp', en: 'Call next' },
+  recall: { vi: 'Gọi lại', en: 'Call again' },
+  skip: { vi: 'Bỏ qua', en: 'Skip (no-show)' },
+  transfer: { vi: 'Chuyển', en: 'Transfer' },
+  complete: { vi: 'Hoàn thành', en: 'Complete' },
+  cancel: { vi: 'Huỷ', en: 'Cancel' },
+  transferNone: {
+    vi: 'Không có dịch vụ nào khác để chuyển sang.',
+    en: 'There is no other service to transfer to.',
+  },
+  queuesTitle: { vi: 'Hàng chờ', en: 'Queues' },
+  servedHere: { vi: 'Quầy này phục vụ', en: 'Served here' },
+  otherCounters: { vi: 'Quầy khác', en: 'Other counters' },
+  shortcuts: { vi: 'Phím tắt', en: 'Keyboard' },
+  sending: { vi: 'Đang gửi…', en: 'Sending…' },
+  actions: { vi: 'Thao tác', en: 'Actions' },
+
+  // TV board
+  boardDocTitle: { vi: 'Bảng số thứ tự – Bộ phận Một cửa', en: 'Queue board – One-stop office' },
+  boardTitle: { vi: 'Bảng số thứ tự', en: 'Queue board' },
+  counter: { vi: 'Quầy', en: 'Counter' },
+  inviteLead: { vi: 'Mời công dân có số', en: 'Number' },
+  inviteTo: { vi: 'đến quầy số', en: 'please go to counter' },
+  noQueue: { vi: 'Không có ai chờ', en: 'Nobody waiting' },
+  liveOk: { vi: 'Đã kết nối máy chủ', en: 'Connected to the server' },
+  lastCalled: { vi: 'Số vừa gọi', en: 'Just called' },
+  waitingTitle: { vi: 'Đang chờ', en: 'Waiting' },
+  notCalled: { vi: 'Chưa gọi', en: 'Not called' },
+  soundOff: { vi: 'Tắt tiếng', en: 'Mute' },
+  soundOn: { vi: 'Bật tiếng', en: 'Unmute' },
+  unlockAudio: { vi: 'Chạm để bật âm thanh', en: 'Touch to turn on sound' },
+  noneCalledYet: { vi: 'Chưa có số nào được gọi', en: 'No number called yet' },
+
+  // Connection (counter page and board)
+  reconnecting: {
+    vi: 'Mất kết nối với máy chủ – đang kết nối lại…',
+    en: 'Lost the connection to the server – reconnecting…',
+  },
+  connecting: { vi: 'Đang kết nối máy chủ…', en: 'Connecting to the server…' },
+  networkError: {
+    vi: 'Không kết nối được máy chủ của Bộ phận Một cửa. Vui lòng kiểm tra mạng rồi thử lại.',
+    en: 'Cannot reach the office server. Please check the network and try again.',
+  },
+  serverError: { vi: 'Máy chủ báo lỗi', en: 'The server reported an error' },
+
   // Errors
   errorGeneric: {
     vi: 'Đã có lỗi xảy ra. Vui lòng thử lại. Nếu vẫn lỗi, vui lòng hỏi cán bộ tại quầy.',
@@ -199,4 +268,34 @@ export function priorityLine(p: Priority): string {
 
 export function serviceLine(name: string): string {
   return current === 'vi' ? `Dịch vụ: ${name}` : `Service: ${name}`;
+}
+
+/** "Mời công dân có số A023 đến quầy số 3". */
+export function inviteText(number: string, counter: number, l: Lang = current): string {
+  return l === 'vi'
+    ? `Mời công dân có số ${number} đến quầy số ${counter}`
+    : `Number ${number}, please go to counter ${counter}`;
+}
+
+export function transferTitle(number: string): string {
+  return current === 'vi' ? `Chuyển số ${number} sang dịch vụ:` : `Transfer ${number} to the service:`;
+}
+
+export function servedTodayText(n: number): string {
+  return current === 'vi' ? `Đã phục vụ hôm nay: ${n}` : `Served today: ${n}`;
+}
+
+export function calledText(number: string): string {
+  return current === 'vi' ? `Đã gọi số ${number}` : `Called ${number}`;
+}
+
+export function peopleText(n: number, l: Lang = current): string {
+  if (l === 'vi') return `${n} người`;
+  return n === 1 ? '1 person' : `${n} people`;
+}
+
+export function aboutMinutesText(m: number, l: Lang = current): string {
+  if (l === 'vi') return m <= 0 ? 'Không phải chờ' : `Khoảng ${m} phút`;
+  if (m <= 0) return 'No wait';
+  return m === 1 ? 'About 1 minute' : `About ${m} minutes`;
 }

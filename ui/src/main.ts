@@ -1,6 +1,7 @@
 // Entry point of the kiosk webview.
 
 import './styles/fonts.css';
+import './styles/base.css';
 import './styles/app.css';
 
 import { kioskInfo, uiReady } from './api';

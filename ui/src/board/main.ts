@@ -1,0 +1,347 @@
+// TV board (/board), 1920×1080 landscape, read from across the hall: the number at each
+// counter, the last 4 called, who waits per service and for how long, the clock, the office's
+// name. Live over Server-Sent Events (live.ts recovers by itself after a server restart); each
+// call is announced by announcer.ts. Runs in an ordinary browser; no Tauri.
+
+import '../styles/fonts.css';
+import '../styles/base.css';
+import '../styles/board.css';
+
+import { button, h } from '../dom';
+import { T, aboutMinutesText, inviteText, peopleText, setDocTitle, setLang, type Text } from '../i18n';
+import { type LiveStatus, startLive } from '../live';
+import type { BoardSnapshot, CalledEntry, Counter, QueueEvent } from '../office';
+import { emblem, runClock } from '../shell';
+import type { Service } from '../wire';
+import { type Announcement, Announcer } from './announcer';
+
+const MUTE_KEY = 'motcua.board.muted';
+const LAST_CALLED = 4;
+/** A call replayed after a reconnect is still announced if it is this recent. */
+const FRESH_MS = 90_000;
+
+interface BoardState {
+  officeName: string | null;
+  counters: Counter[];
+  services: Service[];
+  lastCalled: CalledEntry[];
+  /** Server clock minus this machine's. */
+  offsetMs: number;
+  live: LiveStatus;
+  muted: boolean;
+  calling: Announcement | null;
+}
+
+const state: BoardState = {
+  officeName: null,
+  counters: [],
+  services: [],
+  lastCalled: [],
+  offsetMs: 0,
+  live: 'connecting',
+  muted: readMuted(),
+  calling: null,
+};
+
+function readMuted(): boolean {
+  try {
+    return window.localStorage.getItem(MUTE_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
+function saveMuted(m: boolean): void {
+  try {
+    window.localStorage.setItem(MUTE_KEY, m ? '1' : '0');
+  } catch {
+    // Storage off: the choice lasts until the page reloads.
+  }
+}
+
+/** Vietnamese first, English below and smaller (marked lang="en"). */
+function bilingual(t: Text, cls = ''): HTMLElement[] {
+  return [h('span', { class: `vi ${cls}`.trim() }, t.vi), h('span', { class: 'en', lang: 'en' }, t.en)];
+}
+
+// ------------------------------------------------------------------ DOM
+
+const officeEl = h('p', { class: 'board-office', testid: 'board-office' });
+const timeEl = h('time', { class: 'board-time', testid: 'board-clock' });
+const dateEl = h('span', { class: 'board-date', testid: 'board-date' });
+const countersEl = h('ul', { class: 'board-counters', role: 'list' });
+const lastEl = h('ol', { class: 'board-last', testid: 'board-last-called' });
+const waitingEl = h('ul', { class: 'board-waiting', role: 'list' });
+const statusEl = h('p', { class: 'board-status', testid: 'board-status', role: 'status' });
+const soundLabel = h('span', { class: 'btn-bi' });
+const soundBtn = button({ class: 'btn board-btn', testid: 'board-sound-toggle', onClick: toggleSound }, soundLabel);
+const unlockBtn = button(
+  { class: 'btn btn-primary board-btn board-unlock', testid: 'board-unlock-audio', hidden: true, onClick: unlockAudio },
+  h('span', { class: 'btn-bi' }, ...bilingual(T.unlockAudio)),
+);
+const flashNumber = h('span', { class: 'flash-number' });
+const flashCounter = h('span', { class: 'flash-counter' });
+const flashEn = h('p', { class: 'flash-en', lang: 'en' });
+const flashEl = h(
+  'div',
+  { class: 'board-flash', testid: 'board-announcement', hidden: true },
+  h(
+    'p',
+    { class: 'flash-vi' },
+    h('span', { class: 'flash-lead' }, T.inviteLead.vi),
+    flashNumber,
+    h('span', { class: 'flash-lead' }, T.inviteTo.vi),
+    flashCounter,
+  ),
+  flashEn,
+);
+// What a screen reader says (the sound is for the hall).
+const sayEl = h('div', { class: 'visually-hidden', 'aria-live': 'assertive', 'aria-atomic': 'true' });
+
+function mount(root: HTMLElement): void {
+  root.replaceChildren(
+    h(
+      'header',
+      { class: 'board-head' },
+      h('div', { class: 'brand' }, emblem(), h('div', { class: 'board-brand-text' }, officeEl, h('p', { class: 'board-sub' }, ...bilingual(T.boardTitle)))),
+      h('p', { class: 'board-clock' }, timeEl, dateEl),
+    ),
+    h(
+      'main',
+      { class: 'board-main' },
+      h(
+        'section',
+        { class: 'board-serving', 'aria-labelledby': 'serving-title' },
+        h('h1', { id: 'serving-title', class: 'board-h' }, ...bilingual(T.serving)),
+        countersEl,
+      ),
+      h(
+        'div',
+        { class: 'board-side' },
+        h(
+          'section',
+          { class: 'board-box', 'aria-labelledby': 'last-title' },
+          h('h2', { id: 'last-title', class: 'board-h' }, ...bilingual(T.lastCalled)),
+          lastEl,
+        ),
+        h(
+          'section',
+          { class: 'board-box', 'aria-labelledby': 'waiting-title' },
+          h('h2', { id: 'waiting-title', class: 'board-h' }, ...bilingual(T.waitingTitle)),
+          waitingEl,
+        ),
+      ),
+    ),
+    h('footer', { class: 'board-foot' }, statusEl, h('div', { class: 'board-controls' }, unlockBtn, soundBtn)),
+    flashEl,
+    sayEl,
+  );
+}
+
+// ------------------------------------------------------------------ painting
+
+let paintedCounters = '';
+let paintedLast = '';
+let paintedWaiting = '';
+
+function paint(): void {
+  officeEl.textContent = state.officeName ?? T.officeFallback.vi;
+
+  const counters = [...state.counters].sort((a, b) => a.number - b.number);
+  const ckey = JSON.stringify([counters.map((c) => [c.id, c.name, c.number, c.current?.id, c.current?.number]), state.calling?.counter_id]);
+  if (ckey !== paintedCounters) {
+    paintedCounters = ckey;
+    countersEl.dataset.count = String(counters.length);
+    countersEl.replaceChildren(...counters.map(counterCard));
+  }
+
+  const lkey = JSON.stringify(state.lastCalled.map((e) => [e.ticket.id, e.ticket.number, e.counter.number]));
+  if (lkey !== paintedLast) {
+    paintedLast = lkey;
+    lastEl.replaceChildren(
+      ...(state.lastCalled.length === 0
+        ? [h('li', { class: 'last-none' }, ...bilingual(T.noneCalledYet))]
+        : state.lastCalled.slice(0, LAST_CALLED).map((e, i) =>
+            h(
+              'li',
+              { class: `last${i === 0 ? ' last-newest' : ''}`, testid: `board-last-${i}` },
+              h('span', { class: 'last-number' }, e.ticket.number),
+              h('span', { class: 'last-arrow', 'aria-hidden': 'true' }, '→'),
+              h('span', { class: 'last-counter' }, `${T.counter.vi} ${e.counter.number}`),
+            ),
+          )),
+    );
+  }
+
+  const wkey = JSON.stringify(state.services.map((s) => [s.id, s.prefix, s.name_vi, s.waiting, s.estimated_wait_minutes, s.open]));
+  if (wkey !== paintedWaiting) {
+    paintedWaiting = wkey;
+    waitingEl.replaceChildren(...state.services.map(waitingRow));
+  }
+
+  paintControls();
+}
+
+function counterCard(c: Counter): HTMLElement {
+  const cur = c.current;
+  const calling = state.calling?.counter_id === c.id;
+  return h(
+    'li',
+    { class: `board-counter${calling ? ' is-calling' : ''}${cur ? '' : ' is-idle'}`, testid: `board-counter-${c.id}` },
+    h('p', { class: 'bc-label' }, h('span', { class: 'bc-word' }, T.counter.vi), h('span', { class: 'bc-n' }, String(c.number))),
+    h(
+      'p',
+      { class: 'bc-current', testid: `board-current-${c.id}`, 'aria-label': cur ? undefined : T.notCalled.vi },
+      cur ? cur.number : '—',
+    ),
+  );
+}
+
+function waitingRow(s: Service): HTMLElement {
+  return h(
+    'li',
+    { class: `wait${s.waiting > 0 ? '' : ' wait-none'}`, testid: `board-waiting-${s.id}` },
+    h('span', { class: 'wait-prefix', 'aria-hidden': 'true' }, s.prefix),
+    h(
+      'span',
+      { class: 'wait-text' },
+      h('span', { class: 'wait-name' }, s.name_vi),
+      h('span', { class: 'wait-est' }, s.waiting > 0 ? aboutMinutesText(s.estimated_wait_minutes, 'vi') : T.noQueue.vi),
+    ),
+    h('span', { class: 'wait-count', testid: `board-waiting-count-${s.id}` }, peopleText(s.waiting, 'vi')),
+  );
+}
+
+function paintControls(): void {
+  soundLabel.replaceChildren(...bilingual(state.muted ? T.soundOn : T.soundOff));
+  soundBtn.setAttribute('aria-pressed', String(state.muted));
+  soundBtn.classList.toggle('is-muted', state.muted);
+  unlockBtn.hidden = state.muted || !announcer.audioBlocked;
+  statusEl.classList.toggle('is-down', state.live !== 'live');
+  statusEl.replaceChildren(
+    ...(state.live === 'live'
+      ? bilingual(T.liveOk)
+      : bilingual(state.live === 'connecting' ? T.connecting : T.reconnecting)),
+  );
+}
+
+// ------------------------------------------------------------------ announcements
+
+const announcer = new Announcer({
+  show: (a) => {
+    state.calling = a;
+    flashNumber.textContent = a.number;
+    flashCounter.textContent = String(a.counter_number);
+    flashEn.textContent = inviteText(a.number, a.counter_number, 'en');
+    flashEl.hidden = false;
+    // Restart the flash animation for back-to-back calls.
+    flashEl.classList.remove('is-on');
+    flashEl.getBoundingClientRect();
+    flashEl.classList.add('is-on');
+    sayEl.textContent = inviteText(a.number, a.counter_number, 'vi');
+    paint();
+  },
+  hide: (a) => {
+    if (state.calling?.event_id !== a.event_id) return;
+    state.calling = null;
+    flashEl.hidden = true;
+    flashEl.classList.remove('is-on');
+    paint();
+  },
+  blocked: () => {
+    paintControls();
+  },
+  muted: () => state.muted,
+});
+
+function toggleSound(): void {
+  state.muted = !state.muted;
+  saveMuted(state.muted);
+  if (state.muted) announcer.silence();
+  else announcer.unlock();
+  paintControls();
+}
+
+function unlockAudio(): void {
+  announcer.unlock();
+}
+
+// ------------------------------------------------------------------ live data
+
+function onSnapshot(s: BoardSnapshot): void {
+  state.officeName = s.office_name;
+  state.counters = s.counters;
+  state.services = s.services;
+  state.lastCalled = s.last_called.slice(0, LAST_CALLED);
+  if (s.server_time) {
+    const t = Date.parse(s.server_time);
+    if (Number.isFinite(t)) state.offsetMs = t - Date.now();
+  }
+  paint();
+}
+
+function onEvent(e: QueueEvent, covered: boolean): void {
+  const isCall = e.type === 'called' || e.type === 'recalled';
+  if (!covered) {
+    for (const s of state.services) {
+      if (s.id in e.waiting) s.waiting = e.waiting[s.id];
+    }
+    const byId = state.counters.find((c) => c.id === e.counter?.id);
+    if (isCall && e.counter) {
+      if (byId) byId.current = e.ticket;
+      else live.refresh();
+      state.lastCalled = [
+        { ticket: e.ticket, counter: e.counter, at: e.at },
+        ...state.lastCalled.filter((x) => x.ticket.id !== e.ticket.id),
+      ].slice(0, LAST_CALLED);
+    } else if (e.type !== 'issued') {
+      for (const c of state.counters) {
+        if (c.current?.id === e.ticket.id) c.current = null;
+      }
+    }
+    paint();
+  }
+  if (isCall && e.counter) {
+    const age = Date.now() + state.offsetMs - Date.parse(e.at);
+    if (!covered || !(age > FRESH_MS)) {
+      announcer.enqueue({
+        event_id: e.id,
+        type: e.type === 'recalled' ? 'recalled' : 'called',
+        number: e.ticket.number,
+        counter_id: e.counter.id,
+        counter_number: e.counter.number,
+      });
+    }
+  }
+}
+
+function onStatus(s: LiveStatus): void {
+  state.live = s;
+  paintControls();
+}
+
+// ------------------------------------------------------------------ start
+
+setLang('vi');
+setDocTitle(T.boardDocTitle);
+const root = document.getElementById('app');
+if (root) mount(root);
+runClock(timeEl, dateEl, () => 'vi', () => state.offsetMs);
+paint();
+
+// Read-only test hook: the announcements queued and played, with what happened to their sound.
+Object.defineProperty(window, '__board', {
+  value: Object.freeze({
+    get announcements(): Announcement[] {
+      return announcer.list();
+    },
+    get audioBlocked(): boolean {
+      return announcer.audioBlocked;
+    },
+  }),
+  writable: false,
+  configurable: false,
+});
+
+const live = startLive({ snapshot: onSnapshot, event: onEvent, status: onStatus });
+if (!state.muted) void announcer.probe();

@@ -148,7 +148,11 @@ function paint(): void {
   officeEl.textContent = state.officeName ?? T.officeFallback.vi;
 
   const counters = [...state.counters].sort((a, b) => a.number - b.number);
-  const ckey = JSON.stringify([counters.map((c) => [c.id, c.name, c.number, c.current?.id, c.current?.number]), state.calling?.counter_id]);
+  const ckey = JSON.stringify([
+    counters.map((c) => [c.id, c.name, c.number, c.current?.id, c.current?.number, c.service_ids]),
+    state.services.map((s) => [s.id, s.prefix, s.name_vi]),
+    state.calling?.counter_id,
+  ]);
   if (ckey !== paintedCounters) {
     paintedCounters = ckey;
     countersEl.dataset.count = String(counters.length);
@@ -188,13 +192,50 @@ function counterCard(c: Counter): HTMLElement {
   return h(
     'li',
     { class: `board-counter${calling ? ' is-calling' : ''}${cur ? '' : ' is-idle'}`, testid: `board-counter-${c.id}` },
-    h('p', { class: 'bc-label' }, h('span', { class: 'bc-word' }, T.counter.vi), h('span', { class: 'bc-n' }, String(c.number))),
     h(
       'p',
-      { class: 'bc-current', testid: `board-current-${c.id}`, 'aria-label': cur ? undefined : T.notCalled.vi },
+      { class: 'bc-label' },
+      h('span', { class: 'bc-word' }, T.counter.vi),
+      h('span', { class: 'bc-n' }, String(c.number)),
+      // The letters of the numbers it calls (A023 → A), with the services' names for screen readers.
+      h('span', { class: 'bc-letters', title: servicesOf(c) }, ...lettersOf(c)),
+    ),
+    h(
+      'p',
+      {
+        class: 'bc-current',
+        testid: `board-current-${c.id}`,
+        'aria-label': cur ? undefined : T.notCalled.vi,
+        'data-len': cur ? lenClass(cur.number) : undefined,
+      },
       cur ? cur.number : '—',
     ),
   );
+}
+
+/** Long numbers (B1234, offline A1-007) get a smaller size so they fit. */
+function lenClass(number: string): string {
+  return number.length <= 4 ? 'short' : number.length === 5 ? 'long' : 'longer';
+}
+
+function servedBy(c: Counter): Service[] {
+  return c.service_ids
+    .map((id) => state.services.find((s) => s.id === id))
+    .filter((s): s is Service => s !== undefined);
+}
+
+/** "Hộ tịch – Chứng thực, Kinh doanh": what the counter serves. */
+function servicesOf(c: Counter): string {
+  return servedBy(c)
+    .map((s) => s.name_vi)
+    .join(', ');
+}
+
+function lettersOf(c: Counter): HTMLElement[] {
+  return [
+    h('span', { class: 'visually-hidden' }, servicesOf(c)),
+    ...servedBy(c).map((s) => h('span', { class: 'bc-letter', 'aria-hidden': 'true' }, s.prefix)),
+  ];
 }
 
 function waitingRow(s: Service): HTMLElement {
@@ -202,13 +243,9 @@ function waitingRow(s: Service): HTMLElement {
     'li',
     { class: `wait${s.waiting > 0 ? '' : ' wait-none'}`, testid: `board-waiting-${s.id}` },
     h('span', { class: 'wait-prefix', 'aria-hidden': 'true' }, s.prefix),
-    h(
-      'span',
-      { class: 'wait-text' },
-      h('span', { class: 'wait-name' }, s.name_vi),
-      h('span', { class: 'wait-est' }, s.waiting > 0 ? aboutMinutesText(s.estimated_wait_minutes, 'vi') : T.noQueue.vi),
-    ),
+    h('span', { class: 'wait-name' }, s.name_vi),
     h('span', { class: 'wait-count', testid: `board-waiting-count-${s.id}` }, peopleText(s.waiting, 'vi')),
+    h('span', { class: 'wait-est' }, s.waiting > 0 ? aboutMinutesText(s.estimated_wait_minutes, 'vi') : T.noQueue.vi),
   );
 }
 
@@ -231,6 +268,7 @@ const announcer = new Announcer({
   show: (a) => {
     state.calling = a;
     flashNumber.textContent = a.number;
+    flashNumber.dataset.len = lenClass(a.number);
     flashCounter.textContent = String(a.counter_number);
     flashEn.textContent = inviteText(a.number, a.counter_number, 'en');
     flashEl.hidden = false;

@@ -136,7 +136,7 @@ export const T = {
   },
   callNext: { vi: 'Gọi số tiếp', en: 'Call next' },
   recall: { vi: 'Gọi lại', en: 'Call again' },
-  skip: { vi: 'Bỏ qua', en: 'Skip (no-show)' },
+  skip: { vi: 'Bỏ qua', en: 'Skip' },
   transfer: { vi: 'Chuyển', en: 'Transfer' },
   complete: { vi: 'Hoàn thành', en: 'Complete' },
   cancel: { vi: 'Huỷ', en: 'Cancel' },

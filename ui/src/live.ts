@@ -40,7 +40,8 @@ export function startLive(h: LiveHandlers): Live {
   let recovering = false;
   let retryMs = RETRY_MIN_MS;
   let retryTimer = 0;
-  let lagging = 0;
+  /** An event id a check saw in a snapshot before the stream brought it (0: none). */
+  let owed = 0;
 
   const onMessage = (ev: MessageEvent<string>): void => {
     const e = parseEvent(ev.data, ev.type, ev.lastEventId);
@@ -78,7 +79,7 @@ export function startLive(h: LiveHandlers): Live {
     const fresh = first || snap.last_event_id < applied();
     const from = fresh ? snap.last_event_id : Math.min(last, snap.last_event_id);
     snapId = snap.last_event_id;
-    lagging = 0;
+    owed = 0;
     h.snapshot(snap, first);
     first = false;
     open(from);
@@ -89,18 +90,23 @@ export function startLive(h: LiveHandlers): Live {
     recovering = true;
     h.status(first ? 'connecting' : 'reconnecting');
     window.clearTimeout(retryTimer);
+    // The delay grows until a stream opens, so a server that refuses the stream (or closes it
+    // at once) is not hammered.
+    const schedule = (): void => {
+      retryTimer = window.setTimeout(attempt, retryMs);
+      retryMs = Math.min(RETRY_MAX_MS, retryMs * 2);
+    };
     const attempt = (): void => {
       connect()
         .then(() => {
           recovering = false;
         })
         .catch(() => {
-          if (stopped) return;
-          retryTimer = window.setTimeout(attempt, retryMs);
-          retryMs = Math.min(RETRY_MAX_MS, retryMs * 2);
+          if (!stopped) schedule();
         });
     };
-    attempt();
+    if (first) attempt();
+    else schedule();
   };
 
   const check = (): void => {
@@ -108,15 +114,17 @@ export function startLive(h: LiveHandlers): Live {
     fetchBoard()
       .then((snap) => {
         if (stopped || recovering) return;
-        if (snap.last_event_id === applied()) {
-          lagging = 0;
-          snapId = snap.last_event_id;
-          h.snapshot(snap, false);
-        } else if (snap.last_event_id > applied() && ++lagging >= 2) {
-          // Events the stream should have brought long ago: it is dead without saying so.
+        if (owed > applied()) {
+          // Events the last check saw have still not come: the stream is dead without saying so.
           es?.close();
           es = null;
           recover();
+        } else if (snap.last_event_id === applied()) {
+          owed = 0;
+          snapId = snap.last_event_id;
+          h.snapshot(snap, false);
+        } else {
+          owed = Math.max(owed, snap.last_event_id);
         }
       })
       .catch(() => {

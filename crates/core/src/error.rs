@@ -18,6 +18,22 @@ pub enum ErrorCode {
     WrongPin,
     LockedOut,
     Internal,
+    /// No counter with this id (404).
+    UnknownCounter,
+    /// Nobody waits in the services the counter serves (409).
+    QueueEmpty,
+    /// The counter has no current ticket to act on (409).
+    NoCurrentTicket,
+    /// The ticket is not the counter's current one (403).
+    NotYourTicket,
+    /// The counter does not serve this service (403).
+    ServiceNotServed,
+    /// A ticket with this id exists and is a different ticket (409).
+    TicketConflict,
+    /// The announcement voice (espeak-ng) is not available (503).
+    VoiceUnavailable,
+    /// The counter and board pages are not built into this server (503).
+    PagesNotBuilt,
 }
 
 /// A user-facing error: `{"code", "message", "message_vi", "message_en"}` on the wire, where
@@ -47,11 +63,18 @@ impl ApiError {
         match self.code {
             ErrorCode::BadRequest | ErrorCode::MalformedJson | ErrorCode::UnknownPriority => 400,
             ErrorCode::BodyTooLarge => 413,
-            ErrorCode::UnknownService | ErrorCode::NotFound => 404,
-            ErrorCode::ServiceClosed => 409,
+            ErrorCode::UnknownService | ErrorCode::NotFound | ErrorCode::UnknownCounter => 404,
+            ErrorCode::ServiceClosed
+            | ErrorCode::QueueEmpty
+            | ErrorCode::NoCurrentTicket
+            | ErrorCode::TicketConflict => 409,
+            ErrorCode::NotYourTicket | ErrorCode::ServiceNotServed => 403,
             ErrorCode::WrongPin => 401,
             ErrorCode::LockedOut => 429,
-            ErrorCode::ServerUnavailable | ErrorCode::PrinterUnavailable => 503,
+            ErrorCode::ServerUnavailable
+            | ErrorCode::PrinterUnavailable
+            | ErrorCode::VoiceUnavailable
+            | ErrorCode::PagesNotBuilt => 503,
             ErrorCode::Internal => 500,
         }
     }

@@ -5,6 +5,10 @@ pub mod error;
 pub mod queue;
 pub mod text;
 pub mod time;
+pub mod voice;
 
 pub use error::{ApiError, ErrorCode};
-pub use queue::{IssueTicketRequest, Priority, Service, Ticket, TicketStatus};
+pub use queue::{
+    IssueTicketRequest, OfflineTicketRequest, Priority, PriorityStrategy, Service, Ticket,
+    TicketStatus,
+};

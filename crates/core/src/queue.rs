@@ -123,6 +123,26 @@ pub struct IssueTicketRequest {
     pub priority: Priority,
 }
 
+/// Body of `POST /api/v1/tickets/offline`: a ticket a kiosk issued while the office server
+/// could not be reached (see docs/QUEUE.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfflineTicketRequest {
+    /// 32 lowercase hex digits (a UUID without dashes); becomes the ticket's `id`.
+    pub local_id: String,
+    /// The issuing kiosk's id.
+    pub kiosk_id: String,
+    /// Service it queues for.
+    pub service_id: String,
+    /// Priority category.
+    #[serde(default)]
+    pub priority: Priority,
+    /// The number printed, `{prefix}{kiosk number}-{seq}`, e.g. `A1-007`.
+    pub number: String,
+    /// When the kiosk issued it, RFC 3339 with offset.
+    pub issued_at: String,
+}
+
 /// Life cycle of a ticket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -191,6 +211,63 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+/// How a counter mixes priority tickets (elderly, disabled, pregnant, with a small child,
+/// appointment) with ordinary ones. Wire and command-line form: `strict` or `every:N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum PriorityStrategy {
+    /// Every waiting priority ticket before any ordinary one.
+    #[default]
+    Strict,
+    /// After N ordinary tickets in a row at a counter, one priority ticket if one waits;
+    /// otherwise the oldest ticket, priority or not. N is at least 1.
+    Every(u32),
+}
+
+impl fmt::Display for PriorityStrategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PriorityStrategy::Strict => f.write_str("strict"),
+            PriorityStrategy::Every(n) => write!(f, "every:{n}"),
+        }
+    }
+}
+
+impl FromStr for PriorityStrategy {
+    type Err = String;
+
+    /// ```
+    /// use motcua_core::PriorityStrategy;
+    /// assert_eq!("every:3".parse(), Ok(PriorityStrategy::Every(3)));
+    /// assert_eq!("strict".parse(), Ok(PriorityStrategy::Strict));
+    /// assert!("every:0".parse::<PriorityStrategy>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if s == "strict" {
+            return Ok(PriorityStrategy::Strict);
+        }
+        match s.strip_prefix("every:").map(str::parse::<u32>) {
+            Some(Ok(n)) if n >= 1 => Ok(PriorityStrategy::Every(n)),
+            _ => Err(format!(
+                "priority strategy must be `strict` or `every:N` with N ≥ 1, got `{s}`"
+            )),
+        }
+    }
+}
+
+impl Serialize for PriorityStrategy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for PriorityStrategy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// Display form of a ticket number: `prefix` then `seq` zero-padded to `width` digits.
 /// A sequence longer than `width` is printed in full, never truncated.
 ///
@@ -225,6 +302,30 @@ mod tests {
             serde_json::from_str::<IssueTicketRequest>(r#"{"service_id":"x","prio":"none"}"#)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn priority_strategy_round_trips() {
+        for (text, want) in [
+            ("strict", PriorityStrategy::Strict),
+            ("every:1", PriorityStrategy::Every(1)),
+            ("every:3", PriorityStrategy::Every(3)),
+        ] {
+            let got: PriorityStrategy = text.parse().unwrap();
+            assert_eq!(got, want);
+            assert_eq!(got.to_string(), text);
+            let json = serde_json::to_string(&got).unwrap();
+            assert_eq!(
+                serde_json::from_str::<PriorityStrategy>(&json).unwrap(),
+                got
+            );
+        }
+        for bad in [
+            "", "every", "every:", "every:0", "every:-1", "every:x", "fifo",
+        ] {
+            assert!(bad.parse::<PriorityStrategy>().is_err(), "{bad}");
+        }
+        assert_eq!(PriorityStrategy::default(), PriorityStrategy::Strict);
     }
 
     #[test]

@@ -2,13 +2,16 @@
 //! thin handlers (parse, call one [`AppState`] function, map errors).
 
 use crate::openapi;
-use crate::service::AppState;
+use crate::pages::{self, Page};
+use crate::service::{is_ticket_id, parse_time, ActionResult, AppState, BoardWire, CounterWire};
 use crate::status_page;
-use axum::extract::rejection::{JsonRejection, PathRejection};
-use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
+use crate::store::{CounterAction, OfflineRequest};
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
 use axum::handler::Handler;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
 use motcua_core::{ApiError, ErrorCode, Priority, Service, Ticket};
@@ -60,6 +63,37 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// Like [`ApiJson`], but an empty body counts as `{}` (`T::default()`), for actions whose
+/// every field is optional (`POST /api/v1/counters/{id}/call-next` from a keypad).
+pub struct OptionalJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJson<T> {
+    type Rejection = ApiFailure;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(|r| {
+                if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiFailure::from(body_too_large())
+                } else {
+                    ApiFailure::from(ApiError::new(
+                        ErrorCode::BadRequest,
+                        "Không đọc được nội dung yêu cầu.",
+                        "The request body could not be read.",
+                    ))
+                }
+            })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJson(T::default()));
+        }
+        let req = Request::from_parts(parts, Body::from(bytes));
+        let ApiJson(v) = ApiJson::<T>::from_request(req, state).await?;
+        Ok(OptionalJson(v))
+    }
+}
+
 /// Maps a JSON rejection to a bilingual error. The detail text comes from serde (a position or
 /// a field name), never the body itself.
 pub fn json_rejection(rejection: JsonRejection) -> ApiError {
@@ -86,13 +120,13 @@ pub fn json_rejection(rejection: JsonRejection) -> ApiError {
         JsonRejection::JsonDataError(e) => ApiError::new(
             ErrorCode::BadRequest,
             format!(
-                "Dữ liệu JSON thiếu hoặc sai trường. Cần có “service_id” (chuỗi) và có thể có \
-                 “priority” ({}).",
+                "Dữ liệu JSON thiếu hoặc sai trường; các trường hợp lệ có trong \
+                 /api/v1/openapi.json ({}).",
                 e.body_text()
             ),
             format!(
-                "The JSON body has a missing or wrong field. It needs “service_id” (a string) \
-                 and may have “priority” ({}).",
+                "The JSON body has a missing, unknown or wrong field; the valid fields are in \
+                 /api/v1/openapi.json ({}).",
                 e.body_text()
             ),
         ),
@@ -194,6 +228,326 @@ async fn status_page(
     }
 }
 
+/// Body of `call-next`.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CallNextBody {
+    #[serde(default)]
+    service_id: Option<String>,
+}
+
+/// Body of `recall`, `skip` and `complete`.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TicketBody {
+    #[serde(default)]
+    ticket_id: Option<String>,
+}
+
+/// Body of `transfer`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TransferBody {
+    service_id: String,
+    #[serde(default)]
+    ticket_id: Option<String>,
+}
+
+/// Body of `POST /api/v1/tickets/offline` as received (`priority` a string, as for issuing).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OfflineBody {
+    local_id: String,
+    kiosk_id: String,
+    service_id: String,
+    #[serde(default)]
+    priority: Option<String>,
+    number: String,
+    issued_at: String,
+}
+
+fn counter_id(id: Result<Path<String>, PathRejection>) -> Result<String, ApiFailure> {
+    id.map(|Path(id)| id)
+        .map_err(|_| ApiFailure::from(not_found_route()))
+}
+
+async fn list_counters(State(app): State<AppState>) -> Result<Json<Vec<CounterWire>>, ApiFailure> {
+    Ok(Json(app.list_counters().await?))
+}
+
+async fn call_next(
+    State(app): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    OptionalJson(body): OptionalJson<CallNextBody>,
+) -> Result<Json<ActionResult>, ApiFailure> {
+    let action = CounterAction::CallNext {
+        service_id: body.service_id,
+    };
+    Ok(Json(
+        app.counter_action(counter_id(id)?, action, None).await?,
+    ))
+}
+
+async fn recall(
+    State(app): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    OptionalJson(body): OptionalJson<TicketBody>,
+) -> Result<Json<ActionResult>, ApiFailure> {
+    let r = app.counter_action(counter_id(id)?, CounterAction::Recall, body.ticket_id);
+    Ok(Json(r.await?))
+}
+
+async fn skip(
+    State(app): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    OptionalJson(body): OptionalJson<TicketBody>,
+) -> Result<Json<ActionResult>, ApiFailure> {
+    let r = app.counter_action(counter_id(id)?, CounterAction::Skip, body.ticket_id);
+    Ok(Json(r.await?))
+}
+
+async fn complete(
+    State(app): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    OptionalJson(body): OptionalJson<TicketBody>,
+) -> Result<Json<ActionResult>, ApiFailure> {
+    let r = app.counter_action(counter_id(id)?, CounterAction::Complete, body.ticket_id);
+    Ok(Json(r.await?))
+}
+
+async fn transfer(
+    State(app): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    ApiJson(body): ApiJson<TransferBody>,
+) -> Result<Json<ActionResult>, ApiFailure> {
+    let action = CounterAction::Transfer {
+        service_id: body.service_id,
+    };
+    let r = app.counter_action(counter_id(id)?, action, body.ticket_id);
+    Ok(Json(r.await?))
+}
+
+async fn board(State(app): State<AppState>) -> Result<Json<BoardWire>, ApiFailure> {
+    Ok(Json(app.board().await?))
+}
+
+fn bad_field(field: &str, vi: &str, en: &str) -> ApiFailure {
+    ApiError::new(
+        ErrorCode::BadRequest,
+        format!("Trường “{field}” không hợp lệ: {vi}."),
+        format!("The field “{field}” is invalid: {en}."),
+    )
+    .into()
+}
+
+/// Checks an offline ticket's fields; the service is checked by the store.
+fn offline_request(body: OfflineBody) -> Result<OfflineRequest, ApiFailure> {
+    let priority = parse_priority(body.priority.as_deref())?;
+    if !is_ticket_id(&body.local_id) {
+        return Err(bad_field(
+            "local_id",
+            "cần 32 chữ số thập lục phân viết thường (UUID bỏ dấu gạch)",
+            "it must be 32 lowercase hexadecimal digits (a UUID without dashes)",
+        ));
+    }
+    let kiosk_ok = (1..=64).contains(&body.kiosk_id.len())
+        && body
+            .kiosk_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if !kiosk_ok {
+        return Err(bad_field(
+            "kiosk_id",
+            "cần 1–64 ký tự chữ, số, “-”, “_” hoặc “.”",
+            "it must be 1–64 letters, digits, “-”, “_” or “.”",
+        ));
+    }
+    let number_ok = (3..=32).contains(&body.number.len())
+        && body.number.contains('-')
+        && body.number.starts_with(|c: char| c.is_ascii_uppercase())
+        && body
+            .number
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !number_ok {
+        return Err(bad_field(
+            "number",
+            "số ngoại tuyến có dạng chữ cái, số máy, gạch ngang, số thứ tự, ví dụ “A1-007”",
+            "an offline number is letters, the kiosk number, a dash and the sequence, e.g. “A1-007”",
+        ));
+    }
+    let Some(issued_at) = parse_time(&body.issued_at) else {
+        return Err(bad_field(
+            "issued_at",
+            "cần thời điểm theo RFC 3339 có múi giờ, ví dụ “2026-11-22T09:15:02+07:00”",
+            "it must be an RFC 3339 time with offset, e.g. “2026-11-22T09:15:02+07:00”",
+        ));
+    };
+    Ok(OfflineRequest {
+        local_id: body.local_id,
+        kiosk_id: body.kiosk_id,
+        service_id: body.service_id,
+        priority,
+        number: body.number,
+        issued_at,
+    })
+}
+
+async fn offline_ticket(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<OfflineBody>,
+) -> Result<Response, ApiFailure> {
+    let req = offline_request(body)?;
+    let (ticket, created) = app.offline_ticket(req).await?;
+    if !created {
+        return Ok(Json(ticket).into_response());
+    }
+    let location = HeaderValue::from_str(&format!("/api/v1/tickets/{}", ticket.id))
+        .expect("ticket ids are hex");
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(ticket),
+    )
+        .into_response())
+}
+
+/// `?last_event_id=N`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventsQuery {
+    #[serde(default)]
+    last_event_id: Option<String>,
+}
+
+fn bad_event_id() -> ApiFailure {
+    ApiError::new(
+        ErrorCode::BadRequest,
+        "“Last-Event-ID” hoặc “last_event_id” phải là một số nguyên không âm.",
+        "“Last-Event-ID” or “last_event_id” must be a non-negative integer.",
+    )
+    .into()
+}
+
+fn parse_event_id(s: &str) -> Result<i64, ApiFailure> {
+    s.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n >= 0)
+        .ok_or_else(bad_event_id)
+}
+
+async fn events(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<EventsQuery>, QueryRejection>,
+) -> Result<Response, ApiFailure> {
+    let Ok(Query(q)) = query else {
+        return Err(bad_event_id());
+    };
+    // The header is what a browser's EventSource sends when it reconnects by itself, so it is
+    // newer than the query string it first opened with.
+    let after = match headers.get("last-event-id") {
+        Some(v) => Some(parse_event_id(v.to_str().map_err(|_| bad_event_id())?)?),
+        None => q.last_event_id.as_deref().map(parse_event_id).transpose()?,
+    };
+    let sse = crate::events::stream(app, after).await?;
+    Ok((
+        [(header::HeaderName::from_static("x-accel-buffering"), "no")],
+        sse,
+    )
+        .into_response())
+}
+
+async fn announcement(
+    State(app): State<AppState>,
+    file: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiFailure> {
+    let id = file
+        .ok()
+        .and_then(|Path(f)| f.strip_suffix(".wav").and_then(|n| n.parse::<i64>().ok()))
+        .filter(|n| *n > 0 && !n.to_string().is_empty());
+    let Some(id) = id else {
+        return Err(ApiError::new(
+            ErrorCode::NotFound,
+            "Không có lời mời này. Địa chỉ có dạng /api/v1/announcements/{số sự kiện}.wav.",
+            "No such announcement. The address is /api/v1/announcements/{event id}.wav.",
+        )
+        .into());
+    };
+    let wav = app.announcement(id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "audio/wav"),
+            // An event's announcement never changes.
+            (header::CACHE_CONTROL, "public, max-age=86400, immutable"),
+        ],
+        wav.as_ref().clone(),
+    )
+        .into_response())
+}
+
+/// `/counter` → `/counter/` (keeping the query), so the page's relative asset URLs resolve
+/// under it.
+fn to_slash(page: Page, uri: &Uri) -> Redirect {
+    match uri.query() {
+        Some(q) => Redirect::permanent(&format!("{}?{q}", page.path())),
+        None => Redirect::permanent(page.path()),
+    }
+}
+
+async fn page_file(app: &AppState, page: Page, path: Option<&str>) -> Response {
+    let file = path.unwrap_or(page.file());
+    match app.ui().file(file).await {
+        Some(bytes) => {
+            let cache = if file.starts_with("assets/") {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, pages::content_type(file)),
+                    (header::CACHE_CONTROL, cache),
+                ],
+                bytes.into_owned(),
+            )
+                .into_response()
+        }
+        None if path.is_none() => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CACHE_CONTROL, "no-cache")],
+            Html(pages::not_built_html(page)),
+        )
+            .into_response(),
+        None => ApiFailure::from(not_found_route()).into_response(),
+    }
+}
+
+async fn counter_redirect(uri: Uri) -> Redirect {
+    to_slash(Page::Counter, &uri)
+}
+
+async fn board_redirect(uri: Uri) -> Redirect {
+    to_slash(Page::Board, &uri)
+}
+
+async fn counter_page(State(app): State<AppState>) -> Response {
+    page_file(&app, Page::Counter, None).await
+}
+
+async fn board_page(State(app): State<AppState>) -> Response {
+    page_file(&app, Page::Board, None).await
+}
+
+async fn counter_asset(State(app): State<AppState>, Path(path): Path<String>) -> Response {
+    page_file(&app, Page::Counter, Some(&path)).await
+}
+
+async fn board_asset(State(app): State<AppState>, Path(path): Path<String>) -> Response {
+    page_file(&app, Page::Board, Some(&path)).await
+}
+
 async fn openapi_json() -> Json<serde_json::Value> {
     Json(openapi::document())
 }
@@ -228,9 +582,20 @@ struct Routes {
 }
 
 impl Routes {
-    fn add(mut self, method: &'static str, path: &'static str, mr: MethodRouter<AppState>) -> Self {
-        self.list.push((method, path));
-        self.router = self.router.route(path, mr);
+    fn add(self, method: &'static str, path: &'static str, mr: MethodRouter<AppState>) -> Self {
+        self.add_documented(method, path, path, mr)
+    }
+
+    /// A route whose router path differs from the documented one.
+    fn add_documented(
+        mut self,
+        method: &'static str,
+        route: &'static str,
+        documented: &'static str,
+        mr: MethodRouter<AppState>,
+    ) -> Self {
+        self.list.push((method, documented));
+        self.router = self.router.route(route, mr);
         self
     }
 
@@ -254,6 +619,24 @@ fn routes_table() -> Routes {
     .get("/api/v1/tickets/{id}", get_ticket)
     .get("/api/v1/openapi.json", openapi_json)
     .get("/t/{id}", status_page)
+    .get("/api/v1/counters", list_counters)
+    .post("/api/v1/counters/{id}/call-next", call_next)
+    .post("/api/v1/counters/{id}/recall", recall)
+    .post("/api/v1/counters/{id}/skip", skip)
+    .post("/api/v1/counters/{id}/transfer", transfer)
+    .post("/api/v1/counters/{id}/complete", complete)
+    .get("/api/v1/events", events)
+    .get("/api/v1/board", board)
+    .post("/api/v1/tickets/offline", offline_ticket)
+    // The router cannot match a suffix inside a segment; the handler takes `{event_id}.wav`.
+    .add_documented(
+        "get",
+        "/api/v1/announcements/{file}",
+        "/api/v1/announcements/{event_id}.wav",
+        get(announcement),
+    )
+    .get("/counter/", counter_page)
+    .get("/board/", board_page)
 }
 
 /// Every (lower-case method, path template) the router serves.
@@ -265,6 +648,11 @@ pub fn routes() -> Vec<(&'static str, &'static str)> {
 pub fn router(state: AppState) -> Router {
     routes_table()
         .router
+        // The pages' own files and the slash-less page addresses (not API routes).
+        .route("/counter", get(counter_redirect))
+        .route("/board", get(board_redirect))
+        .route("/counter/{*path}", get(counter_asset))
+        .route("/board/{*path}", get(board_asset))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

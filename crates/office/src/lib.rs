@@ -18,18 +18,25 @@
 //!
 //! Layers: [`http`] (routes, extractors, error mapping) → [`service`] (wire types, errors,
 //! blocking work off the runtime) → [`store`] (the [`store::Store`] trait; SQLite with a
-//! group-commit writer thread).
+//! group-commit writer thread). Beside them: [`events`] (Server-Sent Events with resume by
+//! event id), [`voice`] (espeak-ng announcements), [`pages`] (the counter and board pages).
+//! docs/QUEUE.md describes the queue API.
 
 #![warn(missing_docs)]
 
+pub mod events;
 pub mod http;
 pub mod openapi;
+pub mod pages;
 pub mod service;
 pub mod status_page;
 pub mod store;
+pub mod voice;
 
 pub use http::router;
-pub use service::{AppState, OfficeInfo};
+pub use motcua_core::PriorityStrategy;
+pub use pages::UiSource;
+pub use service::{AppOptions, AppState, OfficeInfo};
 pub use store::{SqliteStore, Store, StoreError, StoreOptions};
 
 use std::net::SocketAddr;
@@ -54,6 +61,14 @@ pub struct ServerConfig {
     pub number_width: usize,
     /// Seed the demo commune services and counters if the database has none.
     pub seed_demo: bool,
+    /// How counters mix priority tickets with ordinary ones (`motcua serve --priority`);
+    /// default `strict` (see docs/DECISIONS.md, "Queue").
+    pub priority: PriorityStrategy,
+    /// A Vite build of `ui/` to serve the counter and board pages from (`--ui-dir`); `None`
+    /// serves the `ui/dist` embedded at build time (a debug build reads the source tree's).
+    pub ui_dir: Option<PathBuf>,
+    /// Program that speaks the announcements (`--espeak`); default `espeak-ng` on `PATH`.
+    pub espeak: PathBuf,
 }
 
 impl Default for ServerConfig {
@@ -65,6 +80,9 @@ impl Default for ServerConfig {
             public_base_url: None,
             number_width: 3,
             seed_demo: true,
+            priority: PriorityStrategy::default(),
+            ui_dir: None,
+            espeak: PathBuf::from("espeak-ng"),
         }
     }
 }
@@ -105,6 +123,7 @@ pub struct ServerHandle {
     stop: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
     store: Arc<dyn Store>,
+    state: AppState,
 }
 
 impl ServerHandle {
@@ -118,9 +137,10 @@ impl ServerHandle {
         &self.base_url
     }
 
-    /// Stops accepting connections, lets in-flight requests finish, then stops the store's
-    /// writer after its queued writes are committed.
+    /// Stops accepting connections, ends the event streams, lets in-flight requests finish,
+    /// then stops the store's writer after its queued writes are committed.
     pub async fn shutdown(self) {
+        self.state.close_streams();
         let _ = self.stop.send(());
         match self.task.await {
             Ok(Ok(())) => {}
@@ -145,6 +165,7 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
     let opts = StoreOptions {
         number_width: cfg.number_width,
         seed_demo: cfg.seed_demo,
+        priority: cfg.priority,
         ..StoreOptions::default()
     };
     let path = cfg.db_path.clone();
@@ -168,15 +189,19 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         .public_base_url
         .clone()
         .unwrap_or_else(|| format!("http://{addr}"));
-    let state = AppState::new(
+    let state = AppState::with_options(
         store.clone(),
         OfficeInfo {
             office_name: cfg.office_name.clone(),
             public_base_url: base_url,
         },
+        AppOptions {
+            espeak: cfg.espeak.clone(),
+            ui: cfg.ui_dir.clone().map_or(UiSource::Embedded, UiSource::Dir),
+        },
     );
     let base_url = state.office().public_base_url.clone();
-    let app = router(state);
+    let app = router(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -185,12 +210,13 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
             })
             .await
     });
-    tracing::info!(%addr, db = %cfg.db_path.display(), "office server started");
+    tracing::info!(%addr, db = %cfg.db_path.display(), priority = %cfg.priority, "office server started");
     Ok(ServerHandle {
         addr,
         base_url,
         stop,
         task,
         store,
+        state,
     })
 }

@@ -1,7 +1,7 @@
 //! `motcua`: run the office server, render tickets.
 
 use clap::{Parser, Subcommand};
-use motcua_office::ServerConfig;
+use motcua_office::{PriorityStrategy, ServerConfig};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +36,17 @@ enum Command {
         /// Do not seed the demo services into an empty database.
         #[arg(long)]
         no_seed: bool,
+        /// How counters serve priority tickets: `strict` (all before ordinary ones) or
+        /// `every:N` (one after N ordinary tickets in a row).
+        #[arg(long, default_value = "strict", value_parser = parse_priority)]
+        priority: PriorityStrategy,
+        /// Serve the counter and board pages from this Vite build of ui/ instead of the one
+        /// built into the binary.
+        #[arg(long)]
+        ui_dir: Option<PathBuf>,
+        /// Program that speaks the announcements.
+        #[arg(long, default_value = "espeak-ng")]
+        espeak: PathBuf,
     },
     /// Render printable documents to a file.
     Render {
@@ -80,6 +91,9 @@ fn main() -> ExitCode {
             public_url,
             number_width,
             no_seed,
+            priority,
+            ui_dir,
+            espeak,
         } => serve(ServerConfig {
             listen,
             db_path: db,
@@ -87,6 +101,9 @@ fn main() -> ExitCode {
             public_base_url: public_url,
             number_width,
             seed_demo: !no_seed,
+            priority,
+            ui_dir,
+            espeak,
         }),
         Command::Render {
             what:
@@ -104,6 +121,10 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+fn parse_priority(s: &str) -> Result<PriorityStrategy, String> {
+    s.parse()
 }
 
 fn render_ticket(

@@ -324,8 +324,19 @@ async fn openapi_document_lists_the_paths() {
         assert!(doc["paths"][path][method].is_object(), "{method} {path}");
         // Every documented GET route really answers (not the 404 fallback's JSON).
         if method == "get" {
-            let concrete = path.replace("{id}", &"0".repeat(32));
+            let concrete = path
+                .replace("{id}", &"0".repeat(32))
+                .replace("{event_id}", "1");
             let r = c.get(format!("{base}{concrete}")).send().await.unwrap();
+            if path == "/api/v1/events" {
+                // An endless stream: the headers are the answer.
+                assert_eq!(r.status(), 200);
+                assert!(r.headers()["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("text/event-stream"));
+                continue;
+            }
             let body = r.text().await.unwrap();
             assert!(
                 !body.contains("/api/v1/openapi.json.\""),

@@ -60,6 +60,66 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX tickets_queue ON tickets (service_id, office_day, status, seq);
     "#,
+    // 2: the queue at the counters (issue 3). Tickets are rebuilt so that
+    //  - offline tickets (origin `kiosk:…`) have no server sequence (`seq` NULL, `number` as the
+    //    kiosk printed it, `id` = the kiosk's `local_id`), while server tickets keep theirs;
+    //  - a transfer can move a ticket to another service: `service_id` is the queue it waits
+    //    in now, `issued_service_id` the service whose numbering gave it its number, and the
+    //    uniqueness of server numbers is kept on that: UNIQUE (issued_service_id, office_day, seq);
+    //  - the queue is ordered by issue time (`issued_at`, then `id`), not by `seq`;
+    //  - a counter has at most one current (called) ticket.
+    // Events (what the board and counters stream) are stored with ids that only grow.
+    r#"
+    CREATE TABLE tickets_v2 (
+        id                TEXT PRIMARY KEY CHECK (length(id) = 32),
+        service_id        TEXT NOT NULL REFERENCES services(id),
+        issued_service_id TEXT NOT NULL REFERENCES services(id),
+        office_day        TEXT NOT NULL,
+        seq               INTEGER CHECK (seq > 0),
+        number            TEXT NOT NULL CHECK (length(number) BETWEEN 1 AND 32),
+        priority          TEXT NOT NULL CHECK (priority IN
+                              ('none', 'elderly', 'disabled', 'pregnant', 'child_under_6', 'appointment')),
+        status            TEXT NOT NULL DEFAULT 'waiting' CHECK (status IN
+                              ('waiting', 'called', 'skipped', 'completed')),
+        issued_at         TEXT NOT NULL,
+        called_at         TEXT,
+        counter_id        TEXT REFERENCES counters(id),
+        completed_at      TEXT,
+        origin            TEXT NOT NULL DEFAULT 'server'
+                              CHECK (origin = 'server' OR origin GLOB 'kiosk:?*'),
+        CHECK (origin <> 'server' OR seq IS NOT NULL),
+        UNIQUE (issued_service_id, office_day, seq)
+    ) STRICT;
+    INSERT INTO tickets_v2 (id, service_id, issued_service_id, office_day, seq, number, priority,
+                            status, issued_at, called_at, counter_id, completed_at, origin)
+        SELECT id, service_id, service_id, office_day, seq, number, priority,
+               status, issued_at, called_at, counter_id, completed_at, origin
+        FROM tickets;
+    DROP TABLE tickets;
+    ALTER TABLE tickets_v2 RENAME TO tickets;
+    CREATE INDEX tickets_queue ON tickets (service_id, office_day, status, issued_at, id);
+    CREATE INDEX tickets_by_counter ON tickets (counter_id, office_day, status);
+    CREATE INDEX tickets_completed ON tickets (service_id, completed_at) WHERE status = 'completed';
+    CREATE UNIQUE INDEX tickets_one_current_per_counter ON tickets (counter_id)
+        WHERE status = 'called' AND counter_id IS NOT NULL;
+
+    -- Ordinary tickets a counter called in a row (the `every:N` priority strategy).
+    ALTER TABLE counters ADD COLUMN ordinary_streak INTEGER NOT NULL DEFAULT 0
+        CHECK (ordinary_streak >= 0);
+
+    -- `data` is the event's payload as JSON (the ticket as it was, the counter, the waiting
+    -- counts after the event); AUTOINCREMENT so an id is never handed out twice.
+    CREATE TABLE events (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        type       TEXT NOT NULL CHECK (type IN
+                       ('issued', 'called', 'recalled', 'skipped', 'transferred', 'completed')),
+        at         TEXT NOT NULL,
+        ticket_id  TEXT NOT NULL REFERENCES tickets(id),
+        counter_id TEXT REFERENCES counters(id),
+        data       TEXT NOT NULL CHECK (json_valid(data))
+    ) STRICT;
+    CREATE INDEX events_by_ticket ON events (ticket_id);
+    "#,
 ];
 
 /// The schema version recorded in the database (`PRAGMA user_version`).
@@ -131,6 +191,67 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM services", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn version_1_tickets_survive_the_queue_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        let mut conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO services (id, prefix, name_vi, name_en) VALUES ('s', 'A', 'S', 'S');
+             INSERT INTO tickets (id, service_id, office_day, seq, number, priority, issued_at)
+             VALUES ('0123456789abcdef0123456789abcdef', 's', '2026-11-22', 7, 'A007', 'elderly',
+                     '2026-11-22T01:00:00.000000Z');",
+        )
+        .unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() as u32);
+        let row: (String, String, u32, String, String) = conn
+            .query_row(
+                "SELECT service_id, issued_service_id, seq, number, status FROM tickets",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            row,
+            ("s".into(), "s".into(), 7, "A007".into(), "waiting".into())
+        );
+        // Server numbers stay unique per issuing service and day; offline ones need no seq.
+        let dup = conn.execute(
+            "INSERT INTO tickets (id, service_id, issued_service_id, office_day, seq, number,
+                                  priority, issued_at)
+             VALUES ('1123456789abcdef0123456789abcdef', 's', 's', '2026-11-22', 7, 'A007',
+                     'none', '2026-11-22T01:00:00.000000Z')",
+            [],
+        );
+        assert!(dup.is_err(), "duplicate server number accepted");
+        let no_seq_server = conn.execute(
+            "INSERT INTO tickets (id, service_id, issued_service_id, office_day, number,
+                                  priority, issued_at)
+             VALUES ('2123456789abcdef0123456789abcdef', 's', 's', '2026-11-22', 'A008',
+                     'none', '2026-11-22T01:00:00.000000Z')",
+            [],
+        );
+        assert!(no_seq_server.is_err(), "server ticket without seq accepted");
+        conn.execute(
+            "INSERT INTO tickets (id, service_id, issued_service_id, office_day, number,
+                                  priority, issued_at, origin)
+             VALUES ('3123456789abcdef0123456789abcdef', 's', 's', '2026-11-22', 'A1-001',
+                     'none', '2026-11-22T01:00:00.000000Z', 'kiosk:k1')",
+            [],
+        )
+        .unwrap();
+        let streak: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM counters WHERE ordinary_streak > 0",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(streak, 0);
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! blocking; the async layer calls them from `tokio::task::spawn_blocking`.
 
 mod migrations;
+mod queue;
+mod read;
 mod seed;
 mod sqlite;
 
@@ -13,7 +15,11 @@ pub use sqlite::{SqliteStore, StoreOptions, MAX_BATCH};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_core::{Priority, TicketStatus};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
 
 /// Where a ticket was issued: by the office server, or by a kiosk while it was offline
 /// (`kiosk:<id>`, reconciled later).
@@ -50,6 +56,19 @@ impl Origin {
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_db())
+    }
+}
+
+impl Serialize for Origin {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_db())
+    }
+}
+
+impl<'de> Deserialize<'de> for Origin {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Origin::from_db(&s).ok_or_else(|| serde::de::Error::custom("bad origin"))
     }
 }
 
@@ -96,26 +115,51 @@ pub struct ServiceInfo {
     pub counters: u32,
     /// Tickets waiting now (today).
     pub waiting: u32,
+    /// Seconds one citizen takes at a counter, as the estimates use it: the mean of the
+    /// service's recent call→completion times, or `default_minutes` when there are too few
+    /// (see [`RECENT_SERVICE_TIMES`]).
+    pub secs_each: u32,
 }
 
 impl ServiceInfo {
     /// Estimated wait for a ticket issued now.
     pub fn estimated_wait_minutes(&self) -> u32 {
-        estimate_wait_minutes(self.waiting, self.default_minutes, self.counters)
+        estimate_wait_from_secs(self.waiting, self.secs_each, self.counters)
     }
 }
 
+/// How many of a service's latest completed tickets the wait estimate averages over.
+pub const RECENT_SERVICE_TIMES: u32 = 20;
+/// Fewer completed tickets than this and the estimate uses the service's default minutes.
+pub const MIN_SERVICE_TIMES: u32 = 3;
+/// Shortest time per citizen an estimate assumes, in seconds (a run of very quick completions
+/// must not promise a wait of zero).
+pub const MIN_SECS_EACH: u32 = 60;
+/// A call→completion time longer than this (seconds) is a counter that forgot to press
+/// "complete"; it is left out of the mean.
+pub const MAX_SERVICE_SECS: u32 = 2 * 3600;
+
+/// Seconds per citizen from the mean of `samples` recent service times (`mean_secs`), or the
+/// default when there are fewer than [`MIN_SERVICE_TIMES`].
+pub fn secs_each(samples: u32, mean_secs: f64, default_minutes: u32) -> u32 {
+    if samples < MIN_SERVICE_TIMES || !mean_secs.is_finite() {
+        return default_minutes.saturating_mul(60);
+    }
+    (mean_secs.round() as u32).max(MIN_SECS_EACH)
+}
+
 /// A stored ticket with its live queue position.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketRecord {
     /// Random UUID, 32 lowercase hex digits.
     pub id: String,
-    /// Service it queues for.
+    /// Service it queues for now (a transfer changes it).
     pub service_id: String,
     /// Office day (local date) it belongs to.
     pub office_day: NaiveDate,
-    /// Daily sequence within the service, from 1.
-    pub seq: u32,
+    /// Daily sequence within the service that numbered it, from 1; `None` for a ticket a
+    /// kiosk issued offline.
+    pub seq: Option<u32>,
     /// Display form, e.g. `A023`.
     pub number: String,
     /// Priority category.
@@ -132,7 +176,8 @@ pub struct TicketRecord {
     pub completed_at: Option<DateTime<Utc>>,
     /// Who issued it.
     pub origin: Origin,
-    /// Waiting tickets of the same service and day issued before it (0 unless waiting).
+    /// Waiting tickets of the same service and day ahead of it by issue time (0 unless
+    /// waiting).
     pub people_ahead: u32,
     /// Estimated minutes until it is called.
     pub estimated_wait_minutes: u32,
@@ -146,9 +191,207 @@ pub struct TicketRecord {
 /// minutes per citizen ÷ counters serving the service, rounded up (a service nobody serves
 /// counts as one counter, so the estimate is never infinite).
 pub fn estimate_wait_minutes(people_ahead: u32, minutes_each: u32, counters: u32) -> u32 {
-    let total = u64::from(people_ahead) * u64::from(minutes_each);
-    let per = total.div_ceil(u64::from(counters.max(1)));
+    estimate_wait_from_secs(people_ahead, minutes_each.saturating_mul(60), counters)
+}
+
+/// [`estimate_wait_minutes`] with the time per citizen in seconds; the result is in minutes,
+/// rounded up.
+pub fn estimate_wait_from_secs(people_ahead: u32, secs_each: u32, counters: u32) -> u32 {
+    let total = u64::from(people_ahead) * u64::from(secs_each);
+    let per = total.div_ceil(u64::from(counters.max(1)) * 60);
     u32::try_from(per).unwrap_or(u32::MAX)
+}
+
+/// What happened to a ticket; the `event:` name of the stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// A ticket was issued (by the server, or by a kiosk offline and now received).
+    Issued,
+    /// A counter called it.
+    Called,
+    /// The counter announced it again.
+    Recalled,
+    /// The citizen did not come (no-show).
+    Skipped,
+    /// Sent to another service's queue, keeping its place by issue time.
+    Transferred,
+    /// Served.
+    Completed,
+}
+
+impl EventKind {
+    /// Every kind.
+    pub const ALL: [EventKind; 6] = [
+        EventKind::Issued,
+        EventKind::Called,
+        EventKind::Recalled,
+        EventKind::Skipped,
+        EventKind::Transferred,
+        EventKind::Completed,
+    ];
+
+    /// Wire and stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Issued => "issued",
+            EventKind::Called => "called",
+            EventKind::Recalled => "recalled",
+            EventKind::Skipped => "skipped",
+            EventKind::Transferred => "transferred",
+            EventKind::Completed => "completed",
+        }
+    }
+
+    /// Whether the board announces it aloud.
+    pub fn is_announced(self) -> bool {
+        matches!(self, EventKind::Called | EventKind::Recalled)
+    }
+}
+
+impl FromStr for EventKind {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        EventKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or(())
+    }
+}
+
+/// A counter as events and snapshots name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterRef {
+    /// Stable id, e.g. `quay-3`.
+    pub id: String,
+    /// Number announced and shown, e.g. 3.
+    pub number: u32,
+    /// Display name, e.g. `Quầy 3`.
+    pub name: String,
+}
+
+/// A counter with its live state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CounterInfo {
+    /// Id, number and name.
+    pub counter: CounterRef,
+    /// Services it serves, in display order.
+    pub service_ids: Vec<String>,
+    /// The ticket it called last and has not completed, skipped or transferred.
+    pub current: Option<TicketRecord>,
+    /// Tickets it completed today.
+    pub served_today: u32,
+}
+
+/// A stored queue event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord {
+    /// Grows with every event, never reused.
+    pub id: i64,
+    /// What happened.
+    pub kind: EventKind,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The ticket as it was right after the event.
+    pub ticket: TicketRecord,
+    /// The counter that acted (`None` for `issued`).
+    pub counter: Option<CounterRef>,
+    /// Tickets waiting per service (of the ticket's office day) right after the event.
+    pub waiting: BTreeMap<String, u32>,
+    /// For `transferred`: the service the ticket left.
+    pub from_service_id: Option<String>,
+}
+
+/// What a counter does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CounterAction {
+    /// Complete the current ticket (if any), then call the next waiting one of the services
+    /// the counter serves (or of this one service, which it must serve).
+    CallNext {
+        /// Only this service.
+        service_id: Option<String>,
+    },
+    /// Announce the current ticket again.
+    Recall,
+    /// The current citizen did not come: skipped.
+    Skip,
+    /// Send the current ticket to another service's queue, keeping its issue time.
+    Transfer {
+        /// The service it goes to.
+        service_id: String,
+    },
+    /// The current citizen was served.
+    Complete,
+}
+
+/// A counter action request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CounterCommand {
+    /// The acting counter.
+    pub counter_id: String,
+    /// What it does.
+    pub action: CounterAction,
+    /// If given, must be the counter's current ticket (not used by `CallNext`).
+    pub ticket_id: Option<String>,
+}
+
+/// The result of a counter action: the counter after it and the ticket acted on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CounterOutcome {
+    /// The counter's state after the action.
+    pub counter: CounterInfo,
+    /// The ticket called or acted on, as it is now.
+    pub ticket: TicketRecord,
+}
+
+/// A ticket a kiosk issued while the office server could not be reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfflineRequest {
+    /// 32 lowercase hex digits; becomes the ticket's id.
+    pub local_id: String,
+    /// The issuing kiosk.
+    pub kiosk_id: String,
+    /// Service it queues for.
+    pub service_id: String,
+    /// Priority category.
+    pub priority: Priority,
+    /// The number the kiosk printed, e.g. `A1-007`.
+    pub number: String,
+    /// When the kiosk issued it; a time in the future is taken as now.
+    pub issued_at: DateTime<Utc>,
+}
+
+/// The stored offline ticket, and whether this request stored it (`false`: a repeat).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfflineOutcome {
+    /// The ticket with its queue position now.
+    pub ticket: TicketRecord,
+    /// Whether it was stored now (rather than by an earlier request).
+    pub created: bool,
+}
+
+/// A call on the board's "last called" list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalledRecord {
+    /// The ticket as it was called.
+    pub ticket: TicketRecord,
+    /// The calling counter.
+    pub counter: CounterRef,
+    /// When it was called (or recalled).
+    pub at: DateTime<Utc>,
+}
+
+/// A consistent picture of the queue for a board that (re)connects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardRecord {
+    /// Counters with their current tickets.
+    pub counters: Vec<CounterInfo>,
+    /// Latest calls of today, newest first, one per ticket.
+    pub last_called: Vec<CalledRecord>,
+    /// Services with waiting counts and estimates.
+    pub services: Vec<ServiceInfo>,
+    /// The latest event included in this picture (0 if none).
+    pub last_event_id: i64,
 }
 
 /// Why a store operation failed.
@@ -168,6 +411,35 @@ pub enum StoreError {
     /// The writer is gone (shutting down or crashed).
     #[error("store unavailable")]
     Unavailable,
+    /// No counter with this id.
+    #[error("unknown counter")]
+    UnknownCounter(String),
+    /// No ticket with this id.
+    #[error("unknown ticket")]
+    UnknownTicket,
+    /// Nobody waits in the services the counter serves.
+    #[error("queue empty")]
+    QueueEmpty,
+    /// The counter has no current ticket.
+    #[error("no current ticket")]
+    NoCurrentTicket,
+    /// The ticket is not the counter's current ticket.
+    #[error("not the counter's ticket")]
+    NotYourTicket,
+    /// The counter does not serve the service.
+    #[error("service not served by the counter")]
+    ServiceNotServed {
+        /// Counter number.
+        counter_number: u32,
+        /// The service id.
+        service_id: String,
+    },
+    /// A transfer to the service the ticket is already in.
+    #[error("transfer to the same service")]
+    SameService,
+    /// An offline ticket's id is taken by a different ticket.
+    #[error("ticket id conflict")]
+    TicketConflict,
     /// The database failed; the text is for logs (it never contains request data).
     #[error("storage error: {0}")]
     Storage(String),
@@ -250,6 +522,39 @@ pub trait Store: Send + Sync {
     /// Opens or closes a service for new numbers.
     fn set_service_open(&self, service_id: &str, open: bool) -> Result<(), StoreError>;
 
+    /// Every counter with its services, current ticket and tickets served today.
+    fn list_counters(&self, now: DateTime<Utc>) -> Result<Vec<CounterInfo>, StoreError>;
+
+    /// Runs a counter action atomically with its events: on error nothing changes. Never
+    /// blocks the calling thread.
+    fn start_counter_action(
+        &self,
+        cmd: CounterCommand,
+        now: DateTime<Utc>,
+    ) -> Pending<CounterOutcome>;
+
+    /// Stores a ticket a kiosk issued offline, once per `local_id` (a repeat returns the stored
+    /// ticket), and emits `issued` the first time. Never blocks the calling thread.
+    fn start_offline(&self, req: OfflineRequest, now: DateTime<Utc>) -> Pending<OfflineOutcome>;
+
+    /// Events with an id above `after`, oldest first, at most `limit`.
+    fn events_after(&self, after: i64, limit: usize) -> Result<Vec<EventRecord>, StoreError>;
+
+    /// One event by id.
+    fn event(&self, id: i64) -> Result<Option<EventRecord>, StoreError>;
+
+    /// The latest event id (0 if none).
+    fn last_event_id(&self) -> Result<i64, StoreError>;
+
+    /// Counters, today's last `last_called` calls, services and the latest event id, read in
+    /// one transaction so they agree with each other.
+    fn board(&self, now: DateTime<Utc>, last_called: usize) -> Result<BoardRecord, StoreError>;
+
+    /// Live events, each sent once right after the transaction that made it committed, in id
+    /// order. A receiver that lags behind gets `Lagged` and must read the gap with
+    /// [`Store::events_after`].
+    fn subscribe_events(&self) -> tokio::sync::broadcast::Receiver<Arc<EventRecord>>;
+
     /// Stops background work and waits for pending writes. Later writes fail with
     /// [`StoreError::Unavailable`]. The default does nothing.
     fn close(&self) {}
@@ -258,6 +563,29 @@ pub trait Store: Send + Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn service_time_falls_back_and_has_a_floor() {
+        assert_eq!(secs_each(0, 0.0, 10), 600);
+        assert_eq!(secs_each(MIN_SERVICE_TIMES - 1, 300.0, 10), 600);
+        assert_eq!(secs_each(MIN_SERVICE_TIMES, 300.4, 10), 300);
+        assert_eq!(secs_each(20, 0.2, 10), MIN_SECS_EACH);
+        assert_eq!(estimate_wait_from_secs(3, 300, 2), 8, "7.5 min rounds up");
+        assert_eq!(estimate_wait_from_secs(0, 300, 2), 0);
+    }
+
+    #[test]
+    fn event_kinds_round_trip() {
+        for k in EventKind::ALL {
+            assert_eq!(k.as_str().parse::<EventKind>(), Ok(k));
+            assert_eq!(
+                serde_json::to_string(&k).unwrap(),
+                format!("\"{}\"", k.as_str())
+            );
+        }
+        assert!(EventKind::Called.is_announced() && EventKind::Recalled.is_announced());
+        assert!(!EventKind::Issued.is_announced());
+    }
 
     #[test]
     fn estimate_rounds_up_and_survives_zero_counters() {

@@ -1,35 +1,43 @@
 //! The SQLite store: one writer thread doing group commit, a small pool of read-only
 //! connections for queries (WAL lets them read while the writer writes).
 //!
-//! Issuing a ticket: the request goes over a channel to the writer thread, which blocks for the
-//! first request, drains up to [`MAX_BATCH`] more that are already queued, runs them all in one
+//! Every write goes over a channel to the writer thread, which blocks for the first command,
+//! drains up to [`MAX_BATCH`] more that are already queued, runs them all in one
 //! `BEGIN IMMEDIATE` transaction (each in its own savepoint), commits once — one fsync with
-//! `synchronous=FULL` — and only then answers each caller. A request that fails validation is
-//! rejected before its service's counter is touched, so it consumes no number and does not
-//! disturb the rest of the batch.
+//! `synchronous=FULL` — and only then answers each caller and publishes the batch's events.
+//! A command that fails (an unknown service, nobody waiting…) rolls back its savepoint only:
+//! it changes nothing, consumes no number and does not disturb the rest of the batch.
 
+use super::queue::{counter_action, ingest_offline, insert_event};
+use super::read::{self, day_str, ts};
 use super::{
-    estimate_wait_minutes, migrate, seed, IssueRequest, Origin, Pending, ServiceInfo, Store,
-    StoreError, TicketRecord,
+    estimate_wait_from_secs, migrate, seed, BoardRecord, CounterCommand, CounterInfo,
+    CounterOutcome, EventKind, EventRecord, IssueRequest, OfflineOutcome, OfflineRequest, Pending,
+    ServiceInfo, Store, StoreError, TicketRecord,
 };
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use motcua_core::queue::format_number;
 use motcua_core::time::office_day;
-use motcua_core::TicketStatus;
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
-use std::collections::HashMap;
+use motcua_core::{PriorityStrategy, TicketStatus};
+use rusqlite::{params, Connection, OpenFlags, TransactionBehavior};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
+use tokio::sync::{broadcast, oneshot};
 
 /// Most requests committed in one transaction.
 pub const MAX_BATCH: usize = 256;
 
 /// Requests that may queue for the writer before callers wait to enqueue.
 const QUEUE_DEPTH: usize = 4096;
+
+/// Live events kept for slow subscribers before they get `Lagged` (and read the gap from the
+/// database).
+const EVENT_CHANNEL: usize = 4096;
 
 /// Options of [`SqliteStore::open`].
 #[derive(Debug, Clone)]
@@ -40,6 +48,8 @@ pub struct StoreOptions {
     pub seed_demo: bool,
     /// Read-only connections for queries.
     pub readers: usize,
+    /// How counters mix priority tickets with ordinary ones.
+    pub priority: PriorityStrategy,
 }
 
 impl Default for StoreOptions {
@@ -48,23 +58,32 @@ impl Default for StoreOptions {
             number_width: 3,
             seed_demo: true,
             readers: 4,
+            priority: PriorityStrategy::default(),
         }
     }
 }
 
 type ExecFn = Box<dyn FnOnce(&Connection) -> Result<(), StoreError> + Send>;
+type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
 
 enum WriteCmd {
     Issue {
         req: IssueRequest,
         now: DateTime<Utc>,
-        reply: tokio::sync::oneshot::Sender<Result<TicketRecord, StoreError>>,
+        reply: Reply<TicketRecord>,
     },
-    /// Any other write (admin changes; issue 3's calls). Clears the waiting-count cache.
-    Exec {
-        f: ExecFn,
-        reply: SyncSender<Result<(), StoreError>>,
+    Counter {
+        cmd: CounterCommand,
+        now: DateTime<Utc>,
+        reply: Reply<CounterOutcome>,
     },
+    Offline {
+        req: OfflineRequest,
+        now: DateTime<Utc>,
+        reply: Reply<OfflineOutcome>,
+    },
+    /// Any other write (admin changes). Clears the writer's caches.
+    Exec { f: ExecFn, reply: Reply<()> },
 }
 
 /// [`Store`] on a SQLite file in WAL mode with `synchronous=FULL`.
@@ -74,6 +93,7 @@ pub struct SqliteStore {
     writer: Mutex<Option<JoinHandle<()>>>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
+    events: broadcast::Sender<Arc<EventRecord>>,
 }
 
 fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
@@ -111,10 +131,16 @@ impl SqliteStore {
             .map(|_| open_reader(&path).map(Mutex::new))
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let (tx, rx) = sync_channel(QUEUE_DEPTH);
-        let width = opts.number_width.max(1);
+        let (events, _) = broadcast::channel(EVENT_CHANNEL);
+        let writer = Writer::new(
+            conn,
+            opts.number_width.max(1),
+            opts.priority,
+            events.clone(),
+        );
         let writer = std::thread::Builder::new()
             .name("motcua-writer".into())
-            .spawn(move || Writer::new(conn, width).run(rx))
+            .spawn(move || writer.run(rx))
             .map_err(|e| StoreError::Storage(format!("cannot start writer thread: {e}")))?;
         Ok(SqliteStore {
             path,
@@ -122,6 +148,7 @@ impl SqliteStore {
             writer: Mutex::new(Some(writer)),
             readers,
             next_reader: AtomicUsize::new(0),
+            events,
         })
     }
 
@@ -150,6 +177,15 @@ impl SqliteStore {
         }
     }
 
+    /// Queues a command without blocking; the pending result completes after the commit.
+    fn start<T>(&self, make: impl FnOnce(Reply<T>) -> WriteCmd) -> Pending<T> {
+        let (reply, pending) = Pending::channel();
+        match self.send(make(reply), false) {
+            Ok(()) => pending,
+            Err(e) => Pending::ready(Err(e)),
+        }
+    }
+
     /// Runs `f` on a free read-only connection (or waits for one).
     fn read<R>(&self, f: impl FnOnce(&Connection) -> R) -> R {
         let n = self.readers.len();
@@ -170,7 +206,7 @@ impl SqliteStore {
         &self,
         f: impl FnOnce(&Connection) -> Result<(), StoreError> + Send + 'static,
     ) -> Result<(), StoreError> {
-        let (reply, rx) = sync_channel(1);
+        let (reply, pending) = Pending::channel();
         self.send(
             WriteCmd::Exec {
                 f: Box::new(f),
@@ -178,7 +214,7 @@ impl SqliteStore {
             },
             true,
         )?;
-        rx.recv().map_err(|_| StoreError::Unavailable)?
+        pending.wait()
     }
 }
 
@@ -188,58 +224,13 @@ impl Drop for SqliteStore {
     }
 }
 
-pub(crate) fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
-fn parse_ts(s: &str) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| StoreError::Storage(format!("bad timestamp in database: {s}")))
-}
-
-fn day_str(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
-const COUNT_WAITING_BEFORE: &str = "SELECT COUNT(*) FROM tickets
-     WHERE service_id = ?1 AND office_day = ?2 AND status = 'waiting' AND seq < ?3";
-
 impl Store for SqliteStore {
     fn list_services(&self, now: DateTime<Utc>) -> Result<Vec<ServiceInfo>, StoreError> {
-        let day = day_str(office_day(now));
-        self.read(|conn| {
-            let mut st = conn.prepare_cached(
-                "SELECT s.id, s.prefix, s.name_vi, s.name_en, s.open, s.default_minutes,
-                        s.sort_order,
-                        (SELECT COUNT(*) FROM counter_services cs WHERE cs.service_id = s.id),
-                        (SELECT COUNT(*) FROM tickets t WHERE t.service_id = s.id
-                            AND t.office_day = ?1 AND t.status = 'waiting')
-                 FROM services s ORDER BY s.sort_order, s.id",
-            )?;
-            let rows = st.query_map([&day], |r| {
-                Ok(ServiceInfo {
-                    id: r.get(0)?,
-                    prefix: r.get(1)?,
-                    name_vi: r.get(2)?,
-                    name_en: r.get(3)?,
-                    open: r.get(4)?,
-                    default_minutes: r.get(5)?,
-                    sort_order: r.get(6)?,
-                    counters: r.get(7)?,
-                    waiting: r.get(8)?,
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-        })
+        self.read(|conn| read::list_services(conn, office_day(now)))
     }
 
     fn start_issue(&self, req: IssueRequest, now: DateTime<Utc>) -> Pending<TicketRecord> {
-        let (reply, pending) = Pending::channel();
-        match self.send(WriteCmd::Issue { req, now, reply }, false) {
-            Ok(()) => pending,
-            Err(e) => Pending::ready(Err(e)),
-        }
+        self.start(|reply| WriteCmd::Issue { req, now, reply })
     }
 
     fn get_ticket(
@@ -247,80 +238,7 @@ impl Store for SqliteStore {
         id: &str,
         _now: DateTime<Utc>,
     ) -> Result<Option<TicketRecord>, StoreError> {
-        self.read(|conn| {
-            let row = conn
-                .prepare_cached(
-                    "SELECT t.id, t.service_id, t.office_day, t.seq, t.number, t.priority,
-                            t.status, t.issued_at, t.called_at, t.counter_id, t.completed_at,
-                            t.origin, s.name_vi, s.name_en, s.default_minutes,
-                            (SELECT COUNT(*) FROM counter_services cs
-                                WHERE cs.service_id = s.id)
-                     FROM tickets t JOIN services s ON s.id = t.service_id
-                     WHERE t.id = ?1",
-                )?
-                .query_row([id], |r| {
-                    Ok((
-                        (
-                            r.get::<_, String>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, String>(2)?,
-                            r.get::<_, u32>(3)?,
-                            r.get::<_, String>(4)?,
-                            r.get::<_, String>(5)?,
-                        ),
-                        (
-                            r.get::<_, String>(6)?,
-                            r.get::<_, String>(7)?,
-                            r.get::<_, Option<String>>(8)?,
-                            r.get::<_, Option<String>>(9)?,
-                            r.get::<_, Option<String>>(10)?,
-                            r.get::<_, String>(11)?,
-                        ),
-                        (
-                            r.get::<_, String>(12)?,
-                            r.get::<_, String>(13)?,
-                            r.get::<_, u32>(14)?,
-                            r.get::<_, u32>(15)?,
-                        ),
-                    ))
-                })
-                .optional()?;
-            let Some((
-                (id, service_id, day, seq, number, priority),
-                (status, issued_at, called_at, counter_id, completed_at, origin),
-                (name_vi, name_en, minutes, counters),
-            )) = row
-            else {
-                return Ok(None);
-            };
-            let corrupt = |what: &str| StoreError::Storage(format!("bad {what} in database"));
-            let status: TicketStatus = status.parse().map_err(|_| corrupt("status"))?;
-            let people_ahead = if status == TicketStatus::Waiting {
-                conn.prepare_cached(COUNT_WAITING_BEFORE)?
-                    .query_row(params![service_id, day, seq], |r| r.get(0))?
-            } else {
-                0
-            };
-            Ok(Some(TicketRecord {
-                office_day: NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-                    .map_err(|_| corrupt("office day"))?,
-                priority: priority.parse().map_err(|_| corrupt("priority"))?,
-                issued_at: parse_ts(&issued_at)?,
-                called_at: called_at.as_deref().map(parse_ts).transpose()?,
-                completed_at: completed_at.as_deref().map(parse_ts).transpose()?,
-                origin: Origin::from_db(&origin).ok_or_else(|| corrupt("origin"))?,
-                estimated_wait_minutes: estimate_wait_minutes(people_ahead, minutes, counters),
-                id,
-                service_id,
-                seq,
-                number,
-                status,
-                counter_id,
-                people_ahead,
-                service_name_vi: name_vi,
-                service_name_en: name_en,
-            }))
-        })
+        self.read(|conn| read::load_ticket(conn, id))
     }
 
     fn set_service_open(&self, service_id: &str, open: bool) -> Result<(), StoreError> {
@@ -335,6 +253,42 @@ impl Store for SqliteStore {
             }
             Ok(())
         })
+    }
+
+    fn list_counters(&self, now: DateTime<Utc>) -> Result<Vec<CounterInfo>, StoreError> {
+        self.read(|conn| read::list_counters(conn, office_day(now)))
+    }
+
+    fn start_counter_action(
+        &self,
+        cmd: CounterCommand,
+        now: DateTime<Utc>,
+    ) -> Pending<CounterOutcome> {
+        self.start(|reply| WriteCmd::Counter { cmd, now, reply })
+    }
+
+    fn start_offline(&self, req: OfflineRequest, now: DateTime<Utc>) -> Pending<OfflineOutcome> {
+        self.start(|reply| WriteCmd::Offline { req, now, reply })
+    }
+
+    fn events_after(&self, after: i64, limit: usize) -> Result<Vec<EventRecord>, StoreError> {
+        self.read(|conn| read::events_after(conn, after, limit))
+    }
+
+    fn event(&self, id: i64) -> Result<Option<EventRecord>, StoreError> {
+        self.read(|conn| read::event(conn, id))
+    }
+
+    fn last_event_id(&self) -> Result<i64, StoreError> {
+        self.read(read::last_event_id)
+    }
+
+    fn board(&self, now: DateTime<Utc>, last_called: usize) -> Result<BoardRecord, StoreError> {
+        self.read(|conn| read::board(conn, now, last_called))
+    }
+
+    fn subscribe_events(&self) -> broadcast::Receiver<Arc<EventRecord>> {
+        self.events.subscribe()
     }
 
     fn close(&self) {
@@ -353,10 +307,15 @@ impl Store for SqliteStore {
 struct Writer {
     conn: Connection,
     width: usize,
+    priority: PriorityStrategy,
     cache: Cache,
     /// `PRAGMA data_version` when the cache was last validated: it changes when another
     /// connection (another process, a manual `sqlite3` session) commits to the file.
     data_version: Option<i64>,
+    /// The latest `issued_at` given to a server ticket: the next one is later, so server
+    /// tickets issued in the same instant keep the order of their numbers.
+    last_issued: Option<DateTime<Utc>>,
+    events: broadcast::Sender<Arc<EventRecord>>,
 }
 
 /// What the writer remembers between batches so the hot path does fewer queries. It is
@@ -364,9 +323,9 @@ struct Writer {
 /// other than an issue ran, or a batch rolled back.
 #[derive(Default)]
 struct Cache {
-    /// Waiting tickets per (service, office day), counting the open batch, so `people_ahead`
-    /// of a new ticket needs no count over the day's tickets.
-    waiting: HashMap<(String, NaiveDate), u32>,
+    /// Waiting tickets per service, per office day, counting the open batch: `people_ahead`
+    /// of a new ticket and the `waiting` of its event need no count over the day's tickets.
+    waiting: HashMap<NaiveDate, BTreeMap<String, u32>>,
     /// Service rows by id.
     services: HashMap<String, ServiceRow>,
 }
@@ -378,13 +337,18 @@ impl Cache {
     }
 }
 
-/// Outcome of one command inside a batch, answered after the commit.
-enum Outcome {
-    Issue(
-        tokio::sync::oneshot::Sender<Result<TicketRecord, StoreError>>,
-        Result<TicketRecord, StoreError>,
-    ),
-    Exec(SyncSender<Result<(), StoreError>>, Result<(), StoreError>),
+/// A command's answer, sent after the batch commits (or fails: then an `Ok` becomes the
+/// batch's error).
+type Deliver = Box<dyn FnOnce(Option<&StoreError>) + Send>;
+
+fn deliver<T: Send + 'static>(reply: Reply<T>, out: Result<T, StoreError>) -> Deliver {
+    Box::new(move |batch_err| {
+        let out = match (batch_err, out) {
+            (Some(e), Ok(_)) => Err(e.clone()),
+            (_, out) => out,
+        };
+        let _ = reply.send(out);
+    })
 }
 
 #[derive(Clone)]
@@ -393,17 +357,29 @@ struct ServiceRow {
     name_vi: String,
     name_en: String,
     open: bool,
-    minutes: u32,
+    secs_each: u32,
     counters: u32,
 }
 
+/// A server ticket issued within this much of the previous one, but stamped earlier (two
+/// requests reaching the writer in the other order), is stamped just after it instead.
+const MAX_REORDER: chrono::TimeDelta = chrono::TimeDelta::seconds(1);
+
 impl Writer {
-    fn new(conn: Connection, width: usize) -> Writer {
+    fn new(
+        conn: Connection,
+        width: usize,
+        priority: PriorityStrategy,
+        events: broadcast::Sender<Arc<EventRecord>>,
+    ) -> Writer {
         Writer {
             conn,
             width,
+            priority,
             cache: Cache::default(),
             data_version: None,
+            last_issued: None,
+            events,
         }
     }
 
@@ -424,8 +400,9 @@ impl Writer {
 
     fn commit_batch(&mut self, batch: &mut Vec<WriteCmd>) {
         let size = batch.len();
-        let mut pending = Vec::with_capacity(size);
-        let mut clear_cache = false;
+        let mut pending: Vec<Deliver> = Vec::with_capacity(size);
+        let mut events: Vec<EventRecord> = Vec::new();
+        let last_issued = self.last_issued;
         let result = (|| -> Result<(), StoreError> {
             let mut tx = self
                 .conn
@@ -439,17 +416,57 @@ impl Writer {
             for cmd in batch.drain(..) {
                 match cmd {
                     WriteCmd::Issue { req, now, reply } => {
-                        let out = issue_one(&mut tx, &mut self.cache, self.width, &req, now);
-                        pending.push(Outcome::Issue(reply, out));
+                        let now = match self.last_issued {
+                            Some(last) if now <= last && last - now < MAX_REORDER => {
+                                last + chrono::TimeDelta::microseconds(1)
+                            }
+                            _ => now,
+                        };
+                        let out = match issue_one(&mut tx, &mut self.cache, self.width, &req, now) {
+                            Ok((t, ev)) => {
+                                self.last_issued = Some(t.issued_at);
+                                events.push(ev);
+                                Ok(t)
+                            }
+                            Err(e) => Err(e),
+                        };
+                        pending.push(deliver(reply, out));
+                    }
+                    WriteCmd::Counter { cmd, now, reply } => {
+                        let sp = tx.savepoint()?;
+                        let out = counter_action(&sp, &cmd, now, self.priority);
+                        let out = match out {
+                            Ok((outcome, evs)) => {
+                                sp.commit()?;
+                                events.extend(evs);
+                                Ok(outcome)
+                            }
+                            Err(e) => Err(e),
+                        };
+                        self.cache.clear();
+                        pending.push(deliver(reply, out));
+                    }
+                    WriteCmd::Offline { req, now, reply } => {
+                        let sp = tx.savepoint()?;
+                        let out = match ingest_offline(&sp, &req, now) {
+                            Ok((outcome, evs)) => {
+                                sp.commit()?;
+                                events.extend(evs);
+                                Ok(outcome)
+                            }
+                            Err(e) => Err(e),
+                        };
+                        self.cache.clear();
+                        pending.push(deliver(reply, out));
                     }
                     WriteCmd::Exec { f, reply } => {
-                        clear_cache = true;
                         let sp = tx.savepoint()?;
                         let out = f(&sp);
                         if out.is_ok() {
                             sp.commit()?;
                         }
-                        pending.push(Outcome::Exec(reply, out));
+                        self.cache.clear();
+                        pending.push(deliver(reply, out));
                     }
                 }
             }
@@ -460,68 +477,72 @@ impl Writer {
         let batch_err = result.err();
         if let Some(e) = &batch_err {
             tracing::error!(error = %e, size, "group commit failed");
+            // The cache counted this batch's tickets as they were inserted; they are gone.
+            self.cache.clear();
+            self.last_issued = last_issued;
+            events.clear();
         }
-        // The cache counted this batch's tickets as they were inserted; if the batch rolled
-        // back (or another kind of write ran) it no longer matches the database. Yesterday's
-        // entries are dead weight, so it is also dropped when it grows.
-        if batch_err.is_some() || clear_cache || self.cache.waiting.len() > 4096 {
+        // Yesterday's entries are dead weight.
+        if self.cache.waiting.len() > 8 {
             self.cache.clear();
         }
         // Commands drained before a failure surfaced in `pending`; any left in `batch` (the
         // transaction never began) are dropped, which their callers see as Unavailable.
         batch.clear();
         for p in pending {
-            match p {
-                Outcome::Issue(reply, out) => {
-                    let out = match (&batch_err, out) {
-                        (Some(e), Ok(_)) => Err(e.clone()),
-                        (_, out) => out,
-                    };
-                    let _ = reply.send(out);
-                }
-                Outcome::Exec(reply, out) => {
-                    let out = match (&batch_err, out) {
-                        (Some(e), Ok(())) => Err(e.clone()),
-                        (_, out) => out,
-                    };
-                    let _ = reply.send(out);
-                }
-            }
+            p(batch_err.as_ref());
+        }
+        // Published after the commit, in id order; nobody listening is fine.
+        for ev in events {
+            let _ = self.events.send(Arc::new(ev));
         }
     }
 }
 
 /// The service row the issue path needs, or `UnknownService`.
 fn load_service(conn: &Connection, service_id: &str) -> Result<ServiceRow, StoreError> {
-    conn.prepare_cached(
-        "SELECT s.prefix, s.name_vi, s.name_en, s.open, s.default_minutes,
-                    (SELECT COUNT(*) FROM counter_services cs WHERE cs.service_id = s.id)
+    let row = conn
+        .prepare_cached(
+            "SELECT s.prefix, s.name_vi, s.name_en, s.open, s.default_minutes
              FROM services s WHERE s.id = ?1",
-    )?
-    .query_row([service_id], |r| {
-        Ok(ServiceRow {
-            prefix: r.get(0)?,
-            name_vi: r.get(1)?,
-            name_en: r.get(2)?,
-            open: r.get(3)?,
-            minutes: r.get(4)?,
-            counters: r.get(5)?,
-        })
+        )?
+        .query_row([service_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, bool>(3)?,
+                r.get::<_, u32>(4)?,
+            ))
+        });
+    let (prefix, name_vi, name_en, open, minutes) = match row {
+        Ok(r) => r,
+        Err(rusqlite::Error::QueryReturnedNoRows) => {
+            return Err(StoreError::UnknownService(service_id.to_owned()))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let stats = read::service_stats(conn, service_id, minutes)?;
+    Ok(ServiceRow {
+        prefix,
+        name_vi,
+        name_en,
+        open,
+        secs_each: stats.secs_each,
+        counters: stats.counters,
     })
-    .optional()?
-    .ok_or_else(|| StoreError::UnknownService(service_id.to_owned()))
 }
 
-/// Validates and issues one ticket inside the batch transaction. Validation happens before
-/// the day counter is touched; the writes run in a savepoint, so a failure rolls back only
-/// this request.
+/// Validates and issues one ticket inside the batch transaction, with its `issued` event.
+/// Validation happens before the day counter is touched; the writes run in a savepoint, so a
+/// failure rolls back only this request.
 fn issue_one(
     tx: &mut rusqlite::Transaction<'_>,
     cache: &mut Cache,
     width: usize,
     req: &IssueRequest,
     now: DateTime<Utc>,
-) -> Result<TicketRecord, StoreError> {
+) -> Result<(TicketRecord, EventRecord), StoreError> {
     let svc = match cache.services.get(&req.service_id) {
         Some(row) => row.clone(),
         None => {
@@ -538,19 +559,11 @@ fn issue_one(
     }
     let day = office_day(now);
     let day_s = day_str(day);
-    let key = (req.service_id.clone(), day);
-    let ahead = match cache.waiting.get(&key) {
-        Some(n) => *n,
-        None => {
-            let n: u32 = tx
-                .prepare_cached(
-                    "SELECT COUNT(*) FROM tickets
-                     WHERE service_id = ?1 AND office_day = ?2 AND status = 'waiting'",
-                )?
-                .query_row(params![req.service_id, day_s], |r| r.get(0))?;
-            n
-        }
+    let mut waiting = match cache.waiting.get(&day) {
+        Some(m) => m.clone(),
+        None => read::waiting_map(tx, day)?,
     };
+    let ahead = waiting.get(&req.service_id).copied().unwrap_or(0);
     let id = uuid::Uuid::new_v4().simple().to_string();
     let sp = tx.savepoint()?;
     let seq: u32 = sp
@@ -562,9 +575,9 @@ fn issue_one(
         .query_row(params![req.service_id, day_s], |r| r.get(0))?;
     let number = format_number(&svc.prefix, seq, width);
     sp.prepare_cached(
-        "INSERT INTO tickets (id, service_id, office_day, seq, number, priority, status,
-                              issued_at, origin)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'waiting', ?7, ?8)",
+        "INSERT INTO tickets (id, service_id, issued_service_id, office_day, seq, number,
+                              priority, status, issued_at, origin)
+         VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, 'waiting', ?7, ?8)",
     )?
     .execute(params![
         id,
@@ -576,13 +589,11 @@ fn issue_one(
         ts(now),
         req.origin.to_db()
     ])?;
-    sp.commit()?;
-    cache.waiting.insert(key, ahead + 1);
-    Ok(TicketRecord {
+    let ticket = TicketRecord {
         id,
         service_id: req.service_id.clone(),
         office_day: day,
-        seq,
+        seq: Some(seq),
         number,
         priority: req.priority,
         status: TicketStatus::Waiting,
@@ -592,10 +603,23 @@ fn issue_one(
         completed_at: None,
         origin: req.origin.clone(),
         people_ahead: ahead,
-        estimated_wait_minutes: estimate_wait_minutes(ahead, svc.minutes, svc.counters),
+        estimated_wait_minutes: estimate_wait_from_secs(ahead, svc.secs_each, svc.counters),
         service_name_vi: svc.name_vi,
         service_name_en: svc.name_en,
-    })
+    };
+    waiting.insert(req.service_id.clone(), ahead + 1);
+    let ev = insert_event(
+        &sp,
+        EventKind::Issued,
+        now,
+        ticket.clone(),
+        None,
+        waiting.clone(),
+        None,
+    )?;
+    sp.commit()?;
+    cache.waiting.insert(day, waiting);
+    Ok((ticket, ev))
 }
 
 #[cfg(test)]
@@ -603,6 +627,7 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
     use motcua_core::Priority;
+    use rusqlite::OptionalExtension;
     use std::sync::Arc;
 
     fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
@@ -647,7 +672,7 @@ mod tests {
         assert_eq!(a, ["A001", "A002", "A003"]);
         assert_eq!(issue(&s, "dat-dai", now).unwrap().number, "B001");
         let t = issue(&s, "ho-tich", now).unwrap();
-        assert_eq!((t.number.as_str(), t.seq), ("A004", 4));
+        assert_eq!((t.number.as_str(), t.seq), ("A004", Some(4)));
         assert_eq!(t.id.len(), 32);
         assert_eq!(t.office_day, NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
         // Demo ho-tich: 10 minutes, served by Quầy 1 and 2 → 3 ahead × 10 / 2 = 15.
@@ -768,7 +793,7 @@ mod tests {
                 let s = s.clone();
                 std::thread::spawn(move || {
                     (0..25)
-                        .map(|_| issue(&s, "ho-tich", now).unwrap().seq)
+                        .map(|_| issue(&s, "ho-tich", now).unwrap().seq.unwrap())
                         .collect::<Vec<_>>()
                 })
             })
@@ -781,7 +806,7 @@ mod tests {
         assert_eq!(seqs, (1..=400).collect::<Vec<_>>());
         // people_ahead stayed consistent through batching: the last one has 399 ahead.
         let last = issue(&s, "ho-tich", now).unwrap();
-        assert_eq!((last.seq, last.people_ahead), (401, 400));
+        assert_eq!((last.seq, last.people_ahead), (Some(401), 400));
     }
 
     #[test]
@@ -804,7 +829,7 @@ mod tests {
         let t = issue(&s, "kinh-doanh", now).unwrap();
         assert_eq!(
             (t.seq, t.people_ahead),
-            (4, 1),
+            (Some(4), 1),
             "cached waiting count refreshed"
         );
         other

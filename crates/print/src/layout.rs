@@ -106,6 +106,16 @@ pub(crate) fn ticket_blocks(t: &Ticket) -> Vec<Block> {
         });
         b.push(Block::Gap(5.0));
     }
+    if t.offline {
+        // Issued by the kiosk while the office server was unreachable: staff see at a glance
+        // why the number has a dash, and the citizen knows the wait figures are estimates.
+        b.push(text(
+            "Phiếu cấp khi mất kết nối – Issued offline",
+            9.0,
+            Weight::Bold,
+        ));
+        b.push(Block::Gap(3.0));
+    }
     b.push(text(
         format!("Số người chờ trước bạn: {}", t.people_ahead),
         10.5,

@@ -42,6 +42,28 @@ fn pdftotext_finds_every_line_in_vietnamese() {
 }
 
 #[test]
+fn offline_tickets_say_so_and_online_ones_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = sample_ticket();
+    let online = squash(&run(
+        "pdftotext",
+        &[write_pdf(&dir, &t).to_str().unwrap(), "-"],
+    ));
+    assert!(!online.contains("mất kết nối"), "{online:?}");
+    t.offline = true;
+    t.number = "A1-007".into();
+    let offline = squash(&run(
+        "pdftotext",
+        &[write_pdf(&dir, &t).to_str().unwrap(), "-"],
+    ));
+    assert!(offline.contains("A1-007"), "{offline:?}");
+    assert!(
+        offline.contains("Phiếu cấp khi mất kết nối – Issued offline"),
+        "{offline:?}"
+    );
+}
+
+#[test]
 fn decomposed_input_prints_as_nfc_and_no_priority_means_no_badge() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = sample_ticket();

@@ -1,6 +1,9 @@
 //! Real-window test harness: Xvfb, tauri-driver (which drives WebKitWebDriver) and a small
-//! W3C WebDriver client over HTTP, plus axe-core and output checks (pdftotext, zbarimg).
+//! W3C WebDriver client over HTTP ([`Session`]), plus axe-core and output checks (pdftotext,
+//! zbarimg). [`chromium`] drives Debian's headless Chromium with the same client.
 #![allow(dead_code)]
+
+pub mod chromium;
 
 use base64::Engine;
 use serde_json::{json, Value};
@@ -103,13 +106,28 @@ impl Xvfb {
     }
 }
 
-/// The real kiosk app in a real window, driven through tauri-driver.
-pub struct App {
+/// A W3C WebDriver session: the element, script and screenshot calls the tests use. Deleted
+/// on drop.
+pub struct Session {
     pub http: reqwest::blocking::Client,
+    /// The driver's URL, e.g. `http://127.0.0.1:4444`.
     pub base: String,
     pub session: String,
+}
+
+/// The real kiosk app in a real window, driven through tauri-driver.
+pub struct App {
+    /// Declared first: the session is deleted before the driver and the display go.
+    web: Session,
     _driver: Group,
     _xvfb: Xvfb,
+}
+
+impl std::ops::Deref for App {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        &self.web
+    }
 }
 
 impl App {
@@ -167,14 +185,18 @@ impl App {
             eprintln!("[e2e] session after {:?}", launched.elapsed());
         }
         App {
-            http,
-            base,
-            session,
+            web: Session {
+                http,
+                base,
+                session,
+            },
             _driver: driver,
             _xvfb: xvfb,
         }
     }
+}
 
+impl Session {
     fn url(&self, path: &str) -> String {
         format!("{}/session/{}{}", self.base, self.session, path)
     }
@@ -321,7 +343,7 @@ impl App {
     }
 }
 
-impl Drop for App {
+impl Drop for Session {
     fn drop(&mut self) {
         let _ = self
             .http

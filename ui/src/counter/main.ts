@@ -347,9 +347,10 @@ function renderDesk(): HTMLElement {
         serviceEl,
         extraEl,
       ),
-      errorSlot,
       actionsEl,
       transferEl,
+      // Below the buttons, so an error never moves a button from under a finger.
+      errorSlot,
       busyEl,
     ),
     h(

@@ -841,6 +841,112 @@ mod tests {
         ));
     }
 
+    fn act(
+        s: &SqliteStore,
+        counter: &str,
+        action: crate::store::CounterAction,
+        now: DateTime<Utc>,
+    ) -> Result<CounterOutcome, StoreError> {
+        s.start_counter_action(
+            CounterCommand {
+                counter_id: counter.into(),
+                action,
+                ticket_id: None,
+            },
+            now,
+        )
+        .wait()
+    }
+
+    #[test]
+    fn recent_service_times_set_the_estimate() {
+        use crate::store::CounterAction::{CallNext, Complete};
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(&dir, 3);
+        let t0 = at(2, 0, 0);
+        for _ in 0..6 {
+            issue(&s, "dat-dai", t0).unwrap();
+        }
+        let dat_dai = |now| s.list_services(now).unwrap()[1].clone();
+        // Default: 20 minutes each, one counter (quầy 3).
+        assert_eq!(dat_dai(t0).estimated_wait_minutes(), 120);
+        let mut now = t0;
+        let minutes = chrono::TimeDelta::minutes;
+        for served in [5, 6, 7] {
+            act(&s, "quay-3", CallNext { service_id: None }, now).unwrap();
+            now += minutes(served);
+            act(&s, "quay-3", Complete, now).unwrap();
+            now += minutes(1);
+        }
+        // Mean of 5, 6 and 7 minutes: 6 minutes × 3 waiting.
+        let svc = dat_dai(now);
+        assert_eq!((svc.waiting, svc.secs_each), (3, 360));
+        assert_eq!(svc.estimated_wait_minutes(), 18);
+        // A counter that forgot to press "complete" for three hours does not count.
+        act(&s, "quay-3", CallNext { service_id: None }, now).unwrap();
+        now += chrono::TimeDelta::hours(3);
+        act(&s, "quay-3", Complete, now).unwrap();
+        assert_eq!(dat_dai(now).secs_each, 360);
+        // A new ticket is estimated from the same figures (the writer's cache was refreshed).
+        let t = issue(&s, "dat-dai", now).unwrap();
+        assert_eq!((t.people_ahead, t.estimated_wait_minutes), (2, 12));
+        assert_eq!(
+            s.get_ticket(&t.id, now)
+                .unwrap()
+                .unwrap()
+                .estimated_wait_minutes,
+            12
+        );
+    }
+
+    #[test]
+    fn a_failed_action_changes_nothing_and_emits_nothing() {
+        use crate::store::CounterAction::CallNext;
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(&dir, 3);
+        let now = at(3, 0, 0);
+        issue(&s, "ho-tich", now).unwrap();
+        let mut rx = s.subscribe_events();
+        act(&s, "quay-1", CallNext { service_id: None }, now).unwrap();
+        assert_eq!(rx.try_recv().unwrap().kind, EventKind::Called);
+        let last = s.last_event_id().unwrap();
+        // call-next would complete A001, then finds nobody: rolled back.
+        assert_eq!(
+            act(&s, "quay-1", CallNext { service_id: None }, now),
+            Err(StoreError::QueueEmpty)
+        );
+        assert_eq!(s.last_event_id().unwrap(), last);
+        assert!(rx.try_recv().is_err(), "no event published");
+        let q1 = &s.list_counters(now).unwrap()[0];
+        assert_eq!(q1.current.as_ref().unwrap().number, "A001");
+        assert_eq!(q1.served_today, 0);
+        // The events read back equal the ones published.
+        let stored = s.events_after(0, 10).unwrap();
+        assert_eq!(stored.len(), 2);
+        assert_eq!(stored[1].ticket.number, "A001");
+        assert_eq!(s.event(stored[1].id).unwrap().unwrap(), stored[1]);
+    }
+
+    #[test]
+    fn server_tickets_stamped_in_the_same_instant_keep_number_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(&dir, 3);
+        let now = at(4, 0, 0);
+        let a = issue(&s, "ho-tich", now).unwrap();
+        // A request stamped a little earlier that reaches the writer later.
+        let b = issue(&s, "ho-tich", now - chrono::TimeDelta::milliseconds(3)).unwrap();
+        assert!(
+            b.issued_at > a.issued_at,
+            "{:?} {:?}",
+            a.issued_at,
+            b.issued_at
+        );
+        assert_eq!(b.people_ahead, 1);
+        // A clock set back by more than a second is believed.
+        let c = issue(&s, "ho-tich", now - chrono::TimeDelta::minutes(5)).unwrap();
+        assert_eq!(c.issued_at, now - chrono::TimeDelta::minutes(5));
+    }
+
     #[test]
     fn closed_store_refuses_writes() {
         let dir = tempfile::tempdir().unwrap();

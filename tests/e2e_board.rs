@@ -120,6 +120,9 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
     let chromium = Chromium::start();
     let board = chromium.session(1920, 1080);
     let counter = chromium.session(1280, 800);
+    // A second board in a browser that blocks sound until a touch (Chromium's default).
+    let quiet = chromium.session_with(1920, 1080, &[]);
+    quiet.goto(&format!("{base}/board"));
 
     // The board: every counter, every service's queue, the clock, the office's name.
     board.goto(&format!("{base}/board"));
@@ -227,6 +230,48 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
     );
     board.screenshot("board-2-idle");
     board.assert_accessible("board");
+
+    // Where autoplay is blocked the number still flashes, the sound is reported blocked, and a
+    // "Chạm để bật âm thanh" button appears; one touch unblocks it. The mute choice is kept.
+    let q = wait_announcement(&quiet, &first, "quay-1");
+    assert_eq!(q["counter_number"], 1);
+    quiet.wait_js(
+        "the quiet board's announcement to finish",
+        Duration::from_secs(30),
+        "return window.__board.announcements.every(a => a.status === 'done');",
+    );
+    let q = wait_announcement(&quiet, &first, "quay-1");
+    assert_eq!(q["sound"], "blocked", "{q}");
+    assert_eq!(quiet.exec("return window.__board.audioBlocked"), true);
+    let unlock = quiet.text("[data-testid=board-unlock-audio]");
+    assert!(unlock.contains("Chạm để bật âm thanh"), "{unlock:?}");
+    quiet.screenshot("board-5-sound-blocked");
+    quiet.click("[data-testid=board-unlock-audio]");
+    quiet.wait_js(
+        "sound to be unblocked by a touch",
+        WAIT,
+        "return !window.__board.audioBlocked && document.querySelector('[data-testid=board-unlock-audio]').hidden;",
+    );
+    quiet.click("[data-testid=board-sound-toggle]");
+    assert_eq!(
+        quiet
+            .attr("[data-testid=board-sound-toggle]", "aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
+    assert!(quiet
+        .text("[data-testid=board-sound-toggle]")
+        .contains("Bật tiếng"));
+    quiet.goto(&format!("{base}/board"));
+    quiet.find("[data-testid=board-counter-quay-1]");
+    assert_eq!(
+        quiet
+            .attr("[data-testid=board-sound-toggle]", "aria-pressed")
+            .as_deref(),
+        Some("true"),
+        "muted after a reload"
+    );
+    drop(quiet);
 
     // The server restarts on the same database and port.
     stop(&rt, server);

@@ -68,7 +68,7 @@ function bilingual(t: Text, cls = ''): HTMLElement[] {
 
 const officeEl = h('p', { class: 'board-office', testid: 'board-office' });
 const timeEl = h('time', { class: 'board-time', testid: 'board-clock' });
-const dateEl = h('span', { class: 'board-date', testid: 'board-date' });
+const dateEl = h('span', { class: 'clock-date board-date', testid: 'board-date' });
 const countersEl = h('ul', { class: 'board-counters', role: 'list' });
 const lastEl = h('ol', { class: 'board-last', testid: 'board-last-called' });
 const waitingEl = h('ul', { class: 'board-waiting', role: 'list' });
@@ -104,7 +104,7 @@ function mount(root: HTMLElement): void {
       'header',
       { class: 'board-head' },
       h('div', { class: 'brand' }, emblem(), h('div', { class: 'board-brand-text' }, officeEl, h('p', { class: 'board-sub' }, ...bilingual(T.boardTitle)))),
-      h('p', { class: 'board-clock' }, timeEl, dateEl),
+      h('p', { class: 'clock board-clock' }, timeEl, dateEl),
     ),
     h(
       'main',

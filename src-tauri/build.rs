@@ -11,6 +11,7 @@ fn main() {
             "staff_unlock",
             "exit_kiosk",
             "ui_ready",
+            "kiosk_status",
         ]));
     tauri_build::try_build(attributes).expect("failed to run tauri-build");
 }

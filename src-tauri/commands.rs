@@ -1,7 +1,7 @@
 //! Tauri commands: thin. Each parses its input, calls one kiosk service and maps errors to
 //! `ApiError` (`{code, message, message_vi, message_en}`) for the screen.
 
-use crate::kiosk::{IssuedTicket, Kiosk, KioskInfo};
+use crate::kiosk::{IssuedTicket, Kiosk, KioskInfo, KioskStatus};
 use motcua_core::{ApiError, ErrorCode, IssueTicketRequest, Priority, Service};
 use tauri::State;
 
@@ -12,7 +12,14 @@ pub async fn kiosk_info(kiosk: State<'_, Kiosk>) -> Result<KioskInfo, ApiError> 
 
 #[tauri::command]
 pub async fn list_services(kiosk: State<'_, Kiosk>) -> Result<Vec<Service>, ApiError> {
-    kiosk.office.services().await
+    kiosk.services().await
+}
+
+/// Whether the office server answers and how many offline tickets wait to reach it (the home
+/// screen's offline sign).
+#[tauri::command]
+pub fn kiosk_status(kiosk: State<'_, Kiosk>) -> KioskStatus {
+    kiosk.status()
 }
 
 #[tauri::command]

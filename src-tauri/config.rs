@@ -29,6 +29,8 @@ pub struct KioskConfig {
     /// Base of the ticket status URLs printed in QR codes (embedded mode).
     pub public_url: Option<String>,
     pub kiosk_id: String,
+    /// Tells this kiosk's offline numbers apart from other kiosks' (`A1-007` is kiosk 1).
+    pub kiosk_number: u32,
     pub language: String,
     pub idle_timeout_secs: u32,
     pub staff_pin: String,
@@ -63,6 +65,7 @@ struct FileOffice {
 #[serde(deny_unknown_fields)]
 struct FileKiosk {
     id: Option<String>,
+    number: Option<u32>,
     language: Option<String>,
     idle_timeout_secs: Option<u32>,
     staff_pin: Option<String>,
@@ -174,6 +177,20 @@ impl KioskConfig {
             Some(v) => v == "1" || v == "true",
             None => file.office.demo.unwrap_or(office == OfficeMode::Embedded),
         };
+        let kiosk_id = env("MOTCUA_KIOSK_ID")
+            .or(file.kiosk.id)
+            .unwrap_or_else(|| "kiosk-1".into());
+        let kiosk_number = match env("MOTCUA_KIOSK_NUMBER") {
+            Some(v) => Some(
+                v.parse()
+                    .map_err(|_| format!("MOTCUA_KIOSK_NUMBER must be a number, not {v:?}"))?,
+            ),
+            None => file.kiosk.number,
+        }
+        .unwrap_or_else(|| number_in(&kiosk_id));
+        if !(1..=99).contains(&kiosk_number) {
+            return Err("kiosk.number must be between 1 and 99".into());
+        }
         Ok(KioskConfig {
             office,
             office_name: env("MOTCUA_OFFICE_NAME")
@@ -181,9 +198,8 @@ impl KioskConfig {
                 .map(|n| motcua_core::text::nfc(&n))
                 .unwrap_or_else(|| "Bộ phận Một cửa UBND xã (dữ liệu mẫu)".into()),
             public_url: env("MOTCUA_PUBLIC_URL").or(file.office.public_url),
-            kiosk_id: env("MOTCUA_KIOSK_ID")
-                .or(file.kiosk.id)
-                .unwrap_or_else(|| "kiosk-1".into()),
+            kiosk_id,
+            kiosk_number,
             language,
             idle_timeout_secs,
             staff_pin,
@@ -196,6 +212,23 @@ impl KioskConfig {
             demo,
         })
     }
+}
+
+/// The number at the end of a kiosk id (`kiosk-3` → 3), else 1.
+fn number_in(id: &str) -> u32 {
+    let digits: String = id
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    digits
+        .parse()
+        .ok()
+        .filter(|n| (1..=99).contains(n))
+        .unwrap_or(1)
 }
 
 fn read(p: &Path) -> Result<String, String> {
@@ -239,6 +272,7 @@ mod tests {
         let c = KioskConfig::from_parts(Some(toml), env).unwrap();
         assert_eq!(c.office, OfficeMode::Remote("http://10.1.2.3:8080".into()));
         assert_eq!(c.kiosk_id, "k9");
+        assert_eq!(c.kiosk_number, 9, "the number comes from the id by default");
         assert_eq!(c.language, "en");
         assert_eq!(c.window, WindowMode::Sized(1280, 800));
         assert_eq!(c.print_format, "escpos58");
@@ -254,6 +288,7 @@ mod tests {
             ("[printer]\nformat = \"docx\"", "printer.format"),
             ("[office]\nurl = \"ftp://x\"", "office.url"),
             ("[kiosk]\nunknown_key = 1", "unknown field"),
+            ("[kiosk]\nnumber = 100", "kiosk.number"),
         ] {
             let err = KioskConfig::from_parts(Some(toml), no_env).unwrap_err();
             assert!(err.contains(key), "{err} should name {key}");

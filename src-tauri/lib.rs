@@ -3,8 +3,9 @@
 
 mod commands;
 pub mod config;
-mod kiosk;
-mod office_client;
+pub mod kiosk;
+pub mod local_store;
+pub mod office_client;
 pub mod pin;
 
 use config::{KioskConfig, WindowMode};
@@ -38,6 +39,7 @@ pub fn run() {
             commands::staff_unlock,
             commands::exit_kiosk,
             commands::ui_ready,
+            commands::kiosk_status,
         ])
         .setup(move |app| {
             let data_dir = match &config.data_dir {

@@ -1,7 +1,8 @@
 //! HTTP client of the office server: the same path whether the server is embedded on loopback
 //! or elsewhere on the office LAN.
 
-use motcua_core::{ApiError, ErrorCode, IssueTicketRequest, Service, Ticket};
+use crate::local_store::OfflineTicket;
+use motcua_core::{ApiError, ErrorCode, IssueTicketRequest, OfflineTicketRequest, Service, Ticket};
 use std::time::Duration;
 
 #[derive(Clone)]
@@ -18,6 +19,11 @@ impl OfficeClient {
             .build()
             .expect("the HTTP client builds with static settings");
         OfficeClient { base, http }
+    }
+
+    /// Base URL of the office server, without a trailing slash.
+    pub fn base(&self) -> &str {
+        &self.base
     }
 
     pub async fn healthy(&self) -> bool {
@@ -51,6 +57,36 @@ impl OfficeClient {
             .map_err(unreachable)?;
         decode(r).await
     }
+
+    /// Hands a ticket issued offline to the server (idempotent on its `local_id`).
+    pub async fn send_offline(
+        &self,
+        t: &OfflineTicket,
+        kiosk_id: &str,
+    ) -> Result<Ticket, ApiError> {
+        let body = OfflineTicketRequest {
+            local_id: t.local_id.clone(),
+            kiosk_id: kiosk_id.to_string(),
+            service_id: t.service_id.clone(),
+            priority: t.priority,
+            number: t.number.clone(),
+            issued_at: t.issued_at.clone(),
+        };
+        let r = self
+            .http
+            .post(format!("{}/api/v1/tickets/offline", self.base))
+            .json(&body)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        decode(r).await
+    }
+}
+
+/// Whether an error means "the server could not be reached or is restarting" (try again
+/// later, meanwhile work offline) rather than "the server refused this request".
+pub fn is_unreachable(e: &ApiError) -> bool {
+    e.code == ErrorCode::ServerUnavailable
 }
 
 async fn decode<T: serde::de::DeserializeOwned>(r: reqwest::Response) -> Result<T, ApiError> {
@@ -73,6 +109,11 @@ async fn decode<T: serde::de::DeserializeOwned>(r: reqwest::Response) -> Result<
 
 fn unreachable(e: reqwest::Error) -> ApiError {
     tracing::warn!("office server unreachable: {e}");
+    unreachable_error()
+}
+
+/// The error of an office server that cannot be reached.
+pub fn unreachable_error() -> ApiError {
     ApiError::new(
         ErrorCode::ServerUnavailable,
         "Không kết nối được máy chủ của Bộ phận Một cửa. Vui lòng thử lại sau ít phút hoặc báo cán bộ.",

@@ -1,0 +1,175 @@
+//! The kiosk keeps handing out numbers while the office server is down, and every one of them
+//! reaches the server exactly once when it returns (real office server on loopback, real
+//! SQLite files on both sides).
+
+use motcua_core::{IssueTicketRequest, Priority, Ticket};
+use motcua_kiosk::config::KioskConfig;
+use motcua_kiosk::kiosk::Kiosk;
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+async fn start_office(db: &Path, listen: &str) -> motcua_office::ServerHandle {
+    // The port was just released by the previous server: retry binding for a moment.
+    let start = Instant::now();
+    loop {
+        match motcua_office::start(motcua_office::ServerConfig {
+            listen: listen.into(),
+            db_path: db.to_path_buf(),
+            seed_demo: true,
+            ..Default::default()
+        })
+        .await
+        {
+            Ok(h) => return h,
+            Err(e) if start.elapsed() < Duration::from_secs(10) => {
+                eprintln!("retrying: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("office server does not start: {e}"),
+        }
+    }
+}
+
+fn kiosk_config(office_url: &str, data: &Path) -> KioskConfig {
+    let office_url = office_url.to_string();
+    let data = data.display().to_string();
+    KioskConfig::from_parts(None, move |k| match k {
+        "MOTCUA_OFFICE_URL" => Some(office_url.clone()),
+        "MOTCUA_DATA_DIR" => Some(data.clone()),
+        "MOTCUA_KIOSK_ID" => Some("kiosk-4".into()),
+        "MOTCUA_PRINTER" => Some(format!("folder:{data}/spool")),
+        "MOTCUA_PUBLIC_URL" => Some("http://motcua.test".into()),
+        _ => None,
+    })
+    .unwrap()
+}
+
+async fn get_ticket(base: &str, id: &str) -> Option<Ticket> {
+    let r = reqwest::get(format!("{base}/api/v1/tickets/{id}"))
+        .await
+        .unwrap();
+    if r.status() == 404 {
+        return None;
+    }
+    assert!(r.status().is_success(), "{}", r.status());
+    Some(r.json().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_tickets_issued_while_the_server_is_down_reach_it_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("office.sqlite3");
+    let server = start_office(&db, "127.0.0.1:0").await;
+    let addr = server.addr;
+    let base = format!("http://{addr}");
+    let data = tmp.path().join("kiosk");
+    let kiosk = Kiosk::start(kiosk_config(&base, &data), data.clone())
+        .await
+        .unwrap();
+    assert!(kiosk.status().online);
+
+    // Online: the server's number; the kiosk remembers the services for later.
+    assert!(!kiosk.services().await.unwrap().is_empty());
+    let req = |service: &str, priority| IssueTicketRequest {
+        service_id: service.into(),
+        priority,
+    };
+    let first = kiosk
+        .issue_ticket(req("ho-tich", Priority::None))
+        .await
+        .unwrap();
+    assert_eq!(first.ticket.number, "A001");
+    assert!(!first.ticket.offline);
+
+    // The server goes away.
+    server.shutdown().await;
+    let offline_services = kiosk.services().await.unwrap();
+    assert!(
+        offline_services.iter().any(|s| s.id == "ho-tich"),
+        "the kiosk still offers the remembered services"
+    );
+    assert!(!kiosk.status().online);
+
+    let mut issued = Vec::new();
+    for i in 0..50 {
+        let (service, priority) = match i % 5 {
+            0 => ("dat-dai", Priority::None),
+            1 => ("ho-tich", Priority::Elderly),
+            _ => ("ho-tich", Priority::None),
+        };
+        let t = kiosk
+            .issue_ticket(req(service, priority))
+            .await
+            .unwrap()
+            .ticket;
+        assert!(t.offline, "{} issued offline", t.number);
+        assert!(
+            t.number.contains('-'),
+            "offline numbers have a dash: {}",
+            t.number
+        );
+        assert!(t.status_url.starts_with("http://motcua.test/t/"));
+        issued.push(t);
+    }
+    let numbers: HashSet<&str> = issued.iter().map(|t| t.number.as_str()).collect();
+    assert_eq!(numbers.len(), 50, "no offline number twice");
+    assert_eq!(issued[0].number, "B4-001");
+    assert_eq!(issued[1].number, "A4-001");
+    assert_eq!(issued[49].number, "A4-040");
+    // A service the kiosk never saw is refused offline too, with nothing queued.
+    let err = kiosk
+        .issue_ticket(req("no-such-service", Priority::None))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, motcua_core::ErrorCode::UnknownService);
+    assert_eq!(kiosk.status().outbox_pending, 50);
+
+    // The server returns on the same address: the outbox drains by itself.
+    let server = start_office(&db, &addr.to_string()).await;
+    let start = Instant::now();
+    while kiosk.status().outbox_pending > 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "outbox still holds {} tickets",
+            kiosk.status().outbox_pending
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(kiosk.status().online);
+    assert_eq!(kiosk.status().outbox_rejected, 0);
+
+    // Each reached the server once, under its own id and number, in the queue by issue time.
+    for t in &issued {
+        let s = get_ticket(&base, &t.id)
+            .await
+            .unwrap_or_else(|| panic!("{} missing on the server", t.number));
+        assert_eq!(s.number, t.number);
+        assert_eq!(s.service_id, t.service_id);
+        assert_eq!(s.priority, t.priority);
+    }
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (total, distinct): (i64, i64) = conn
+        .query_row(
+            "SELECT COUNT(*), COUNT(DISTINCT number) FROM tickets WHERE origin = 'kiosk:kiosk-4'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((total, distinct), (50, 50), "exactly once each");
+
+    // The queue counts them: the first ticket was A001, then 40 offline Hộ tịch tickets.
+    let after = kiosk
+        .issue_ticket(req("ho-tich", Priority::None))
+        .await
+        .unwrap();
+    assert!(!after.ticket.offline);
+    assert_eq!(
+        after.ticket.number, "A002",
+        "server numbers go on where they were"
+    );
+    assert_eq!(after.ticket.people_ahead, 41);
+
+    drop(kiosk);
+    server.shutdown().await;
+}

@@ -47,6 +47,17 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
+export interface KioskStatus {
+  online: boolean;
+  outbox_pending: number;
+  outbox_rejected: number;
+}
+
+/** Whether the office server answers, and offline tickets not yet handed to it. */
+export function kioskStatus(): Promise<KioskStatus> {
+  return call<KioskStatus>('kiosk_status');
+}
+
 export function kioskInfo(): Promise<KioskInfo> {
   return call<KioskInfo>('kiosk_info');
 }

@@ -182,10 +182,10 @@ function toggleLanguage(): void {
   announce(tr(T.docTitle));
 }
 
-/** Show or hide the offline sign (driven by the backend later). */
+/** Show or hide the offline sign (the backend's view of the office server). */
 export function setOnline(online: boolean): void {
   state.online = online;
-  offlineEl.hidden = online;
+  if (offlineEl.hidden !== online) offlineEl.hidden = online;
 }
 
 export function setInfo(info: KioskInfo): void {

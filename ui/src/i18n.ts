@@ -39,8 +39,12 @@ export const T = {
   langToggleHint: { vi: 'Chuyển sang tiếng Anh', en: 'Switch to Vietnamese' },
   demo: { vi: 'Chế độ thử – số không có giá trị', en: 'Demo mode – numbers are not valid' },
   offline: {
-    vi: 'Mất kết nối với máy chủ. Nếu không lấy được số, vui lòng hỏi cán bộ.',
-    en: 'No connection to the server. If you cannot get a number, please ask staff.',
+    vi: 'Đang mất kết nối máy chủ – vẫn lấy số bình thường.',
+    en: 'Server connection lost – numbers are still issued.',
+  },
+  ticketOffline: {
+    vi: 'Số này được cấp khi mất kết nối. Cán bộ vẫn gọi số này theo thứ tự bạn đến.',
+    en: 'This number was issued while offline. Staff will still call it in the order you came.',
   },
 
   // Home

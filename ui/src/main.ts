@@ -4,8 +4,8 @@ import './styles/fonts.css';
 import './styles/base.css';
 import './styles/app.css';
 
-import { kioskInfo, uiReady } from './api';
-import { applyLanguage, goHome, installGuards, mountShell, registerScreens, setInfo } from './app';
+import { kioskInfo, kioskStatus, uiReady } from './api';
+import { applyLanguage, goHome, installGuards, mountShell, registerScreens, setInfo, setOnline } from './app';
 import { button, h } from './dom';
 import { errorBox } from './errors';
 import { T, tr } from './i18n';
@@ -16,6 +16,18 @@ import { renderStaff, renderStaffMenu } from './screens/staff';
 import { renderTicket } from './screens/ticket';
 
 const RETRY_MS = 5000;
+/** How often the offline sign follows the backend's view of the office server. */
+const STATUS_MS = 2000;
+
+function watchStatus(): void {
+  window.setInterval(() => {
+    kioskStatus()
+      .then((s) => {
+        setOnline(s.online);
+      })
+      .catch(() => undefined);
+  }, STATUS_MS);
+}
 
 async function start(): Promise<void> {
   const root = document.getElementById('app');
@@ -37,6 +49,8 @@ async function start(): Promise<void> {
       const info = await kioskInfo();
       applyLanguage(info.language === 'en' ? 'en' : 'vi');
       setInfo(info);
+      setOnline(info.online);
+      watchStatus();
       goHome();
       window.requestAnimationFrame(() => {
         window.setTimeout(uiReady, 0);

@@ -52,6 +52,8 @@ export async function mockInvoke(cmd: string, args?: Record<string, unknown>): P
         kiosk_id: 'KIOSK-01',
         version: '0.1.0-dev',
       };
+    case 'kiosk_status':
+      return { online: q.get('offline') !== '1', outbox_pending: 0, outbox_rejected: 0 };
     case 'list_services':
       if (fail === 'services') {
         throw err('server_unavailable', 'Không kết nối được máy chủ của Bộ phận Một cửa. Vui lòng thử lại sau ít phút hoặc hỏi cán bộ.', 'Cannot reach the office server. Please try again in a few minutes or ask a staff member.');

@@ -95,6 +95,7 @@ export function renderTicket(route: Route): Screen {
         h('p', { class: 'muted' }, issuedAtText(t.issued_at)),
       ),
     ),
+    t.offline ? h('p', { class: 'alert alert-info', testid: 'ticket-offline', role: 'status' }, tr(T.ticketOffline)) : null,
     printBox,
   );
   window.setTimeout(tick, 0);

@@ -173,3 +173,85 @@ async fn fifty_tickets_issued_while_the_server_is_down_reach_it_once() {
     drop(kiosk);
     server.shutdown().await;
 }
+
+/// An offline ticket the screen has shown is on disk: the kiosk killed with SIGKILL while
+/// issuing loses none of them, and its sequence goes on after the last one. The test runs
+/// itself as the child process that issues (`MOTCUA_KILL9_CHILD` names its data folder).
+#[test]
+fn offline_tickets_survive_kill_9() {
+    use motcua_kiosk::local_store::LocalStore;
+    use std::io::{BufRead, BufReader, Write};
+
+    let service = motcua_core::Service {
+        id: "ho-tich".into(),
+        prefix: "A".into(),
+        name_vi: "Hộ tịch – Chứng thực".into(),
+        name_en: "Civil status".into(),
+        open: true,
+        waiting: 0,
+        estimated_wait_minutes: 0,
+    };
+    // One fixed office day, so midnight cannot restart the sequence mid-test.
+    let day = chrono::DateTime::parse_from_rfc3339("2026-11-22T10:00:00+07:00")
+        .unwrap()
+        .to_utc();
+    if let Some(dir) = std::env::var_os("MOTCUA_KILL9_CHILD") {
+        // Child: issue until killed, reporting each ticket once it is acknowledged.
+        let store = LocalStore::open(&Path::new(&dir).join("kiosk.sqlite3")).unwrap();
+        let mut out = std::io::stdout().lock();
+        loop {
+            let t = store
+                .issue_offline(&service, Priority::None, 3, day)
+                .unwrap();
+            writeln!(out, "ACK {} {}", t.local_id, t.number).unwrap();
+            out.flush().unwrap();
+        }
+    }
+
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "offline_tickets_survive_kill_9", "--nocapture"])
+        .env("MOTCUA_KILL9_CHILD", tmp.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut acked = Vec::new();
+    while acked.len() < 150 {
+        let line = lines.next().expect("the child issues tickets").unwrap();
+        if let Some(rest) = line.strip_prefix("ACK ") {
+            let (id, number) = rest.split_once(' ').unwrap();
+            acked.push((id.to_string(), number.to_string()));
+        }
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    // Whatever it reported before dying was acknowledged too.
+    for line in lines.map_while(Result::ok) {
+        if let Some((id, number)) = line.strip_prefix("ACK ").and_then(|r| r.split_once(' ')) {
+            acked.push((id.to_string(), number.to_string()));
+        }
+    }
+
+    let store = LocalStore::open(&tmp.path().join("kiosk.sqlite3")).unwrap();
+    let pending = store.pending().unwrap();
+    for (id, number) in &acked {
+        let t = store
+            .find(id)
+            .unwrap()
+            .unwrap_or_else(|| panic!("acknowledged {number} lost"));
+        assert_eq!(&t.number, number);
+    }
+    // Numbers are 1..=n without gap or repeat (n ≥ acknowledged: the last may not have been
+    // reported before the kill), and the sequence goes on after them.
+    let n = pending.len();
+    assert!(n >= acked.len());
+    for (i, t) in pending.iter().enumerate() {
+        assert_eq!(t.number, format!("A3-{:03}", i + 1));
+    }
+    let next = store
+        .issue_offline(&service, Priority::None, 3, day)
+        .unwrap();
+    assert_eq!(next.number, format!("A3-{:03}", n + 1));
+}

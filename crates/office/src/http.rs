@@ -350,16 +350,15 @@ fn offline_request(body: OfflineBody) -> Result<OfflineRequest, ApiFailure> {
             "it must be 32 lowercase hexadecimal digits (a UUID without dashes)",
         ));
     }
-    let kiosk_ok = (1..=64).contains(&body.kiosk_id.len())
-        && body
-            .kiosk_id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    // `kiosk.id` is free text in the kiosk's configuration: any printable text will do.
+    let kiosk_id = motcua_core::text::nfc(body.kiosk_id.trim());
+    let kiosk_ok =
+        (1..=64).contains(&kiosk_id.chars().count()) && !kiosk_id.chars().any(char::is_control);
     if !kiosk_ok {
         return Err(bad_field(
             "kiosk_id",
-            "cần 1–64 ký tự chữ, số, “-”, “_” hoặc “.”",
-            "it must be 1–64 letters, digits, “-”, “_” or “.”",
+            "cần 1–64 ký tự, không có ký tự điều khiển",
+            "it must be 1–64 characters without control characters",
         ));
     }
     let number_ok = (3..=32).contains(&body.number.len())
@@ -385,7 +384,7 @@ fn offline_request(body: OfflineBody) -> Result<OfflineRequest, ApiFailure> {
     };
     Ok(OfflineRequest {
         local_id: body.local_id,
-        kiosk_id: body.kiosk_id,
+        kiosk_id,
         service_id: body.service_id,
         priority,
         number: body.number,

@@ -467,7 +467,8 @@ pub fn document() -> Value {
                     "properties": {
                         "local_id": { "type": "string", "pattern": "^[0-9a-f]{32}$",
                                       "description": "Becomes the ticket's id (the QR printed offline works once it arrives)." },
-                        "kiosk_id": { "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" },
+                        "kiosk_id": { "type": "string", "minLength": 1, "maxLength": 64,
+                                      "description": "The kiosk's `kiosk.id`; no control characters." },
                         "service_id": { "type": "string" },
                         "priority": {
                             "anyOf": [{ "$ref": "#/components/schemas/Priority" }, { "type": "null" }],

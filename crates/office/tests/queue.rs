@@ -417,7 +417,8 @@ async fn offline_tickets_are_stored_once_and_queued_by_issue_time() {
     let bad: Vec<(Value, u16, &str)> = vec![
         (json!({"local_id": "XYZ"}), 400, "bad_request"),
         (json!({"kiosk_id": ""}), 400, "bad_request"),
-        (json!({"kiosk_id": "k 1"}), 400, "bad_request"),
+        (json!({"kiosk_id": "k\u{7}1"}), 400, "bad_request"),
+        (json!({"kiosk_id": "k".repeat(65)}), 400, "bad_request"),
         (json!({"number": "A001"}), 400, "bad_request"),
         (json!({"number": "A1-0<7"}), 400, "bad_request"),
         (json!({"issued_at": "hôm qua"}), 400, "bad_request"),

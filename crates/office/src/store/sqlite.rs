@@ -489,12 +489,13 @@ impl Writer {
         // Commands drained before a failure surfaced in `pending`; any left in `batch` (the
         // transaction never began) are dropped, which their callers see as Unavailable.
         batch.clear();
-        for p in pending {
-            p(batch_err.as_ref());
-        }
-        // Published after the commit, in id order; nobody listening is fine.
+        // Published after the commit, in id order, before the callers hear back (so an event
+        // is on its way by the time its action is answered); nobody listening is fine.
         for ev in events {
             let _ = self.events.send(Arc::new(ev));
+        }
+        for p in pending {
+            p(batch_err.as_ref());
         }
     }
 }

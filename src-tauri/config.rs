@@ -28,6 +28,10 @@ pub struct KioskConfig {
     pub office_name: String,
     /// Base of the ticket status URLs printed in QR codes (embedded mode).
     pub public_url: Option<String>,
+    /// Where the embedded office server listens (`127.0.0.1:0`: loopback, any free port; an
+    /// office whose staff PCs open the counter page and board from this kiosk sets e.g.
+    /// `0.0.0.0:8080`).
+    pub embedded_listen: String,
     pub kiosk_id: String,
     /// Tells this kiosk's offline numbers apart from other kiosks' (`A1-007` is kiosk 1).
     pub kiosk_number: u32,
@@ -56,6 +60,7 @@ struct FileConfig {
 #[serde(deny_unknown_fields)]
 struct FileOffice {
     url: Option<String>,
+    embedded_listen: Option<String>,
     name: Option<String>,
     public_url: Option<String>,
     demo: Option<bool>,
@@ -191,7 +196,16 @@ impl KioskConfig {
         if !(1..=99).contains(&kiosk_number) {
             return Err("kiosk.number must be between 1 and 99".into());
         }
+        let embedded_listen = env("MOTCUA_EMBEDDED_LISTEN")
+            .or(file.office.embedded_listen)
+            .unwrap_or_else(|| "127.0.0.1:0".into());
+        if embedded_listen.parse::<std::net::SocketAddr>().is_err() {
+            return Err(format!(
+                "office.embedded_listen must be an address like 0.0.0.0:8080, not {embedded_listen:?}"
+            ));
+        }
         Ok(KioskConfig {
+            embedded_listen,
             office,
             office_name: env("MOTCUA_OFFICE_NAME")
                 .or(file.office.name)
@@ -289,6 +303,10 @@ mod tests {
             ("[office]\nurl = \"ftp://x\"", "office.url"),
             ("[kiosk]\nunknown_key = 1", "unknown field"),
             ("[kiosk]\nnumber = 100", "kiosk.number"),
+            (
+                "[office]\nembedded_listen = \"port 80\"",
+                "office.embedded_listen",
+            ),
         ] {
             let err = KioskConfig::from_parts(Some(toml), no_env).unwrap_err();
             assert!(err.contains(key), "{err} should name {key}");

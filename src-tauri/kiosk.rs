@@ -81,7 +81,7 @@ impl Kiosk {
             OfficeMode::Remote(url) => (OfficeClient::new(url.clone()), None),
             OfficeMode::Embedded => {
                 let handle = motcua_office::start(motcua_office::ServerConfig {
-                    listen: "127.0.0.1:0".into(),
+                    listen: config.embedded_listen.clone(),
                     db_path: data_dir.join("office.sqlite3"),
                     office_name: config.office_name.clone(),
                     public_base_url: config.public_url.clone(),

@@ -8,13 +8,18 @@ command -v hyperfine >/dev/null || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo;
 
 echo "== machine"; nproc; grep -m1 'model name' /proc/cpuinfo || true; free -g | head -2; date -u +%F
 
+echo "== builds first, so that nothing compiles while measuring"
+cargo build --release -p motcua-office --bin motcua --example load --example sse_latency
+cargo build --release -p motcua-kiosk --bin motcua-kiosk --example empty_window
+cargo bench -p motcua-office --bench issue --no-run
+cargo bench -p motcua-print --bench escpos --no-run
+
 echo "== criterion: ticket issuing in process (store, group commit)"
 cargo bench -p motcua-office --bench issue -- --warm-up-time 1 --measurement-time 5
 echo "== criterion: kiosk tap -> ESC/POS bytes ready"
 cargo bench -p motcua-print --bench escpos -- --warm-up-time 1 --measurement-time 5
 
 echo "== load: 64 concurrent clients issuing tickets over HTTP (real server, release build)"
-cargo build --release -p motcua-office --bin motcua --example load
 LOADDB=$(mktemp -d)
 target/release/motcua serve --listen 127.0.0.1:18080 --db "$LOADDB/load.db" > "$LOADDB/serve.log" &
 SPID=$!
@@ -22,8 +27,9 @@ sleep 1
 target/release/examples/load --url http://127.0.0.1:18080 --clients 64 --requests 20000
 kill $SPID; wait $SPID || true; rm -rf "$LOADDB"
 
-echo "== release build"
-cargo build --release -p motcua-kiosk --bin motcua-kiosk --example empty_window
+echo "== call -> board event, 50 boards connected over SSE (real server in process, release)"
+target/release/examples/sse_latency --clients 50 --calls 500
+
 KIOSK=target/release/motcua-kiosk
 EMPTY=target/release/examples/empty_window
 

@@ -66,8 +66,10 @@ impl EventHub {
         tokio::spawn(async move {
             loop {
                 match from_store.recv().await {
+                    // With no stream open there is nobody to render for (a stream that opens
+                    // later reads what it needs from the database).
+                    Ok(_) if tx.receiver_count() == 0 => {}
                     Ok(ev) => {
-                        // Nobody listening is fine.
                         let _ = tx.send(Arc::new(render(&office, &ev)));
                     }
                     Err(broadcast::error::RecvError::Lagged(n)) => {

@@ -11,6 +11,7 @@ run: deps ui
 
 ## Runs every test, the real-window end-to-end ones included (under Xvfb).
 test: deps ui lint
+	cd ui && npm test
 	cargo test --workspace --no-fail-fast
 
 deps:

@@ -466,7 +466,7 @@ pub fn store_error(e: StoreError) -> ApiError {
         StoreError::QueueEmpty => ApiError::new(
             ErrorCode::QueueEmpty,
             "Không còn ai chờ ở các dịch vụ của quầy này. Lượt hiện tại (nếu có) vẫn giữ nguyên; \
-             bấm “Xong” để kết thúc.",
+             bấm “Hoàn thành” để kết thúc.",
             "Nobody is waiting in this counter's services. The current ticket (if any) is \
              unchanged; press “Complete” to finish it.",
         ),

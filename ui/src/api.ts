@@ -83,3 +83,90 @@ export function exitKiosk(): Promise<void> {
 export function uiReady(): void {
   call<null>('ui_ready').catch(() => undefined);
 }
+
+// ---------------------------------------------------------------- procedure catalog (issue 4)
+
+/** One search result. */
+export interface ProcedureHit {
+  code: string;
+  name: string;
+  field: string;
+  levels: string[];
+  online: boolean;
+  score: number;
+}
+
+export interface FieldCount {
+  field: string;
+  count: number;
+}
+
+export interface Duration {
+  value: number;
+  unit: string;
+}
+
+export interface ProcedureChannel {
+  /** "online", "in_person" or "postal". */
+  channel: string;
+  duration: Duration | null;
+  fee_vnd: number | null;
+  fee_text: string;
+}
+
+export interface ProcedureDocument {
+  name: string;
+  template: string | null;
+  originals: number;
+  copies: number;
+}
+
+/** A procedure as the kiosk shows it. */
+export interface ProcedureDetail {
+  code: string;
+  name: string;
+  field: string;
+  agency: string;
+  levels: string[];
+  channels: ProcedureChannel[];
+  documents: ProcedureDocument[];
+  results: { name: string; code: string | null }[];
+  requirements: string;
+  legal_basis: string;
+  public_url: string;
+  /** SVG markup of the QR of public_url, made by the backend. */
+  qr_svg: string;
+  /** The service queue this procedure's field maps to, if any. */
+  service_id: string | null;
+  /** Whether it came from the kiosk's offline copy of the catalog. */
+  from_cache: boolean;
+}
+
+export interface SearchArgs {
+  q: string;
+  field: string | null;
+  online: boolean;
+  limit: number;
+}
+
+export function searchProcedures(args: SearchArgs): Promise<ProcedureHit[]> {
+  return call<ProcedureHit[]>('search_procedures', { ...args });
+}
+
+export function procedureFields(): Promise<FieldCount[]> {
+  return call<FieldCount[]>('procedure_fields');
+}
+
+export function getProcedure(code: string): Promise<ProcedureDetail> {
+  return call<ProcedureDetail>('get_procedure', { code });
+}
+
+export interface PrintResult {
+  printed: boolean;
+  print_error: ApiError | null;
+}
+
+/** Print the list of documents to bring (the kiosk's printer). */
+export function printChecklist(code: string): Promise<PrintResult> {
+  return call<PrintResult>('print_checklist', { code });
+}

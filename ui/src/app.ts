@@ -12,6 +12,8 @@ export type Route =
   | { name: 'priority'; service: Service; busy: boolean; error: CommandError | null }
   | { name: 'ticket'; issued: IssuedTicket; service: Service | undefined }
   | { name: 'coming-soon'; tile: TileName }
+  | { name: 'procedures'; q: string; field: string | null; online: boolean; keyboard: boolean }
+  | { name: 'procedure'; code: string }
   | { name: 'staff'; pin: string; busy: boolean; error: CommandError | null }
   | { name: 'staff-menu'; busy: boolean; error: CommandError | null };
 

@@ -192,6 +192,75 @@ export const T = {
     vi: 'Máy chưa sẵn sàng. Vui lòng chờ một chút hoặc hỏi cán bộ tại quầy.',
     en: 'The kiosk is not ready. Please wait a moment or ask staff at the counter.',
   },
+
+  // On-screen keyboard
+  kbLabel: { vi: 'Bàn phím', en: 'Keyboard' },
+  kbTelex: { vi: 'Gõ dấu: Telex', en: 'Accents: Telex' },
+  kbVni: { vi: 'Gõ dấu: VNI', en: 'Accents: VNI' },
+  kbOff: { vi: 'Gõ dấu: Tắt', en: 'Accents: off' },
+  kbSpace: { vi: 'Dấu cách', en: 'Space' },
+  kbClear: { vi: 'Xóa hết', en: 'Clear' },
+  kbBackspace: { vi: 'Xóa một chữ', en: 'Delete one letter' },
+  kbDot: { vi: 'Dấu chấm', en: 'Full stop' },
+  kbDash: { vi: 'Gạch ngang', en: 'Dash' },
+  kbHint: {
+    vi: 'Gõ không dấu cũng được. Telex: aa → â, dd → đ, s f r x j → sắc huyền hỏi ngã nặng.',
+    en: 'Accents are optional. Telex: aa → â, dd → đ, s f r x j → the five tones.',
+  },
+
+  // Procedure search
+  searchTitle: { vi: 'Tra cứu thủ tục', en: 'Look up a procedure' },
+  searchLabel: { vi: 'Tên thủ tục, lĩnh vực hoặc mã', en: 'Procedure name, field or code' },
+  searchOnline: { vi: 'Chỉ thủ tục nộp trực tuyến được', en: 'Only procedures that can be filed online' },
+  searchFieldsTitle: { vi: 'Hoặc chọn lĩnh vực', en: 'Or choose a field' },
+  searchNone: {
+    vi: 'Không tìm thấy thủ tục nào. Hãy thử từ khác ngắn hơn, hoặc hỏi cán bộ.',
+    en: 'No procedure found. Try other, shorter words, or ask staff.',
+  },
+  searchLoading: { vi: 'Đang tìm…', en: 'Searching…' },
+  searchClearField: { vi: 'Bỏ chọn lĩnh vực', en: 'Clear the field' },
+  keyboardHide: { vi: 'Ẩn bàn phím', en: 'Hide keyboard' },
+  keyboardShow: { vi: 'Hiện bàn phím', en: 'Show keyboard' },
+  onlineBadge: { vi: 'Nộp trực tuyến được', en: 'Can be filed online' },
+  fromCache: {
+    vi: 'Đang dùng bản lưu trên máy do mất kết nối máy chủ.',
+    en: 'Showing the copy kept on this kiosk: the server cannot be reached.',
+  },
+
+  // Procedure page
+  procCode: { vi: 'Mã thủ tục', en: 'Procedure code' },
+  procField: { vi: 'Lĩnh vực', en: 'Field' },
+  procAgency: { vi: 'Cơ quan thực hiện', en: 'Handled by' },
+  procDocuments: { vi: 'Giấy tờ cần mang', en: 'Documents to bring' },
+  procNoDocuments: { vi: 'Chưa có danh sách giấy tờ. Vui lòng hỏi cán bộ.', en: 'No list of documents yet. Please ask staff.' },
+  procTemplate: { vi: 'Mẫu', en: 'Form' },
+  procChannels: { vi: 'Cách nộp, thời hạn và lệ phí', en: 'How to file, time and fee' },
+  procChannel: { vi: 'Cách nộp', en: 'How' },
+  procDuration: { vi: 'Thời hạn giải quyết', en: 'Processing time' },
+  procFee: { vi: 'Phí, lệ phí', en: 'Fee' },
+  procFeeFree: { vi: 'Miễn phí', en: 'Free' },
+  procFeeSee: { vi: 'Xem chi tiết tại quầy', en: 'Ask at the counter' },
+  procDurationUnknown: { vi: 'Hỏi cán bộ', en: 'Ask staff' },
+  procResult: { vi: 'Kết quả', en: 'Result' },
+  procLegal: { vi: 'Căn cứ pháp lý', en: 'Legal basis' },
+  procRequirements: { vi: 'Yêu cầu, điều kiện', en: 'Requirements' },
+  procQr: {
+    vi: 'Quét mã để xem thủ tục này trên điện thoại',
+    en: 'Scan to read this procedure on your phone',
+  },
+  procTakeNumber: { vi: 'Lấy số cho thủ tục này', en: 'Take a number for this' },
+  procFileOnline: { vi: 'Nộp trực tuyến', en: 'File online' },
+  procPrint: { vi: 'In danh sách giấy tờ', en: 'Print the list of documents' },
+  procPrinted: { vi: 'Đã in. Mời bạn nhận giấy ở khe máy in.', en: 'Printed. Please take the paper from the printer.' },
+  procNoService: {
+    vi: 'Thủ tục này chưa gắn với dịch vụ lấy số nào. Vui lòng hỏi cán bộ.',
+    en: 'This procedure has no queue yet. Please ask staff.',
+  },
+  channelOnline: { vi: 'Trực tuyến', en: 'Online' },
+  channelInPerson: { vi: 'Trực tiếp', en: 'In person' },
+  channelPostal: { vi: 'Bưu chính', en: 'By post' },
+  original: { vi: 'bản chính', en: 'original' },
+  copy: { vi: 'bản sao', en: 'copy' },
 } as const satisfies Record<string, Text>;
 
 export const PRIORITY_LABEL: Readonly<Record<Exclude<Priority, 'none'>, Text>> = {
@@ -302,4 +371,45 @@ export function aboutMinutesText(m: number, l: Lang = current): string {
   if (l === 'vi') return m <= 0 ? 'Không phải chờ' : `Khoảng ${m} phút`;
   if (m <= 0) return 'No wait';
   return m === 1 ? 'About 1 minute' : `About ${m} minutes`;
+}
+
+/** "Hộ tịch (42)". */
+export function fieldCountText(field: string, n: number): string {
+  return `${field} (${n})`;
+}
+
+export function resultsText(n: number): string {
+  if (current === 'vi') return `${n} thủ tục`;
+  return n === 1 ? '1 procedure' : `${n} procedures`;
+}
+
+/** "Bản chính: 1, bản sao: 2" — the counts a document line shows. */
+export function copiesText(originals: number, copies: number): string {
+  const parts: string[] = [];
+  if (originals > 0) parts.push(current === 'vi' ? `${originals} bản chính` : `${originals} original${originals > 1 ? 's' : ''}`);
+  if (copies > 0) parts.push(current === 'vi' ? `${copies} bản sao` : `${copies} cop${copies > 1 ? 'ies' : 'y'}`);
+  return parts.join(', ');
+}
+
+const UNIT_EN: Partial<Record<string, [string, string]>> = {
+  'Ngày làm việc': ['working day', 'working days'],
+  Ngày: ['day', 'days'],
+  'Giờ làm việc': ['working hour', 'working hours'],
+  Giờ: ['hour', 'hours'],
+  Tháng: ['month', 'months'],
+  Năm: ['year', 'years'],
+  Phút: ['minute', 'minutes'],
+};
+
+/** "5 ngày làm việc" / "5 working days". */
+export function durationText(value: number, unit: string): string {
+  const v = Number.isInteger(value) ? String(value) : String(value).replace('.', current === 'vi' ? ',' : '.');
+  if (current === 'vi') return `${v} ${unit.toLowerCase()}`;
+  const en = UNIT_EN[unit];
+  return en ? `${v} ${value === 1 ? en[0] : en[1]}` : `${v} ${unit}`;
+}
+
+/** "8.000 đồng". */
+export function feeText(vnd: number): string {
+  return `${new Intl.NumberFormat('vi-VN').format(vnd)} ${current === 'vi' ? 'đồng' : 'VND'}`;
 }

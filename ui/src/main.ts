@@ -12,6 +12,8 @@ import { T, tr } from './i18n';
 import { renderComingSoon } from './screens/comingSoon';
 import { renderHome } from './screens/home';
 import { renderPriority } from './screens/priority';
+import { renderProcedure } from './screens/procedure';
+import { renderProcedures } from './screens/procedures';
 import { renderStaff, renderStaffMenu } from './screens/staff';
 import { renderTicket } from './screens/ticket';
 
@@ -40,6 +42,8 @@ async function start(): Promise<void> {
     priority: renderPriority,
     ticket: renderTicket,
     'coming-soon': renderComingSoon,
+    procedures: renderProcedures,
+    procedure: renderProcedure,
     staff: renderStaff,
     'staff-menu': renderStaffMenu,
   });

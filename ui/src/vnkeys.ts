@@ -7,9 +7,10 @@
 //   s f r x j → sắc huyền hỏi ngã nặng, z removes the tone.
 // - VNI: 6 → â ê ô, 7 → ơ ư (uo7 → ươ), 8 → ă, 9 → đ; 1 2 3 4 5 → sắc huyền hỏi ngã nặng, 0 removes it.
 // - Typing the same modifier or tone again undoes it and types the key itself ("ass" → "as").
-// - Tones sit where Vietnamese puts them (traditional placement, Unikey's default: hòa, thủy):
-//   on a vowel with a hat or horn (ươ takes it on ơ); else on the last vowel when a final
-//   consonant follows or the cluster has three vowels (middle); else on the first of two.
+// - Tones sit where Vietnamese puts them: on a vowel with a hat or horn (ươ takes it on ơ);
+//   else on the last vowel when a final consonant follows, the middle one of three, the second
+//   of oa/oe/uy (modern placement: hoà, khoẻ, thuỷ, as most of the national catalog writes),
+//   else the first of two (mùa, mía).
 // Output is NFC.
 
 export type InputMode = 'telex' | 'vni' | 'off';
@@ -82,7 +83,9 @@ function tonePosition(w: Letter[]): number | null {
   if (n === 1) return start;
   if (hasFinal) return end - 1;
   if (n >= 3) return start + 1;
-  return start;
+  // Modern placement (hoà, khoẻ, thuỷ: the spelling most of the national catalog uses).
+  const pair = SHAPE[w[start].base] + SHAPE[w[start + 1].base];
+  return pair === 'oa' || pair === 'oe' || pair === 'uy' ? start + 1 : start;
 }
 
 function currentTone(w: Letter[]): Tone {
@@ -195,6 +198,11 @@ export function typeKey(text: string, key: string, mode: InputMode): string {
         target = k;
       }
     } else if (k === 'w') {
+      const last = word[word.length - 1];
+      if (last.base === 'ư' && word.filter(isVowel).length === 1 && last.tone === 0) {
+        // "w" typed ư after consonants ("tw" → "tư"); a second w takes it back: "tww" → "tw".
+        return join(head, [...word.slice(0, -1), { base: 'w', upper: last.upper, tone: 0 }]);
+      }
       const c = vowelCluster(word);
       const vowels = c ? word.slice(c[0], c[1]).map((l) => SHAPE[l.base]) : [];
       mod = vowels.includes('o') || vowels.includes('u') ? 'horn' : vowels.includes('a') ? 'breve' : null;

@@ -129,7 +129,11 @@ export function renderHome(): Screen {
             class: 'btn tile',
             testid: `tile-${t.name}`,
             onClick: () => {
-              navigate({ name: 'coming-soon', tile: t.name });
+              if (t.name === 'procedures') {
+                navigate({ name: 'procedures', q: '', field: null, online: false, keyboard: true });
+              } else {
+                navigate({ name: 'coming-soon', tile: t.name });
+              }
             },
           },
           icon(t.icon, 'icon tile-icon'),

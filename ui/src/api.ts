@@ -3,9 +3,11 @@
 
 import { invoke } from '@tauri-apps/api/core';
 
+import type { CitizenProfile } from './filing/session';
 import { type ApiError, type Lang, type Priority, type Service, type Ticket, toCommandError } from './wire';
 
 export * from './wire';
+export type { CitizenProfile };
 
 export interface KioskInfo {
   office_name: string;
@@ -92,7 +94,7 @@ export interface ProcedureHit {
   name: string;
   field: string;
   levels: string[];
-  online: boolean;
+  has_online: boolean;
   score: number;
 }
 
@@ -169,4 +171,123 @@ export interface PrintResult {
 /** Print the list of documents to bring (the kiosk's printer). */
 export function printChecklist(code: string): Promise<PrintResult> {
   return call<PrintResult>('print_checklist', { code });
+}
+
+// ---------------------------------------------------------------- online filing (issue 5)
+
+
+/** A sign-in started: what the screen shows while the citizen scans with the VNeID app. */
+export interface SignInStart {
+  user_code: string;
+  verification_uri: string;
+  verification_uri_complete: string | null;
+  /** SVG of the QR the phone scans (verification_uri_complete, else verification_uri). */
+  qr_svg: string;
+  expires_in: number;
+  interval: number;
+  /** A sandbox provider, not the real VNeID. */
+  demo: boolean;
+}
+
+export interface SignInState {
+  status: 'pending' | 'approved' | 'denied' | 'expired' | 'error';
+  message_vi: string | null;
+  message_en: string | null;
+  profile: CitizenProfile | null;
+  expires_in: number;
+  demo: boolean;
+}
+
+export function signinStart(): Promise<SignInStart> {
+  return call<SignInStart>('signin_start');
+}
+
+export function signinStatus(): Promise<SignInState> {
+  return call<SignInState>('signin_status');
+}
+
+/** Ends the citizen's session: signs out and forgets the profile (backend side). */
+export function sessionEnd(): Promise<void> {
+  return call<undefined>('session_end');
+}
+
+/** What a scanned code is (the barcode scanner types it): a CCCD, a VietQR, a receipt… */
+export interface ScanResult {
+  kind: 'cccd' | 'vietqr' | 'receipt' | 'unknown';
+  valid?: boolean;
+  reason_vi?: string;
+  reason_en?: string;
+  id_number?: string;
+  full_name?: string;
+  date_of_birth?: string;
+  gender?: string;
+  address?: string;
+}
+
+export function scanDecode(text: string): Promise<ScanResult> {
+  return call<ScanResult>('scan_decode', { text });
+}
+
+export interface AttachmentWire {
+  kind: 'attachment';
+  file_name: string;
+  content_base64: string;
+}
+
+export interface DossierRequestWire {
+  procedure_code: string;
+  applicant: {
+    full_name: string;
+    id_number: string;
+    date_of_birth: string | null;
+    gender: string | null;
+    address: string | null;
+    phone: string | null;
+    email: string | null;
+  };
+  answers: Record<string, string>;
+  documents: {
+    name: string;
+    originals: number;
+    copies: number;
+    submission: AttachmentWire | { kind: 'paper_at_counter' };
+  }[];
+  delivery: { method: 'office' } | { method: 'post'; address: string };
+}
+
+export interface DossierWire {
+  code: string;
+  procedure_code: string;
+  procedure_name: string;
+  received_at: string;
+  due_date: string;
+  fee_vnd: number;
+  status: string;
+  tracking_url: string;
+  payment: { amount_vnd: number; vietqr: string } | null;
+}
+
+export interface SubmitResult {
+  /** Null while the submission waits in the kiosk's outbox (server unreachable). */
+  dossier: DossierWire | null;
+  tracking_qr_svg: string | null;
+  payment_qr_svg: string | null;
+  printed: boolean;
+  print_error: ApiError | null;
+}
+
+export function submitDossier(request: DossierRequestWire): Promise<SubmitResult> {
+  return call<SubmitResult>('submit_dossier', { request });
+}
+
+/** A file from the kiosk's document scanner (the newest page it saved), taken out of its folder. */
+export interface ScannedFile {
+  file_name: string;
+  media_type: string;
+  size: number;
+  content_base64: string;
+}
+
+export function scannerTake(): Promise<ScannedFile> {
+  return call<ScannedFile>('scanner_take');
 }

@@ -1,8 +1,8 @@
 // App shell, state, the router (a history stack), the idle timer and the kiosk guards.
 
-import type { CommandError, IssuedTicket, KioskInfo, Lang, Service } from './api';
+import type { CommandError, IssuedTicket, KioskInfo, Lang, Service, SubmitResult } from './api';
 import { button, h, icon } from './dom';
-import { T, lang, otherLang, setLang, tr } from './i18n';
+import { T, idleText, lang, otherLang, setLang, tr } from './i18n';
 import { emblem, langButton, runClock } from './shell';
 
 export type TileName = 'vneid' | 'procedures' | 'dossier' | 'rating' | 'feedback';
@@ -12,8 +12,16 @@ export type Route =
   | { name: 'priority'; service: Service; busy: boolean; error: CommandError | null }
   | { name: 'ticket'; issued: IssuedTicket; service: Service | undefined }
   | { name: 'coming-soon'; tile: TileName }
-  | { name: 'procedures'; q: string; field: string | null; online: boolean; keyboard: boolean }
+  | { name: 'procedures'; q: string; field: string | null; online: boolean; keyboard: boolean; pick?: boolean }
   | { name: 'procedure'; code: string }
+  | { name: 'file-start'; code: string | null; procName: string }
+  | { name: 'signin' }
+  | { name: 'file-step'; index: number }
+  | { name: 'file-docs' }
+  | { name: 'file-delivery' }
+  | { name: 'file-review' }
+  | { name: 'file-done'; result: SubmitResult }
+  | { name: 'file-leave' }
   | { name: 'staff'; pin: string; busy: boolean; error: CommandError | null }
   | { name: 'staff-menu'; busy: boolean; error: CommandError | null };
 
@@ -82,8 +90,17 @@ export function back(): void {
   show(true);
 }
 
+const homeHooks: (() => void)[] = [];
+
+/** Runs whenever the kiosk goes home (a visitor's session ends there). */
+export function onGoHome(hook: () => void): void {
+  homeHooks.push(hook);
+}
+
 /** Home, with every bit of a visitor's state dropped. */
 export function goHome(resetLanguage = false): void {
+  hideIdleWarning();
+  for (const hook of homeHooks) hook();
   stack = [HOME];
   if (resetLanguage && state.info && lang() !== state.info.language) {
     applyLanguage(state.info.language);
@@ -223,15 +240,63 @@ function resetIdle(): void {
   idleTimer = window.setTimeout(onIdle, ms);
 }
 
+/** Seconds the "are you still there?" countdown runs before the kiosk goes home. */
+const WARNING_SECS = 20;
+let warningEl: HTMLElement | null = null;
+let warningTimer = 0;
+
 function onIdle(): void {
   const atRestHome = stack.length === 1 && current().name === 'home';
   const defaultLang = state.info?.language ?? 'vi';
-  if (!atRestHome || lang() !== defaultLang) goHome(true);
-  else resetIdle();
+  if (atRestHome && lang() === defaultLang) {
+    resetIdle();
+  } else if (atRestHome || current().name === 'ticket') {
+    // Nothing of the visitor's is lost by going home: no warning.
+    goHome(true);
+  } else {
+    showIdleWarning();
+  }
+}
+
+/** A visible countdown that any touch cancels; then home, with everything cleared. */
+function showIdleWarning(): void {
+  hideIdleWarning();
+  let left = WARNING_SECS;
+  const text = h('p', { class: 'idle-text', testid: 'idle-text' }, idleText(left));
+  const stay = button({ class: 'btn btn-primary btn-xl', testid: 'idle-stay' }, tr(T.idleStay));
+  warningEl = h(
+    'div',
+    { class: 'idle-overlay', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'idle-title', testid: 'idle-warning' },
+    h('div', { class: 'idle-box' }, h('h2', { id: 'idle-title' }, tr(T.idleTitle)), text, stay),
+  );
+  document.body.appendChild(warningEl);
+  stay.focus();
+  announce(idleText(left));
+  warningTimer = window.setInterval(() => {
+    left -= 1;
+    if (left <= 0) {
+      goHome(true);
+      return;
+    }
+    text.textContent = idleText(left);
+  }, 1000);
+}
+
+function hideIdleWarning(): void {
+  window.clearInterval(warningTimer);
+  warningEl?.remove();
+  warningEl = null;
 }
 
 let lastActivity = 0;
 function activity(): void {
+  if (warningEl) {
+    // Any touch means someone is there: keep everything.
+    hideIdleWarning();
+    lastActivity = Date.now();
+    resetIdle();
+    return;
+  }
   const now = Date.now();
   if (now - lastActivity < 250) return;
   lastActivity = now;

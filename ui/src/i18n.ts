@@ -193,6 +193,10 @@ export const T = {
     en: 'The kiosk is not ready. Please wait a moment or ask staff at the counter.',
   },
 
+  // Idle countdown
+  idleTitle: { vi: 'Bạn vẫn đang dùng máy?', en: 'Are you still there?' },
+  idleStay: { vi: 'Tôi vẫn đang dùng', en: 'I am still here' },
+
   // On-screen keyboard
   kbLabel: { vi: 'Bàn phím', en: 'Keyboard' },
   kbTelex: { vi: 'Gõ dấu: Telex', en: 'Accents: Telex' },
@@ -412,4 +416,10 @@ export function durationText(value: number, unit: string): string {
 /** "8.000 đồng". */
 export function feeText(vnd: number): string {
   return `${new Intl.NumberFormat('vi-VN').format(vnd)} ${current === 'vi' ? 'đồng' : 'VND'}`;
+}
+
+export function idleText(secs: number): string {
+  return current === 'vi'
+    ? `Màn hình sẽ về trang chủ và xóa thông tin bạn đã nhập sau ${String(secs)} giây. Chạm vào màn hình để tiếp tục.`
+    : `This screen goes home and clears what you typed in ${String(secs)} seconds. Touch the screen to continue.`;
 }

@@ -4,12 +4,23 @@ import './styles/fonts.css';
 import './styles/base.css';
 import './styles/app.css';
 
-import { kioskInfo, kioskStatus, uiReady } from './api';
-import { applyLanguage, goHome, installGuards, mountShell, registerScreens, setInfo, setOnline } from './app';
+import { kioskInfo, kioskStatus, sessionEnd, uiReady } from './api';
+import { applyLanguage, goHome, installGuards, mountShell, onGoHome, registerScreens, setInfo, setOnline } from './app';
 import { button, h } from './dom';
 import { errorBox } from './errors';
 import { T, tr } from './i18n';
+import { active as filingActive, clear as clearFiling } from './filing/session';
 import { renderComingSoon } from './screens/comingSoon';
+import {
+  renderFileDelivery,
+  renderFileDocs,
+  renderFileDone,
+  renderFileLeave,
+  renderFileReview,
+  renderFileStart,
+  renderFileStep,
+  renderSignin,
+} from './screens/filing';
 import { renderHome } from './screens/home';
 import { renderPriority } from './screens/priority';
 import { renderProcedure } from './screens/procedure';
@@ -44,8 +55,24 @@ async function start(): Promise<void> {
     'coming-soon': renderComingSoon,
     procedures: renderProcedures,
     procedure: renderProcedure,
+    'file-start': renderFileStart,
+    signin: renderSignin,
+    'file-step': renderFileStep,
+    'file-docs': renderFileDocs,
+    'file-delivery': renderFileDelivery,
+    'file-review': renderFileReview,
+    'file-done': renderFileDone,
+    'file-leave': renderFileLeave,
     staff: renderStaff,
     'staff-menu': renderStaffMenu,
+  });
+
+  // A citizen's session ends whenever the kiosk goes home: Kết thúc, Home, idle.
+  onGoHome(() => {
+    if (filingActive()) {
+      clearFiling();
+      sessionEnd().catch(() => undefined);
+    }
   });
 
   for (;;) {

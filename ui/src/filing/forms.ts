@@ -207,7 +207,7 @@ export function formFor(code: string, name: string): FormDef {
 }
 
 /** The questions to ask now, given the answers so far (conditions applied). */
-export function activeQuestions(def: FormDef, answers: Readonly<Record<string, string>>): Question[] {
+export function activeQuestions(def: FormDef, answers: Readonly<Partial<Record<string, string>>>): Question[] {
   return [...APPLICANT, ...def.questions].filter((x) => !x.when || answers[x.when.id] === x.when.equals);
 }
 

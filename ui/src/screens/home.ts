@@ -131,6 +131,8 @@ export function renderHome(): Screen {
             onClick: () => {
               if (t.name === 'procedures') {
                 navigate({ name: 'procedures', q: '', field: null, online: false, keyboard: true });
+              } else if (t.name === 'vneid') {
+                navigate({ name: 'file-start', code: null, procName: '' });
               } else {
                 navigate({ name: 'coming-soon', tile: t.name });
               }

@@ -167,7 +167,7 @@ export function renderProcedure(route: Route): Screen {
               class: 'btn btn-choice',
               testid: 'btn-file-online',
               onClick: () => {
-                navigate({ name: 'coming-soon', tile: 'vneid' });
+                navigate({ name: 'file-start', code: p.code, procName: p.name.normalize('NFC') });
               },
             },
             icon('vneid'),

@@ -6,6 +6,8 @@ import { type CommandError, type FieldCount, type ProcedureHit, procedureFields,
 import { type Route, type Screen, navigate, screenRootWith } from '../app';
 import { button, h, icon } from '../dom';
 import { errorBox } from '../errors';
+import { formFor } from '../filing/forms';
+import { filing } from '../filing/session';
 import { keyboard } from '../keyboard';
 import { T, fieldCountText, resultsText, tr } from '../i18n';
 
@@ -23,13 +25,22 @@ function recordTiming(startedAt: number): void {
   });
 }
 
-function hitButton(p: ProcedureHit): HTMLElement {
+function hitButton(p: ProcedureHit, pick: boolean): HTMLElement {
   return button(
     {
       class: 'btn proc-hit',
       testid: `proc-${p.code}`,
       onClick: () => {
-        navigate({ name: 'procedure', code: p.code });
+        if (pick) {
+          // Choosing the procedure to file (signed in already): straight to its questions.
+          filing.procedureCode = p.code;
+          filing.procedureName = p.name.normalize('NFC');
+          filing.form = formFor(p.code, filing.procedureName);
+          filing.documents = [];
+          navigate({ name: 'file-step', index: 0 });
+        } else {
+          navigate({ name: 'procedure', code: p.code });
+        }
       },
     },
     h(
@@ -40,7 +51,7 @@ function hitButton(p: ProcedureHit): HTMLElement {
         'span',
         { class: 'proc-hit-meta' },
         `${p.code} · ${p.field}`,
-        p.online ? h('span', { class: 'badge badge-online' }, tr(T.onlineBadge)) : null,
+        p.has_online ? h('span', { class: 'badge badge-online' }, tr(T.onlineBadge)) : null,
       ),
     ),
     icon('chevron', 'icon proc-chevron'),
@@ -104,7 +115,7 @@ export function renderProcedures(route: Route): Screen {
       results.replaceChildren(
         hits.length === 0
           ? h('p', { class: 'lead', testid: 'proc-none' }, tr(T.searchNone))
-          : h('ul', { class: 'proc-list', role: 'list' }, hits.map((p) => h('li', null, hitButton(p)))),
+          : h('ul', { class: 'proc-list', role: 'list' }, hits.map((p) => h('li', null, hitButton(p, r.pick === true)))),
       );
       results.scrollTop = 0;
       recordTiming(startedAt);

@@ -1,0 +1,121 @@
+// Every word of the online filing screens, in Vietnamese (NFC) and English.
+
+import type { Text } from '../i18n';
+
+export const FT = {
+  startTitle: { vi: 'Nộp hồ sơ trực tuyến', en: 'File a dossier online' },
+  startLead: {
+    vi: 'Bạn đăng nhập bằng ứng dụng VNeID trên điện thoại của mình. Không nhập mật khẩu trên máy này.',
+    en: 'You sign in with the VNeID app on your own phone. Never type a password on this machine.',
+  },
+  startStep1: { vi: 'Quét mã QR bằng ứng dụng VNeID và bấm Đồng ý.', en: 'Scan the QR code with the VNeID app and approve.' },
+  startStep2: { vi: 'Trả lời từng câu hỏi, mỗi màn hình một câu.', en: 'Answer the questions, one per screen.' },
+  startStep3: { vi: 'Đính kèm giấy tờ, hoặc nộp bản giấy tại quầy.', en: 'Attach your documents, or hand in paper at the counter.' },
+  startStep4: {
+    vi: 'Nhận giấy hẹn có mã QR để tra cứu hồ sơ và nộp phí.',
+    en: 'Get a receipt with QR codes to track the dossier and pay the fee.',
+  },
+  startHelp: { vi: 'Cán bộ luôn sẵn sàng giúp bạn.', en: 'Staff are here to help you.' },
+  startButton: { vi: 'Bắt đầu – Đăng nhập bằng VNeID', en: 'Start – Sign in with VNeID' },
+  forProcedure: { vi: 'Thủ tục', en: 'Procedure' },
+
+  signinTitle: { vi: 'Quét mã bằng ứng dụng VNeID', en: 'Scan with the VNeID app' },
+  signinHow: {
+    vi: 'Mở ứng dụng VNeID trên điện thoại → chọn biểu tượng quét mã QR → quét mã này → bấm Đồng ý.',
+    en: 'Open the VNeID app on your phone → tap the QR scan icon → scan this code → approve.',
+  },
+  signinCode: { vi: 'Mã xác nhận', en: 'Confirmation code' },
+  signinCodeHelp: {
+    vi: 'Nếu điện thoại hỏi, hãy kiểm tra mã này trùng với mã trên điện thoại.',
+    en: 'If your phone asks, check that this code matches the one on the phone.',
+  },
+  signinWaiting: { vi: 'Đang chờ bạn đồng ý trên điện thoại…', en: 'Waiting for you to approve on your phone…' },
+  signinDemo: { vi: 'DEMO – không phải VNeID thật', en: 'DEMO – not the real VNeID' },
+  signinStarting: { vi: 'Đang tạo mã đăng nhập…', en: 'Making a sign-in code…' },
+  signinDenied: { vi: 'Bạn đã từ chối đăng nhập trên điện thoại.', en: 'The sign-in was declined on the phone.' },
+  signinExpired: { vi: 'Mã đã hết hạn. Bấm "Tạo mã mới" để thử lại.', en: 'The code has expired. Press "New code" to try again.' },
+  signinRetry: { vi: 'Tạo mã mới', en: 'New code' },
+  signinOk: { vi: 'Đăng nhập thành công', en: 'Signed in' },
+
+  endSession: { vi: 'Kết thúc', en: 'Finish' },
+  leaveTitle: { vi: 'Kết thúc và xóa thông tin?', en: 'Finish and clear your details?' },
+  leaveLead: {
+    vi: 'Thông tin bạn đã nhập trên máy này sẽ bị xóa và bạn được đăng xuất.',
+    en: 'What you typed on this machine will be cleared and you will be signed out.',
+  },
+  leaveYes: { vi: 'Kết thúc, xóa thông tin', en: 'Finish and clear' },
+  leaveNo: { vi: 'Quay lại tiếp tục', en: 'Go back and continue' },
+
+  progress: { vi: 'Câu', en: 'Question' },
+  continue: { vi: 'Tiếp tục', en: 'Continue' },
+  errorTitle: { vi: 'Cần sửa', en: 'There is a problem' },
+  prefilled: { vi: 'Đã điền sẵn từ VNeID hoặc căn cước. Kiểm tra và sửa nếu cần.', en: 'Filled in from VNeID or the ID card. Check it and correct it if needed.' },
+  scanHint: {
+    vi: 'Có thể quét mã QR trên căn cước bằng máy quét để điền sẵn.',
+    en: 'You can scan the QR code on the ID card with the scanner to fill this in.',
+  },
+  scanFilled: { vi: 'Đã điền thông tin từ căn cước.', en: 'Filled in from the ID card.' },
+
+  docsTitle: { vi: 'Giấy tờ kèm theo', en: 'Documents' },
+  docsLead: {
+    vi: 'Với mỗi giấy tờ: đính kèm tệp (PDF, JPG, PNG, tối đa 10 MB), quét bằng máy quét, hoặc nộp bản giấy tại quầy. Bỏ qua giấy tờ không áp dụng với bạn.',
+    en: 'For each document: attach a file (PDF, JPG, PNG, up to 10 MB), scan it, or hand in paper at the counter. Skip documents that do not apply to you.',
+  },
+  docsNone: { vi: 'Thủ tục này không yêu cầu giấy tờ kèm theo.', en: 'This procedure needs no documents.' },
+  docFile: { vi: 'Chọn tệp', en: 'Choose a file' },
+  docScan: { vi: 'Quét giấy tờ', en: 'Scan' },
+  docPaper: { vi: 'Nộp bản giấy tại quầy', en: 'Paper at the counter' },
+  docRemove: { vi: 'Bỏ', en: 'Remove' },
+  docIsPaper: { vi: 'Sẽ nộp bản giấy tại quầy', en: 'Paper, at the counter' },
+  docNotType: {
+    vi: 'Tệp này không phải PDF, JPG hay PNG (kiểm tra theo nội dung, không theo tên). Hãy chọn tệp khác.',
+    en: 'This file is not a PDF, JPG or PNG (checked by its content, not its name). Choose another file.',
+  },
+  docTooBig: { vi: 'Tệp lớn hơn 10 MB. Hãy chọn tệp nhỏ hơn hoặc nộp bản giấy.', en: 'The file is over 10 MB. Choose a smaller one or hand in paper.' },
+  docTotalTooBig: {
+    vi: 'Tổng dung lượng hồ sơ vượt 30 MB. Hãy nộp bớt bản giấy tại quầy.',
+    en: 'The dossier is over 30 MB in all. Hand in some documents on paper instead.',
+  },
+
+  deliveryTitle: { vi: 'Bạn muốn nhận kết quả ở đâu?', en: 'Where do you want to receive the result?' },
+  deliveryOffice: { vi: 'Tại Bộ phận Một cửa', en: 'At the one-stop office' },
+  deliveryPost: { vi: 'Qua bưu điện (bưu chính công ích)', en: 'By post (public postal service)' },
+  deliveryAddress: { vi: 'Địa chỉ nhận kết quả', en: 'Delivery address' },
+  deliveryNeedAddress: { vi: 'Nhập địa chỉ để bưu điện chuyển kết quả đến.', en: 'Type the address the post should deliver to.' },
+
+  reviewTitle: { vi: 'Kiểm tra lại trước khi gửi', en: 'Check before you send' },
+  reviewChange: { vi: 'Sửa', en: 'Change' },
+  reviewSend: { vi: 'Gửi hồ sơ', en: 'Send the dossier' },
+  reviewSending: { vi: 'Đang gửi hồ sơ…', en: 'Sending the dossier…' },
+  reviewDocs: { vi: 'Giấy tờ', en: 'Documents' },
+  reviewDelivery: { vi: 'Nhận kết quả', en: 'Result' },
+  reviewNoDocs: { vi: 'Không có', en: 'None' },
+
+  doneTitle: { vi: 'Đã nộp hồ sơ', en: 'Dossier filed' },
+  doneCode: { vi: 'Mã hồ sơ', en: 'Dossier code' },
+  doneDue: { vi: 'Ngày hẹn trả kết quả', en: 'Result due' },
+  doneFee: { vi: 'Phí, lệ phí', en: 'Fee' },
+  doneTrack: { vi: 'Quét để tra cứu hồ sơ', en: 'Scan to track the dossier' },
+  donePay: { vi: 'Quét để nộp phí, lệ phí', en: 'Scan to pay the fee' },
+  donePrinted: { vi: 'Mời bạn nhận giấy tiếp nhận hồ sơ và hẹn trả kết quả ở khe máy in.', en: 'Please take your receipt from the printer.' },
+  doneNotPrinted: {
+    vi: 'Máy in chưa in được giấy hẹn. Hãy chụp ảnh màn hình này hoặc báo cán bộ.',
+    en: 'The receipt could not be printed. Take a photo of this screen or tell a staff member.',
+  },
+  doneQueued: {
+    vi: 'Hồ sơ đã được lưu trên máy và sẽ tự gửi khi có kết nối. Cán bộ sẽ đưa giấy hẹn cho bạn.',
+    en: 'The dossier is saved on this kiosk and will be sent as soon as the connection returns. Staff will give you the receipt.',
+  },
+  doneEnd: { vi: 'Kết thúc và đăng xuất', en: 'Finish and sign out' },
+
+} as const satisfies Record<string, Text>;
+
+export function progressText(i: number, n: number, vi: boolean): string {
+  return vi ? `Câu ${String(i)} trên ${String(n)}` : `Question ${String(i)} of ${String(n)}`;
+}
+
+export function countdownText(secs: number, vi: boolean): string {
+  const m = Math.floor(secs / 60);
+  const s = String(secs % 60).padStart(2, '0');
+  return vi ? `Mã còn hiệu lực ${String(m)}:${s}` : `Code valid for ${String(m)}:${s}`;
+}

@@ -23,6 +23,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::fs::write(dir.join(name), &bytes)?;
         println!("{name}: {} bytes", bytes.len());
     }
+    let c = motcua_print::sample_checklist();
+    for (format, name) in [
+        (Format::Pdf, "checklist-a5.pdf"),
+        (Format::Png, "checklist.png"),
+    ] {
+        let bytes = motcua_print::render_checklist(&c, format)?;
+        std::fs::write(dir.join(name), &bytes)?;
+        println!("{name}: {} bytes", bytes.len());
+    }
     let b58 = motcua_print::ticket_bitmap(&t, Paper::Mm58);
     std::fs::write(dir.join("ticket58.png"), b58.to_png()?)?;
     std::fs::write(dir.join("qr.svg"), motcua_print::qr_svg(&t.status_url))?;

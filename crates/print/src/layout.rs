@@ -36,9 +36,18 @@ pub(crate) enum Block {
     Qr { data: String, size_pt: f32 },
     /// Vertical space.
     Gap(f32),
+    /// Left-aligned text wrapped on spaces, indented by `indent_pt`; `label` (a list number)
+    /// hangs in the indent on the first line.
+    Para {
+        text: String,
+        size_pt: f32,
+        weight: Weight,
+        indent_pt: f32,
+        label: Option<String>,
+    },
 }
 
-fn text(text: impl AsRef<str>, size_pt: f32, weight: Weight) -> Block {
+pub(crate) fn text(text: impl AsRef<str>, size_pt: f32, weight: Weight) -> Block {
     Block::Text {
         text: text.as_ref().nfc().collect(),
         size_pt,
@@ -260,6 +269,40 @@ pub(crate) fn layout(blocks: &[Block], g: Geometry) -> Layout {
     for block in blocks {
         match block {
             Block::Gap(h) => y += h * pt,
+            Block::Para {
+                text,
+                size_pt,
+                weight,
+                indent_pt,
+                label,
+            } => {
+                let m = metrics(*weight);
+                let size = size_pt * pt * g.text_scale;
+                let indent = indent_pt * pt * g.text_scale;
+                let (above, below) = (m.ascent * size, -m.descent * size);
+                let line_h = above + below;
+                if let Some(label) = label {
+                    items.push(Placed::Text {
+                        x: 0.0,
+                        baseline: y + above,
+                        size,
+                        weight: *weight,
+                        white: false,
+                        text: label.clone(),
+                    });
+                }
+                for line in wrap(text, *weight, (g.width - indent) / size) {
+                    items.push(Placed::Text {
+                        x: indent,
+                        baseline: y + above,
+                        size,
+                        weight: *weight,
+                        white: false,
+                        text: line,
+                    });
+                    y += line_h;
+                }
+            }
             Block::Rule => {
                 let thick = snap((0.9 * pt).max(1.0));
                 let (dash, gap) = (4.0 * pt, 2.5 * pt);

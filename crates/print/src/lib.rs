@@ -15,6 +15,7 @@
 
 #![warn(missing_docs)]
 
+mod checklist;
 mod error;
 mod escpos;
 mod fonts;
@@ -23,6 +24,10 @@ mod pdf;
 mod raster;
 mod transport;
 
+pub use checklist::{
+    checklist_bitmap, render_checklist, sample_checklist, Checklist, ChecklistChannel,
+    ChecklistItem, A5_MM,
+};
 pub use error::PrintError;
 pub use raster::{Bitmap, DPI};
 pub use transport::{

@@ -42,7 +42,7 @@ fn pt(mm: f32) -> f32 {
     Pt::from(Mm(mm)).0
 }
 
-/// Render `blocks` as a one-page PDF titled `title`.
+/// Render `blocks` as a one-page PDF titled `title`: an 80 mm roll page as tall as the content.
 pub(crate) fn render(blocks: &[Block], title: &str) -> Result<Vec<u8>, PrintError> {
     let width_pt = pt(PAGE_WIDTH_MM - 2.0 * SIDE_MM);
     let lay = layout(
@@ -56,14 +56,99 @@ pub(crate) fn render(blocks: &[Block], title: &str) -> Result<Vec<u8>, PrintErro
     );
     let (left, top) = (pt(SIDE_MM), pt(TOP_MM));
     let page_h_pt = top + lay.height + pt(BOTTOM_MM);
-    let flip = |y: f32| page_h_pt - top - y; // layout y (down) -> PDF y (up)
-
     let mut doc = PdfDocument::new(title);
-    let regular = doc.add_font(parsed(Weight::Regular)?);
-    let bold = doc.add_font(parsed(Weight::Bold)?);
+    let fonts = Fonts {
+        regular: doc.add_font(parsed(Weight::Regular)?),
+        bold: doc.add_font(parsed(Weight::Bold)?),
+    };
+    let ops = page_ops(&lay.items, &fonts, left, top, page_h_pt);
+    let page = PdfPage::new(Mm(PAGE_WIDTH_MM), Mm::from(Pt(page_h_pt)), ops);
+    Ok(save(doc, vec![page]))
+}
 
+/// Render `blocks` on pages of `width_mm` × `height_mm` (A4, A5) with `margin_mm` all round;
+/// a block that does not fit on the rest of a page starts the next one.
+pub(crate) fn render_pages(
+    blocks: &[Block],
+    title: &str,
+    width_mm: f32,
+    height_mm: f32,
+    margin_mm: f32,
+) -> Result<Vec<u8>, PrintError> {
+    let g = Geometry {
+        width: pt(width_mm - 2.0 * margin_mm),
+        unit_per_pt: 1.0,
+        snap: false,
+        text_scale: 1.0,
+    };
+    let avail = pt(height_mm - 2.0 * margin_mm);
+    let mut pages: Vec<Vec<Placed>> = vec![Vec::new()];
+    let mut y = 0.0f32;
+    for block in blocks {
+        let lay = layout(std::slice::from_ref(block), g);
+        if y > 0.0 && y + lay.height > avail {
+            pages.push(Vec::new());
+            y = 0.0;
+            if matches!(block, Block::Gap(_) | Block::Rule) {
+                continue;
+            }
+        }
+        let page = pages.last_mut().expect("at least one page");
+        page.extend(lay.items.into_iter().map(|item| shift(item, y)));
+        y += lay.height;
+    }
+    let mut doc = PdfDocument::new(title);
+    let fonts = Fonts {
+        regular: doc.add_font(parsed(Weight::Regular)?),
+        bold: doc.add_font(parsed(Weight::Bold)?),
+    };
+    let page_h = pt(height_mm);
+    let margin = pt(margin_mm);
+    let out = pages
+        .iter()
+        .map(|items| {
+            PdfPage::new(
+                Mm(width_mm),
+                Mm(height_mm),
+                page_ops(items, &fonts, margin, margin, page_h),
+            )
+        })
+        .collect();
+    Ok(save(doc, out))
+}
+
+fn shift(item: Placed, dy: f32) -> Placed {
+    match item {
+        Placed::Rect { x, y, w, h } => Placed::Rect { x, y: y + dy, w, h },
+        Placed::Text {
+            x,
+            baseline,
+            size,
+            weight,
+            white,
+            text,
+        } => Placed::Text {
+            x,
+            baseline: baseline + dy,
+            size,
+            weight,
+            white,
+            text,
+        },
+    }
+}
+
+struct Fonts {
+    regular: printpdf::FontId,
+    bold: printpdf::FontId,
+}
+
+/// Drawing operations of placed items on a page `page_h_pt` tall, the column's top-left at
+/// (`left`, `top`) from the page's top-left.
+fn page_ops(items: &[Placed], fonts: &Fonts, left: f32, top: f32, page_h_pt: f32) -> Vec<Op> {
+    let flip = |y: f32| page_h_pt - top - y; // layout y (down) -> PDF y (up)
     let mut ops = vec![Op::SetFillColor { col: gray(0.0) }];
-    for item in &lay.items {
+    for item in items {
         match item {
             Placed::Rect { x, y, w, h } => ops.push(Op::DrawRectangle {
                 rectangle: Rect {
@@ -84,8 +169,8 @@ pub(crate) fn render(blocks: &[Block], title: &str) -> Result<Vec<u8>, PrintErro
                 text,
             } => {
                 let font = match weight {
-                    Weight::Regular => regular.clone(),
-                    Weight::Bold => bold.clone(),
+                    Weight::Regular => fonts.regular.clone(),
+                    Weight::Bold => fonts.bold.clone(),
                 };
                 if *white {
                     ops.push(Op::SetFillColor { col: gray(1.0) });
@@ -113,10 +198,13 @@ pub(crate) fn render(blocks: &[Block], title: &str) -> Result<Vec<u8>, PrintErro
             }
         }
     }
-    let page = PdfPage::new(Mm(PAGE_WIDTH_MM), Mm::from(Pt(page_h_pt)), ops);
+    ops
+}
+
+fn save(mut doc: PdfDocument, pages: Vec<PdfPage>) -> Vec<u8> {
     let opts = PdfSaveOptions {
         subset_fonts: true,
         ..PdfSaveOptions::default()
     };
-    Ok(doc.with_pages(vec![page]).save(&opts, &mut Vec::new()))
+    doc.with_pages(pages).save(&opts, &mut Vec::new())
 }

@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod queue;
+pub mod telex;
 pub mod text;
 pub mod time;
 pub mod voice;

@@ -1,0 +1,82 @@
+//! Search over the whole national dataset (2,642 procedures) with a mix of what citizens type,
+//! and the import of the whole file. `examples/latency.rs` prints p50/p99 per query.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use motcua_catalog::{Catalog, ImportOptions, SearchRequest};
+use rusqlite::Connection;
+use std::path::PathBuf;
+use std::time::Duration;
+
+fn dataset() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/procedures.jsonl.gz")
+}
+
+/// The mix: plain, accented, typing prefixes, typos, raw Telex, codes, long phrases.
+pub const MIX: &[&str] = &[
+    "khai sinh",
+    "khai si",
+    "k",
+    "kh",
+    "dang ky ket hon",
+    "xác nhận tình trạng hôn nhân",
+    "chung thuc ban sao",
+    "ho kinh doanh",
+    "thuong tru",
+    "tam tru",
+    "giay phep xay dung",
+    "cap doi so do",
+    "khai sinhh",
+    "ket hônn",
+    "ddawng kys khai sinh",
+    "1.001193",
+    "001193",
+    "ho tich",
+    "can cuoc",
+    "tro cap that nghiep",
+    "bao hiem y te",
+    "dat dai",
+    "nuoi con nuoi",
+    "cap lai giay chung nhan quyen su dung dat",
+];
+
+fn search(c: &mut Criterion) {
+    let conn = Connection::open_in_memory().unwrap();
+    let cat = Catalog::new(&conn).unwrap();
+    cat.import(&dataset(), &ImportOptions::default()).unwrap();
+    let reqs: Vec<SearchRequest> = MIX
+        .iter()
+        .map(|q| SearchRequest {
+            q: q.to_string(),
+            own_levels: vec!["commune".into(), "province".into()],
+            ..Default::default()
+        })
+        .collect();
+    let mut g = c.benchmark_group("search");
+    g.sample_size(20).measurement_time(Duration::from_secs(5));
+    g.bench_function("mix_of_24_queries", |b| {
+        b.iter(|| {
+            for r in &reqs {
+                std::hint::black_box(cat.search(r).unwrap());
+            }
+        })
+    });
+    g.bench_function("khai_sinh", |b| b.iter(|| cat.search(&reqs[0]).unwrap()));
+    g.finish();
+}
+
+fn import(c: &mut Criterion) {
+    let mut g = c.benchmark_group("import");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    g.bench_function("whole_file_into_empty_db", |b| {
+        b.iter(|| {
+            let conn = Connection::open_in_memory().unwrap();
+            let cat = Catalog::new(&conn).unwrap();
+            let r = cat.import(&dataset(), &ImportOptions::default()).unwrap();
+            assert_eq!(r.added, 2642);
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, search, import);
+criterion_main!(benches);

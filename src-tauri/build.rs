@@ -12,6 +12,10 @@ fn main() {
             "exit_kiosk",
             "ui_ready",
             "kiosk_status",
+            "search_procedures",
+            "procedure_fields",
+            "get_procedure",
+            "print_checklist",
         ]));
     tauri_build::try_build(attributes).expect("failed to run tauri-build");
 }

@@ -2,6 +2,8 @@
 //! `ApiError` (`{code, message, message_vi, message_en}`) for the screen.
 
 use crate::kiosk::{IssuedTicket, Kiosk, KioskInfo, KioskStatus};
+use crate::kiosk_catalog::{PrintResult, ProcedureView};
+use motcua_core::catalog::{FieldCount, Hit};
 use motcua_core::{ApiError, ErrorCode, IssueTicketRequest, Priority, Service};
 use tauri::State;
 
@@ -74,4 +76,47 @@ pub fn ui_ready(app: tauri::AppHandle) {
     if std::env::var("MOTCUA_EXIT_WHEN_READY").as_deref() == Ok("1") {
         app.exit(0);
     }
+}
+
+/// Procedures for what the citizen typed (accents, Telex and typos forgiven), ranked.
+#[tauri::command]
+pub async fn search_procedures(
+    kiosk: State<'_, Kiosk>,
+    q: String,
+    field: Option<String>,
+    online: bool,
+    limit: usize,
+) -> Result<Vec<Hit>, ApiError> {
+    if q.chars().count() > 200 {
+        return Err(ApiError::new(
+            ErrorCode::BadRequest,
+            "Từ khóa quá dài. Vui lòng nhập ngắn hơn.",
+            "The search text is too long. Please type less.",
+        ));
+    }
+    kiosk.search_procedures(q, field, online, limit).await
+}
+
+/// The fields (lĩnh vực) with how many procedures each holds.
+#[tauri::command]
+pub async fn procedure_fields(kiosk: State<'_, Kiosk>) -> Result<Vec<FieldCount>, ApiError> {
+    kiosk.procedure_fields().await
+}
+
+/// One procedure's page.
+#[tauri::command]
+pub async fn get_procedure(
+    kiosk: State<'_, Kiosk>,
+    code: String,
+) -> Result<ProcedureView, ApiError> {
+    kiosk.procedure(code).await
+}
+
+/// Prints the list of documents to bring for a procedure.
+#[tauri::command]
+pub async fn print_checklist(
+    kiosk: State<'_, Kiosk>,
+    code: String,
+) -> Result<PrintResult, ApiError> {
+    kiosk.print_checklist(code).await
 }

@@ -43,6 +43,9 @@ pub struct KioskConfig {
     pub data_dir: Option<PathBuf>,
     pub window: WindowMode,
     pub demo: bool,
+    /// Levels of procedures this office serves (`commune`, `province`, …): they rank first in
+    /// procedure search.
+    pub levels: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -64,6 +67,7 @@ struct FileOffice {
     name: Option<String>,
     public_url: Option<String>,
     demo: Option<bool>,
+    levels: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -204,7 +208,27 @@ impl KioskConfig {
                 "office.embedded_listen must be an address like 0.0.0.0:8080, not {embedded_listen:?}"
             ));
         }
+        let levels: Vec<String> = match env("MOTCUA_OFFICE_LEVELS") {
+            Some(v) => v
+                .split(',')
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect(),
+            None => file
+                .office
+                .levels
+                .unwrap_or_else(|| vec!["commune".into(), "province".into()]),
+        };
+        if let Some(bad) = levels
+            .iter()
+            .find(|l| !["ministry", "province", "commune", "other"].contains(&l.as_str()))
+        {
+            return Err(format!(
+                "office.levels holds ministry, province, commune or other, not {bad:?}"
+            ));
+        }
         Ok(KioskConfig {
+            levels,
             embedded_listen,
             office,
             office_name: env("MOTCUA_OFFICE_NAME")

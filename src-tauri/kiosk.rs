@@ -1,6 +1,7 @@
 //! The kiosk's services behind the commands: office client, offline numbers and their outbox,
 //! printer, staff PIN.
 
+use crate::catalog_cache::CatalogCache;
 use crate::config::{KioskConfig, OfficeMode};
 use crate::local_store::{LocalStore, OfflineTicket};
 use crate::office_client::{is_unreachable, OfficeClient};
@@ -24,11 +25,14 @@ pub struct Kiosk {
     pub config: KioskConfig,
     pub office: OfficeClient,
     local: Arc<LocalStore>,
-    online: Arc<AtomicBool>,
+    pub online: Arc<AtomicBool>,
     wake_sync: Arc<Notify>,
     sync_task: tokio::task::AbortHandle,
-    transport: Transport,
-    format: Format,
+    /// The kiosk's copy of the procedure catalog (kiosk_catalog.rs).
+    pub catalog: Arc<CatalogCache>,
+    catalog_task: tokio::task::AbortHandle,
+    pub(crate) transport: Transport,
+    pub(crate) format: Format,
     pin: Mutex<PinLock>,
     /// Kept alive for the app's lifetime in embedded mode.
     _embedded: Option<motcua_office::ServerHandle>,
@@ -37,6 +41,7 @@ pub struct Kiosk {
 impl Drop for Kiosk {
     fn drop(&mut self) {
         self.sync_task.abort();
+        self.catalog_task.abort();
     }
 }
 
@@ -125,7 +130,20 @@ impl Kiosk {
             config.kiosk_id.clone(),
         ))
         .abort_handle();
+        let catalog_path = data_dir.join("catalog.sqlite3");
+        let catalog = Arc::new(
+            CatalogCache::open(&catalog_path)
+                .map_err(|e| format!("cannot open {}: {e}", catalog_path.display()))?,
+        );
+        let catalog_task = tokio::spawn(crate::kiosk_catalog::catalog_sync_loop(
+            office.clone(),
+            catalog.clone(),
+            online.clone(),
+        ))
+        .abort_handle();
         Ok(Kiosk {
+            catalog,
+            catalog_task,
             pin: Mutex::new(PinLock::new(config.staff_pin.clone())),
             config,
             office,

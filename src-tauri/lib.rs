@@ -1,9 +1,11 @@
 //! Một Cửa Kiosk: the Tauri app. A thin layer over the domain crates: configuration, the
 //! kiosk window, and commands that call the kiosk's services.
 
+pub mod catalog_cache;
 mod commands;
 pub mod config;
 pub mod kiosk;
+pub mod kiosk_catalog;
 pub mod local_store;
 pub mod office_client;
 pub mod pin;
@@ -40,6 +42,10 @@ pub fn run() {
             commands::exit_kiosk,
             commands::ui_ready,
             commands::kiosk_status,
+            commands::search_procedures,
+            commands::procedure_fields,
+            commands::get_procedure,
+            commands::print_checklist,
         ])
         .setup(move |app| {
             let data_dir = match &config.data_dir {

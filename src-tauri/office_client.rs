@@ -2,6 +2,7 @@
 //! or elsewhere on the office LAN.
 
 use crate::local_store::OfflineTicket;
+use motcua_core::catalog::{CatalogChanges, FieldCount, Hit, Procedure};
 use motcua_core::{ApiError, ErrorCode, IssueTicketRequest, OfflineTicketRequest, Service, Ticket};
 use std::time::Duration;
 
@@ -81,6 +82,98 @@ impl OfficeClient {
             .map_err(unreachable)?;
         decode(r).await
     }
+
+    /// Ranked procedures for what the citizen typed (the server's own search).
+    pub async fn search_procedures(
+        &self,
+        q: &str,
+        field: Option<&str>,
+        online: bool,
+        limit: usize,
+    ) -> Result<Vec<Hit>, ApiError> {
+        let mut query: Vec<(&str, String)> =
+            vec![("q", q.to_string()), ("limit", limit.to_string())];
+        if let Some(f) = field {
+            query.push(("field", f.to_string()));
+        }
+        if online {
+            query.push(("online", "true".into()));
+        }
+        let r = self
+            .http
+            .get(format!("{}/api/v1/procedures", self.base))
+            .query(&query)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        decode(r).await
+    }
+
+    /// One procedure with the service queue its field maps to and its public page.
+    pub async fn procedure(&self, code: &str) -> Result<OfficeProcedure, ApiError> {
+        let r = self
+            .http
+            .get(format!(
+                "{}/api/v1/procedures/{}",
+                self.base,
+                urlencode(code)
+            ))
+            .send()
+            .await
+            .map_err(unreachable)?;
+        decode(r).await
+    }
+
+    pub async fn procedure_fields(&self) -> Result<Vec<FieldCount>, ApiError> {
+        let r = self
+            .http
+            .get(format!("{}/api/v1/procedure-fields", self.base))
+            .send()
+            .await
+            .map_err(unreachable)?;
+        decode(r).await
+    }
+
+    /// The catalog's changes after version `since`; `None` when there are none (304).
+    pub async fn catalog_changes(&self, since: u64) -> Result<Option<CatalogChanges>, ApiError> {
+        let r = self
+            .http
+            .get(format!("{}/api/v1/catalog/changes", self.base))
+            .query(&[("since", since)])
+            // A whole catalog is a few megabytes of JSON: give it time on a slow LAN.
+            .timeout(Duration::from_secs(60))
+            .send()
+            .await
+            .map_err(unreachable)?;
+        if r.status() == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(None);
+        }
+        let changes: CatalogChanges = decode(r).await?;
+        Ok((changes.version > since).then_some(changes))
+    }
+}
+
+/// `GET /api/v1/procedures/{code}`: the record and what the office adds to it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct OfficeProcedure {
+    #[serde(flatten)]
+    pub procedure: Procedure,
+    #[serde(default)]
+    pub service_id: Option<String>,
+    #[serde(default)]
+    pub public_url: Option<String>,
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// Whether an error means "the server could not be reached or is restarting" (try again

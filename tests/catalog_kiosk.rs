@@ -1,0 +1,106 @@
+//! The kiosk's copy of the procedure catalog: filled from the office server by delta, then
+//! searched in process, and still there when the server is down (real office server on
+//! loopback with the demo seed catalog, real SQLite files on both sides).
+
+use motcua_kiosk::config::KioskConfig;
+use motcua_kiosk::kiosk::Kiosk;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn kiosk_config(office_url: &str, data: &Path) -> KioskConfig {
+    let office_url = office_url.to_string();
+    let data = data.display().to_string();
+    KioskConfig::from_parts(None, move |k| match k {
+        "MOTCUA_OFFICE_URL" => Some(office_url.clone()),
+        "MOTCUA_DATA_DIR" => Some(data.clone()),
+        "MOTCUA_KIOSK_ID" => Some("kiosk-7".into()),
+        "MOTCUA_PRINTER" => Some(format!("folder:{data}/spool")),
+        _ => None,
+    })
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kiosk_searches_its_own_copy_and_keeps_it_when_the_server_is_down() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = motcua_office::start(motcua_office::ServerConfig {
+        listen: "127.0.0.1:0".into(),
+        db_path: tmp.path().join("office.db"),
+        seed_demo: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let base = format!("http://{}", server.addr);
+    let data = tmp.path().join("kiosk");
+    let kiosk = Kiosk::start(kiosk_config(&base, &data), data.clone())
+        .await
+        .unwrap();
+
+    // The first sync brings the whole seed catalog.
+    let start = Instant::now();
+    while kiosk.catalog.version() == 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the kiosk never got the catalog"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let server_hits: Vec<serde_json::Value> =
+        reqwest::get(format!("{base}/api/v1/procedures?q=khai%20sinh&limit=5"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let hits = kiosk
+        .search_procedures("khai sinh".into(), None, false, 5)
+        .await
+        .unwrap();
+    assert_eq!(hits[0].code, "1.001193", "{hits:?}");
+    assert_eq!(
+        server_hits[0]["code"], "1.001193",
+        "the kiosk ranks like the server"
+    );
+
+    // While online, a procedure's page comes from the server with its service queue.
+    let p = kiosk.procedure("1.001193".into()).await.unwrap();
+    assert!(!p.from_cache);
+    assert!(p.service_id.is_some(), "Hộ tịch maps to a queue");
+    assert!(p.public_url.starts_with("https://"), "{}", p.public_url);
+    assert!(p.qr_svg.starts_with("<svg"), "QR for the screen");
+
+    // Server down: search, fields and pages still work from the copy, the queue remembered.
+    server.shutdown().await;
+    kiosk
+        .online
+        .store(false, std::sync::atomic::Ordering::Relaxed);
+    let hits = kiosk
+        .search_procedures("ddawng kys keets hoon".into(), None, false, 5)
+        .await
+        .unwrap();
+    assert_eq!(hits[0].code, "1.000894", "raw Telex offline: {hits:?}");
+    let fields = kiosk.procedure_fields().await.unwrap();
+    assert!(
+        fields.iter().any(|f| f.field == "Hộ tịch" && f.count > 10),
+        "{fields:?}"
+    );
+    let p = kiosk.procedure("1.001193".into()).await.unwrap();
+    assert!(p.from_cache);
+    assert!(!p.procedure.documents.is_empty());
+    assert_eq!(p.service_id.as_deref(), Some("ho-tich"));
+    let missing = kiosk.procedure("9.999999".into()).await.unwrap_err();
+    assert_eq!(missing.code, motcua_core::ErrorCode::NotFound);
+
+    // The copy survives a restart of the kiosk (a file, not memory).
+    drop(kiosk);
+    let kiosk = Kiosk::start(kiosk_config(&base, &data), data.clone())
+        .await
+        .unwrap();
+    assert!(kiosk.catalog.version() > 0);
+    let hits = kiosk
+        .search_procedures("chung thuc ban sao".into(), None, false, 3)
+        .await
+        .unwrap();
+    assert!(!hits.is_empty());
+}

@@ -24,6 +24,8 @@
 
 #![warn(missing_docs)]
 
+pub mod catalog_cli;
+pub mod catalog_http;
 pub mod events;
 pub mod http;
 pub mod openapi;
@@ -69,6 +71,8 @@ pub struct ServerConfig {
     pub ui_dir: Option<PathBuf>,
     /// Program that speaks the announcements (`--espeak`); default `espeak-ng` on `PATH`.
     pub espeak: PathBuf,
+    /// Procedure catalog settings (own levels, field → service map).
+    pub catalog: catalog_http::CatalogConfig,
 }
 
 impl Default for ServerConfig {
@@ -83,6 +87,7 @@ impl Default for ServerConfig {
             priority: PriorityStrategy::default(),
             ui_dir: None,
             espeak: PathBuf::from("espeak-ng"),
+            catalog: catalog_http::CatalogConfig::default(),
         }
     }
 }
@@ -177,6 +182,12 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
             source,
         })?;
     let store: Arc<dyn Store> = Arc::new(store);
+    let (db, ccfg, seed) = (cfg.db_path.clone(), cfg.catalog.clone(), cfg.seed_demo);
+    let catalog =
+        tokio::task::spawn_blocking(move || catalog_http::CatalogState::open(&db, ccfg, seed))
+            .await
+            .map_err(|e| OfficeError::Io(std::io::Error::other(e)))?
+            .map_err(OfficeError::Config)?;
 
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
         .await
@@ -201,7 +212,7 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         },
     );
     let base_url = state.office().public_base_url.clone();
-    let app = router(state.clone());
+    let app = router(state.clone()).merge(catalog_http::router(catalog));
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

@@ -48,6 +48,11 @@ enum Command {
         #[arg(long, default_value = "espeak-ng")]
         espeak: PathBuf,
     },
+    /// Import, search and export the procedure catalog.
+    Catalog {
+        #[command(subcommand)]
+        cmd: motcua_office::catalog_cli::CatalogCmd,
+    },
     /// Render printable documents to a file.
     Render {
         #[command(subcommand)]
@@ -104,7 +109,9 @@ fn main() -> ExitCode {
             priority,
             ui_dir,
             espeak,
+            ..Default::default()
         }),
+        Command::Catalog { cmd } => motcua_office::catalog_cli::run(cmd),
         Command::Render {
             what:
                 RenderWhat::Ticket {

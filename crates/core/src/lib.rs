@@ -2,12 +2,14 @@
 //! front end, Vietnamese text handling and office-day arithmetic. No IO, no async.
 
 pub mod error;
+pub mod identity;
 pub mod queue;
 pub mod text;
 pub mod time;
 pub mod voice;
 
 pub use error::{ApiError, ErrorCode};
+pub use identity::{CitizenProfile, DeviceSignIn, SignInState, SignInStatus};
 pub use queue::{
     IssueTicketRequest, OfflineTicketRequest, Priority, PriorityStrategy, Service, Ticket,
     TicketStatus,

@@ -640,7 +640,9 @@ fn routes_table() -> Routes {
 
 /// Every (lower-case method, path template) the router serves.
 pub fn routes() -> Vec<(&'static str, &'static str)> {
-    routes_table().list
+    let mut list = routes_table().list;
+    list.extend(crate::auth::http::routes());
+    list
 }
 
 /// The office API router over `state`.

@@ -24,6 +24,7 @@
 
 #![warn(missing_docs)]
 
+pub mod auth;
 pub mod events;
 pub mod http;
 pub mod openapi;
@@ -33,6 +34,7 @@ pub mod status_page;
 pub mod store;
 pub mod voice;
 
+pub use auth::{AuthConfig, AuthService};
 pub use http::router;
 pub use motcua_core::PriorityStrategy;
 pub use pages::UiSource;
@@ -69,6 +71,12 @@ pub struct ServerConfig {
     pub ui_dir: Option<PathBuf>,
     /// Program that speaks the announcements (`--espeak`); default `espeak-ng` on `PATH`.
     pub espeak: PathBuf,
+    /// Citizen sign-in with an OpenID provider (`--auth-config`, `--auth-issuer`…); `None`:
+    /// the sandbox provider when `demo_sign_in` is on, otherwise sign-in answers 503.
+    pub auth: Option<AuthConfig>,
+    /// Mount the built-in sandbox provider ("DEMO – không phải VNeID thật") at `/demo-idp/`
+    /// for the embedded demo (`--demo-sign-in`). Off by default.
+    pub demo_sign_in: bool,
 }
 
 impl Default for ServerConfig {
@@ -83,6 +91,8 @@ impl Default for ServerConfig {
             priority: PriorityStrategy::default(),
             ui_dir: None,
             espeak: PathBuf::from("espeak-ng"),
+            auth: None,
+            demo_sign_in: false,
         }
     }
 }
@@ -201,7 +211,7 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         },
     );
     let base_url = state.office().public_base_url.clone();
-    let app = router(state.clone());
+    let app = router(state.clone()).merge(auth::mount(&cfg, addr, &base_url)?);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

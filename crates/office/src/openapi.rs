@@ -103,7 +103,7 @@ fn html_page(op: &str, summary: &str) -> Value {
 /// The OpenAPI document.
 pub fn document() -> Value {
     let priorities: Vec<&str> = Priority::ALL.iter().map(|p| p.as_str()).collect();
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Một Cửa office API",
@@ -537,5 +537,7 @@ pub fn document() -> Value {
                 }
             }
         }
-    })
+    });
+    crate::auth::openapi::extend(&mut doc);
+    doc
 }

@@ -656,3 +656,107 @@ async fn pending_then_expired_token_or_denied_from_the_provider() {
     assert_message(&v, "invalid_client", "invalid_client");
     srv.shutdown().await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The built-in sandbox provider of the demo.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_provider_is_absent_unless_demo_mode_is_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let srv = office(&dir, None, false).await;
+    let (c, base) = (Client::new(), srv.url());
+    for path in [
+        "/demo-idp/.well-known/openid-configuration",
+        "/demo-idp/jwks",
+        "/demo-idp/device",
+    ] {
+        let r = c.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(r.status(), 404, "{path}");
+    }
+    let r = c
+        .post(format!("{base}/demo-idp/token"))
+        .form(&[("grant_type", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    srv.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_through_the_demo_provider_is_labelled_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let srv = office(&dir, None, true).await;
+    let (c, base) = (Client::new(), srv.url());
+    let (st, meta) = get(
+        &c,
+        format!("{base}/demo-idp/.well-known/openid-configuration"),
+    )
+    .await;
+    assert_eq!(st, 200);
+    assert_eq!(meta["issuer"], format!("{base}/demo-idp"));
+
+    let started = start_sign_in(&c, &base).await;
+    assert_eq!(started["demo"], true, "{started}");
+    let vuc = started["verification_uri_complete"].as_str().unwrap();
+    assert!(
+        vuc.starts_with(&format!("{base}/demo-idp/device?user_code=")),
+        "{vuc}"
+    );
+
+    // The phone's approval page: bilingual, labelled, with the demo citizen's data.
+    let page = c.get(vuc).send().await.unwrap();
+    assert!(page.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("charset=utf-8"));
+    let page = page.text().await.unwrap();
+    for text in [
+        "DEMO – không phải VNeID thật",
+        "Đồng ý / Approve",
+        "Phạm Văn Mẫu",
+        started["user_code"].as_str().unwrap(),
+    ] {
+        assert!(page.contains(text), "{text} missing: {page}");
+    }
+    // A wrong code is refused with a message.
+    let r = c
+        .get(format!("{base}/demo-idp/device?user_code=ZZZZ-ZZZZ"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(r.text().await.unwrap().contains("hết hạn"));
+
+    let done = phone(vuc, false).await;
+    assert!(
+        done.contains("Đã đồng ý") && done.contains("DEMO"),
+        "{done}"
+    );
+    let v = outcome(&c, &base, started["session_id"].as_str().unwrap()).await;
+    assert_eq!(v["status"], "approved", "{v}");
+    assert_eq!(v["demo"], true);
+    assert_eq!(v["profile"]["full_name"], "Phạm Văn Mẫu");
+    assert_eq!(v["profile"]["id_number"], "001090012345");
+    assert_eq!(v["profile"]["date_of_birth"], "1990-05-20");
+
+    // Denied on the phone.
+    let started = start_sign_in(&c, &base).await;
+    let vuc = started["verification_uri_complete"].as_str().unwrap();
+    let page = c.get(vuc).send().await.unwrap().text().await.unwrap();
+    let deny = forms(&page)
+        .into_iter()
+        .find(|f| f.fields.iter().any(|(k, v)| k == "decision" && v == "deny"))
+        .expect("a deny form");
+    let r = c
+        .post(format!("{base}/demo-idp/{}", deny.action))
+        .form(&deny.fields)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("Đã từ chối"));
+    let v = outcome(&c, &base, started["session_id"].as_str().unwrap()).await;
+    assert_eq!(v["status"], "denied", "{v}");
+    assert_eq!(v["demo"], true);
+    srv.shutdown().await;
+}

@@ -71,6 +71,32 @@ fn real_provider() -> &'static RealProvider {
     })
 }
 
+/// Everything this test binary logs, at debug level (every test's server runs in process).
+fn logs() -> Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        struct W(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for W {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let b = buf.clone();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("debug")
+            .with_ansi(false)
+            .with_writer(move || W(b.clone()))
+            .try_init();
+        buf
+    })
+    .clone()
+}
+
 async fn office(dir: &tempfile::TempDir, auth: Option<AuthConfig>, demo: bool) -> ServerHandle {
     server_at(&dir.path().join("office.db"), |c| {
         c.auth = auth;
@@ -208,6 +234,7 @@ async fn phone(verification_uri_complete: &str, deny: bool) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn approved_on_the_phone_gives_the_profile_then_sign_out_forgets_it() {
+    let logs = logs();
     let op = real_provider();
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = AuthConfig::new(&op.issuer, CLIENT);
@@ -244,6 +271,19 @@ async fn approved_on_the_phone_gives_the_profile_then_sign_out_forgets_it() {
     assert_eq!(p["address"], "Số 12 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội");
     assert_eq!(p["phone"], "0912345678");
     assert!(v.get("message").is_none());
+    // The log has the sign-in but nothing of the citizen, no token and no session id.
+    let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
+    assert!(text.contains("citizen signed in"), "{text}");
+    for secret in [
+        "Nguyễn",
+        "001190012345",
+        "0912345678",
+        "Hàng Bạc",
+        "eyJ",
+        id.as_str(),
+    ] {
+        assert!(!text.contains(secret), "{secret} is in the log");
+    }
 
     let r = c
         .delete(format!("{base}/api/v1/auth/sessions/{id}"))

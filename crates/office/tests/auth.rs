@@ -358,6 +358,13 @@ async fn bad_session_ids_and_unconfigured_sign_in_answer_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let srv = office(&dir, Some(AuthConfig::new(&op.issuer, CLIENT)), false).await;
     let base = srv.url();
+    let r = c
+        .put(format!("{base}/api/v1/auth/device"))
+        .send()
+        .await
+        .unwrap();
+    let st = r.status();
+    assert_api_error(st, &r.json().await.unwrap(), 405, "bad_request");
     for id in ["nope", &"A".repeat(43), "../../etc/passwd"] {
         let (st, body) = get(&c, format!("{base}/api/v1/auth/device/{id}")).await;
         assert_api_error(st, &body, 404, "not_found");
@@ -665,6 +672,36 @@ async fn slow_down_adds_five_seconds_between_polls() {
     assert_eq!(polls.len(), 2);
     let gap = polls[1] - polls[0];
     assert!(gap >= Duration::from_secs(6), "polled again after {gap:?}");
+    srv.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_in_session_ends_after_its_time() {
+    let a = Key::new("key-a");
+    let fake = Fake::start(vec![a.jwk.clone()]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = AuthConfig::new(&fake.issuer, CLIENT);
+    cfg.session_ttl_secs = 1;
+    let srv = office(&dir, Some(cfg), false).await;
+    let (c, base) = (Client::new(), srv.url());
+    fake.answer(vec![Answer::Token(a.sign("key-a", &fake.claims()))]);
+    let started = start_sign_in(&c, &base).await;
+    let id = started["session_id"].as_str().unwrap();
+    assert_eq!(outcome(&c, &base, id).await["status"], "approved");
+    let t = Instant::now();
+    loop {
+        let (st, body) = get(&c, format!("{base}/api/v1/auth/device/{id}")).await;
+        if st == 404 {
+            assert_api_error(st, &body, 404, "not_found");
+            break;
+        }
+        assert_eq!(body["status"], "approved", "{body}");
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "the session never ended"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     srv.shutdown().await;
 }
 

@@ -358,7 +358,7 @@ main{{max-width:32rem;margin:1rem auto;padding:0 1rem}}
 h1{{font-size:1.5rem}} .en{{color:#555}}
 dl{{background:#fff;padding:1rem;border-radius:.5rem}} dt{{font-weight:700;margin-top:.5rem}} dd{{margin:0}}
 .code{{font-size:2rem;letter-spacing:.2rem;font-weight:700;text-align:center}}
-button{{width:100%;font-size:1.4rem;padding:1.1rem;margin:.5rem 0;border:0;border-radius:.5rem;cursor:pointer}}
+button{{font-family:inherit;width:100%;font-size:1.4rem;padding:1.1rem;margin:.5rem 0;border:0;border-radius:.5rem;cursor:pointer}}
 .ok{{background:#0b6e2e;color:#fff}} .no{{background:#ddd;color:#1a1a1a;font-size:1.1rem}}
 input{{font-size:1.5rem;width:100%;padding:.6rem;box-sizing:border-box;text-transform:uppercase}}
 </style></head><body>

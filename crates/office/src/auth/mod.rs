@@ -228,6 +228,10 @@ impl AuthService {
         let map = self.inner.sessions();
         let s = map.get(id)?;
         let now = Instant::now();
+        if s.ends <= now {
+            // Timed out; the sweeper drops it within seconds.
+            return None;
+        }
         let expires_in = s.deadline.saturating_duration_since(now).as_secs();
         let (status, msg, profile) = match &s.phase {
             Phase::Pending => (SignInStatus::Pending, None, None),

@@ -609,6 +609,13 @@ async fn id_tokens_that_do_not_check_out_are_refused_and_keys_may_rotate() {
     assert_eq!(v["status"], "error", "{v}");
     assert_message(&v, "nơi khác", "iss");
 
+    // A nonce that is not the one the office sent.
+    let mut claims = fake.claims();
+    claims["nonce"] = "not-ours".into();
+    let v = fake_sign_in(&fake, &base, vec![Answer::Token(a.sign("key-a", &claims))]).await;
+    assert_eq!(v["status"], "error", "{v}");
+    assert_message(&v, "không hợp lệ", "nonce");
+
     // HMAC-signed with the public key's text as the secret (algorithm confusion).
     let mut h = Header::new(Algorithm::HS256);
     h.kid = Some("key-a".into());

@@ -53,3 +53,12 @@ if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.packa
   echo "==> npm install (ui)"
   (cd ui && npm install --no-audit --no-fund)
 fi
+
+# The real OpenID provider the sign-in tests start (oidc-provider, device flow). Pure
+# JavaScript, so `npm ci` keeps exactly the locked versions.
+if [ ! -d tests/oidc-provider/node_modules ] \
+   || [ tests/oidc-provider/package-lock.json -nt tests/oidc-provider/node_modules/.package-lock.json ] \
+   || [ tests/oidc-provider/package.json -nt tests/oidc-provider/node_modules/.package-lock.json ]; then
+  echo "==> npm ci (tests/oidc-provider)"
+  npm ci --prefix tests/oidc-provider --no-audit --no-fund
+fi

@@ -18,6 +18,11 @@ pub enum ErrorCode {
     WrongPin,
     LockedOut,
     Internal,
+    /// Citizen sign-in is not set up on this office server, or its provider cannot be
+    /// reached (503).
+    SignInUnavailable,
+    /// Too many sign-ins are open at once (429).
+    TooManySignIns,
     /// No counter with this id (404).
     UnknownCounter,
     /// Nobody waits in the services the counter serves (409).
@@ -70,11 +75,12 @@ impl ApiError {
             | ErrorCode::TicketConflict => 409,
             ErrorCode::NotYourTicket | ErrorCode::ServiceNotServed => 403,
             ErrorCode::WrongPin => 401,
-            ErrorCode::LockedOut => 429,
+            ErrorCode::LockedOut | ErrorCode::TooManySignIns => 429,
             ErrorCode::ServerUnavailable
             | ErrorCode::PrinterUnavailable
             | ErrorCode::VoiceUnavailable
-            | ErrorCode::PagesNotBuilt => 503,
+            | ErrorCode::PagesNotBuilt
+            | ErrorCode::SignInUnavailable => 503,
             ErrorCode::Internal => 500,
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod error;
+pub mod identity;
 pub mod queue;
 pub mod telex;
 pub mod text;
@@ -10,6 +11,7 @@ pub mod time;
 pub mod voice;
 
 pub use error::{ApiError, ErrorCode};
+pub use identity::{CitizenProfile, DeviceSignIn, SignInState, SignInStatus};
 pub use queue::{
     IssueTicketRequest, OfflineTicketRequest, Priority, PriorityStrategy, Service, Ticket,
     TicketStatus,

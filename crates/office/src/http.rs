@@ -642,6 +642,7 @@ fn routes_table() -> Routes {
 pub fn routes() -> Vec<(&'static str, &'static str)> {
     let mut list = routes_table().list;
     list.extend_from_slice(crate::catalog_http::ROUTES);
+    list.extend(crate::auth::http::routes());
     list
 }
 

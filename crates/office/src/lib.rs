@@ -26,6 +26,7 @@
 
 pub mod catalog_cli;
 pub mod catalog_http;
+pub mod auth;
 pub mod events;
 pub mod http;
 pub mod openapi;
@@ -35,6 +36,7 @@ pub mod status_page;
 pub mod store;
 pub mod voice;
 
+pub use auth::{AuthConfig, AuthService};
 pub use http::router;
 pub use motcua_core::PriorityStrategy;
 pub use pages::UiSource;
@@ -73,6 +75,12 @@ pub struct ServerConfig {
     pub espeak: PathBuf,
     /// Procedure catalog settings (own levels, field → service map).
     pub catalog: catalog_http::CatalogConfig,
+    /// Citizen sign-in with an OpenID provider (`--auth-config`, `--auth-issuer`…); `None`:
+    /// the sandbox provider when `demo_sign_in` is on, otherwise sign-in answers 503.
+    pub auth: Option<AuthConfig>,
+    /// Mount the built-in sandbox provider ("DEMO – không phải VNeID thật") at `/demo-idp/`
+    /// for the embedded demo (`--demo-sign-in`). Off by default.
+    pub demo_sign_in: bool,
 }
 
 impl Default for ServerConfig {
@@ -88,6 +96,8 @@ impl Default for ServerConfig {
             ui_dir: None,
             espeak: PathBuf::from("espeak-ng"),
             catalog: catalog_http::CatalogConfig::default(),
+            auth: None,
+            demo_sign_in: false,
         }
     }
 }
@@ -212,7 +222,9 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         },
     );
     let base_url = state.office().public_base_url.clone();
-    let app = router(state.clone()).merge(catalog_http::router(catalog));
+    let app = router(state.clone())
+        .merge(catalog_http::router(catalog))
+        .merge(auth::mount(&cfg, addr, &base_url)?);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

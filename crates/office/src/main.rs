@@ -47,6 +47,8 @@ enum Command {
         /// Program that speaks the announcements.
         #[arg(long, default_value = "espeak-ng")]
         espeak: PathBuf,
+        #[command(flatten)]
+        auth: AuthArgs,
     },
     /// Import, search and export the procedure catalog.
     Catalog {
@@ -99,7 +101,16 @@ fn main() -> ExitCode {
             priority,
             ui_dir,
             espeak,
+            auth,
         } => serve(ServerConfig {
+            auth: match auth.config() {
+                Ok(a) => a,
+                Err(e) => {
+                    eprintln!("motcua: {e}");
+                    return ExitCode::FAILURE;
+                }
+            },
+            demo_sign_in: auth.demo_sign_in,
             listen,
             db_path: db,
             office_name,
@@ -127,6 +138,71 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+/// Citizen sign-in options of `motcua serve` (an OpenID provider with the device flow).
+#[derive(clap::Args)]
+struct AuthArgs {
+    /// TOML file with the sign-in settings (issuer, client_id, client_secret, scopes,
+    /// [claims]); see crates/office/README.md. The flags below override it.
+    #[arg(long, value_name = "FILE")]
+    auth_config: Option<PathBuf>,
+    /// The OpenID provider's issuer URL (https).
+    #[arg(long, value_name = "URL")]
+    auth_issuer: Option<String>,
+    /// The office's client id at the provider.
+    #[arg(long, value_name = "ID")]
+    auth_client_id: Option<String>,
+    /// Scopes to ask for, separated by spaces (default "openid profile address phone").
+    #[arg(long, value_name = "SCOPES")]
+    auth_scopes: Option<String>,
+    /// Mount the built-in sandbox provider ("DEMO – không phải VNeID thật") and sign in with
+    /// it when no provider is configured. For demonstrations only.
+    #[arg(long)]
+    demo_sign_in: bool,
+}
+
+impl AuthArgs {
+    /// The sign-in settings; the client secret comes from the file or from the
+    /// MOTCUA_AUTH_CLIENT_SECRET environment variable (never from the command line).
+    fn config(&self) -> Result<Option<motcua_office::AuthConfig>, String> {
+        let mut cfg = match &self.auth_config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                Some(
+                    motcua_office::AuthConfig::from_toml(&text)
+                        .map_err(|e| format!("{}: {e}", path.display()))?,
+                )
+            }
+            None => None,
+        };
+        if let Some(issuer) = &self.auth_issuer {
+            let client = self
+                .auth_client_id
+                .clone()
+                .or_else(|| cfg.as_ref().map(|c| c.client_id.clone()))
+                .ok_or("--auth-issuer needs --auth-client-id")?;
+            let mut c = cfg.unwrap_or_else(|| motcua_office::AuthConfig::new(issuer, &client));
+            c.issuer = issuer.clone();
+            c.client_id = client;
+            cfg = Some(c);
+        } else if let (Some(c), Some(id)) = (cfg.as_mut(), &self.auth_client_id) {
+            c.client_id = id.clone();
+        } else if self.auth_client_id.is_some() {
+            return Err("--auth-client-id needs --auth-issuer or --auth-config".into());
+        }
+        if let Some(c) = cfg.as_mut() {
+            if let Some(s) = &self.auth_scopes {
+                c.scopes = s.split_whitespace().map(str::to_owned).collect();
+            }
+            if let Ok(secret) = std::env::var("MOTCUA_AUTH_CLIENT_SECRET") {
+                c.client_secret = Some(secret);
+            }
+            c.validate()?;
+        }
+        Ok(cfg)
     }
 }
 

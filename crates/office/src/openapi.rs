@@ -539,5 +539,6 @@ pub fn document() -> Value {
         }
     });
     crate::catalog_http::extend_openapi(&mut doc);
+    crate::auth::openapi::extend(&mut doc);
     doc
 }

@@ -2,7 +2,7 @@
 
 use crate::{schema, typo, CatalogError};
 use motcua_core::catalog::{Channel, Document, Duration, Procedure, ResultDoc, LEVELS};
-use motcua_core::text::{fold, nfc};
+use motcua_core::text::nfc;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value;
@@ -355,8 +355,9 @@ pub(crate) fn upsert(
         .query_row([&p.code], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let levels = p.levels.join(",");
-    let name_fold = fold(&p.name);
-    let field_fold = fold(&p.field);
+    // Folded words joined by single spaces: the ranking splits them on ' ' alone.
+    let name_fold = crate::search::words(&p.name).join(" ");
+    let field_fold = crate::search::words(&p.field).join(" ");
     let outcome = match old {
         Some((_, ref j, false)) if *j == json => return Ok(Upsert::Unchanged),
         Some((id, _, _)) => {

@@ -15,7 +15,7 @@ CREATE TABLE IF NOT EXISTS catalog_procedures (
     field TEXT NOT NULL,
     levels TEXT NOT NULL,          -- comma-separated, e.g. 'province,commune'
     has_online INTEGER NOT NULL,
-    name_fold TEXT NOT NULL,       -- folded name: lower case, no marks, đ → d
+    name_fold TEXT NOT NULL,       -- folded name words (lower case, no marks, đ → d), ' '-joined
     field_fold TEXT NOT NULL,
     version INTEGER NOT NULL,      -- catalog version this row last changed at
     deleted INTEGER NOT NULL DEFAULT 0

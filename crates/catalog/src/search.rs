@@ -359,8 +359,12 @@ fn text_search(
     let score = |r: &Row| score(req, &groups, r);
     // bm25 says nothing about a lone one- or two-letter prefix, which matches most of the
     // catalog: skip its cost there.
-    let bm25 = !(groups.len() == 1 && groups[0].prefix && groups[0].word.len() <= 2);
-    let mut cands = fts(conn, req, &all.join(" AND "), bm25, score)?;
+    let short = groups.len() == 1 && groups[0].prefix && groups[0].word.len() <= 2;
+    // A lone one- or two-letter prefix matches most of the catalog: bm25 says nothing there,
+    // and only the likeliest rows by a cheap prior (own level, commune, short name) are
+    // scored in full.
+    let prior = short.then_some(SHORT_PREFIX_ROWS);
+    let mut cands = fts(conn, req, &all.join(" AND "), !short, prior, score)?;
     if cands.is_empty() && all.len() > 2 {
         // No procedure has every word: all words but one ("cấp lại sổ đỏ" finds "cấp đổi …").
         let drop_one: Vec<String> = (0..all.len())
@@ -372,11 +376,11 @@ fn text_search(
                 format!("({})", rest.join(" AND "))
             })
             .collect();
-        cands = fts(conn, req, &drop_one.join(" OR "), bm25, score)?;
+        cands = fts(conn, req, &drop_one.join(" OR "), false, None, score)?;
     }
     if cands.is_empty() && all.len() > 1 {
         // Any word will do; the coverage signal ranks the ones that match most.
-        cands = fts(conn, req, &all.join(" OR "), bm25, score)?;
+        cands = fts(conn, req, &all.join(" OR "), false, None, score)?;
     }
     Ok(cands)
 }
@@ -386,6 +390,7 @@ fn fts(
     req: &SearchRequest,
     matcher: &str,
     bm25: bool,
+    prior: Option<usize>,
     score: impl FnMut(&Row) -> f64,
 ) -> Result<Vec<Cand>, CatalogError> {
     let rank = if bm25 {
@@ -400,8 +405,22 @@ fn fts(
     );
     let mut args = vec![SqlValue::Text(matcher.to_string())];
     filters(req, &mut sql, &mut args);
+    if let Some(n) = prior {
+        sql.push_str(" ORDER BY (0");
+        for l in &req.own_levels {
+            sql.push_str(" + ((',' || p.levels || ',') LIKE ?)");
+            args.push(SqlValue::Text(format!("%,{l},%")));
+        }
+        sql.push_str(&format!(
+            ") > 0 DESC, (',' || p.levels || ',') LIKE '%,commune,%' DESC, \
+             length(p.name_fold) LIMIT {n}"
+        ));
+    }
     scan(conn, &sql, &args, score)
 }
+
+/// Rows scored in full for a lone one- or two-letter prefix.
+const SHORT_PREFIX_ROWS: usize = 150;
 
 /// How well a word group matches a name word: 1 exact, 0.8 prefix while typing, 0.7 one edit.
 fn match_weight(g: &Group, w: &str) -> f64 {
@@ -420,14 +439,10 @@ fn match_weight(g: &Group, w: &str) -> f64 {
 /// the query's words stand together in the name (a phrase), the office's own levels, how few
 /// other words the name has (the plain procedure before its variants), then bm25.
 fn score(req: &SearchRequest, groups: &[Group], r: &Row) -> f64 {
-    let name: Vec<&str> = r
-        .name_fold
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let name: Vec<&str> = r.name_fold.split(' ').filter(|w| !w.is_empty()).collect();
     let in_field = |g: &Group| {
         r.field_fold
-            .split(|c: char| !c.is_alphanumeric())
+            .split(' ')
             .any(|w| !w.is_empty() && match_weight(g, w) > 0.0)
     };
     let mut covered = 0.0;

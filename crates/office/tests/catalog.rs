@@ -1,0 +1,238 @@
+//! The procedure catalog over real HTTP on loopback (a real SQLite file, the seed catalog built
+//! into the binary) and the `motcua catalog` command.
+
+use motcua_office::{start, ServerConfig};
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+use std::process::Command;
+
+async fn get(c: &Client, url: String) -> (StatusCode, Value) {
+    let r = c.get(url).send().await.unwrap();
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}")),
+    )
+}
+
+fn assert_bad_request(status: StatusCode, body: &Value) {
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["code"], "bad_request", "{body}");
+    assert!(!body["message_vi"].as_str().unwrap().is_empty());
+    assert!(!body["message_en"].as_str().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn catalog_endpoints_on_the_seeded_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let srv = start(ServerConfig {
+        listen: "127.0.0.1:0".into(),
+        db_path: dir.path().join("office.db"),
+        ..ServerConfig::default()
+    })
+    .await
+    .unwrap();
+    let base = srv.url();
+    let c = Client::new();
+
+    // Search (the first catalog request loads the seed).
+    let (st, body) = get(&c, format!("{base}/api/v1/procedures?q=khai%20sinh")).await;
+    assert_eq!(st, 200, "{body}");
+    assert_eq!(body["catalog_version"], 1);
+    let hits = body["hits"].as_array().unwrap();
+    assert_eq!(hits[0]["code"], "1.001193");
+    assert_eq!(hits[0]["name"], "Thủ tục đăng ký khai sinh");
+    assert!(hits[0]["score"].as_f64().unwrap() > 0.0);
+    // Raw Telex, filters and limit.
+    let (_, body) = get(
+        &c,
+        format!(
+            "{base}/api/v1/procedures?q=ddawng+kys+keets+hoon&level=commune&online=true&limit=3"
+        ),
+    )
+    .await;
+    let hits = body["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 3);
+    assert_eq!(hits[0]["code"], "1.000894");
+    assert!(hits.iter().all(|h| h["has_online"] == true));
+    // Browse a field.
+    let (st, body) = get(
+        &c,
+        format!("{base}/api/v1/procedures?field=h%E1%BB%99+t%E1%BB%8Bch&limit=100"),
+    )
+    .await;
+    assert_eq!(st, 200);
+    assert!(body["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["field"] == "Hộ tịch"));
+    assert!(body["hits"].as_array().unwrap().len() > 20);
+
+    // A procedure's page: record, queue service, public URL.
+    let (st, p) = get(&c, format!("{base}/api/v1/procedures/1.001193")).await;
+    assert_eq!(st, 200, "{p}");
+    assert_eq!(p["name"], "Thủ tục đăng ký khai sinh");
+    assert_eq!(p["service_id"], "ho-tich");
+    assert!(p["public_url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://dichvucong.gov.vn/"));
+    assert_eq!(p["has_online"], true);
+    assert!(!p["documents"].as_array().unwrap().is_empty());
+    let (st, p) = get(&c, format!("{base}/api/v1/procedures/1.001612")).await;
+    assert_eq!(st, 200);
+    assert_eq!(p["service_id"], "kinh-doanh", "{}", p["field"]);
+    let (st, e) = get(&c, format!("{base}/api/v1/procedures/9.999999")).await;
+    assert_eq!(st, 404, "{e}");
+    assert_eq!(e["code"], "not_found");
+    let (st, e) = get(&c, format!("{base}/api/v1/procedures/abc")).await;
+    assert_bad_request(st, &e);
+
+    // Fields with counts.
+    let (st, f) = get(&c, format!("{base}/api/v1/procedure-fields?level=commune")).await;
+    assert_eq!(st, 200);
+    let f = f.as_array().unwrap();
+    assert!(f
+        .iter()
+        .any(|x| x["field"] == "Hộ tịch" && x["count"].as_u64().unwrap() > 20));
+    assert!(f
+        .windows(2)
+        .all(|w| w[0]["count"].as_u64() >= w[1]["count"].as_u64()));
+
+    // Bad parameters: 400 in both languages.
+    for q in [
+        "level=planet",
+        "online=maybe",
+        "limit=0",
+        "limit=101",
+        "limit=ten",
+        "colour=red",
+    ] {
+        let (st, e) = get(&c, format!("{base}/api/v1/procedures?{q}")).await;
+        assert_bad_request(st, &e);
+    }
+    let long = "a".repeat(201);
+    let (st, e) = get(&c, format!("{base}/api/v1/procedures?q={long}")).await;
+    assert_bad_request(st, &e);
+    let (st, e) = get(&c, format!("{base}/api/v1/catalog/changes?since=-1")).await;
+    assert_bad_request(st, &e);
+    let (st, e) = get(&c, format!("{base}/api/v1/procedure-fields?level=x")).await;
+    assert_bad_request(st, &e);
+
+    // Deltas with ETag / If-None-Match.
+    let r = c
+        .get(format!("{base}/api/v1/catalog/changes?since=0"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let tag = r.headers()["etag"].to_str().unwrap().to_string();
+    let delta: Value = r.json().await.unwrap();
+    assert_eq!(delta["version"], 1);
+    assert_eq!(delta["upserts"].as_array().unwrap().len(), 1601);
+    let r = c
+        .get(format!("{base}/api/v1/catalog/changes?since=1"))
+        .header("If-None-Match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 304);
+    assert_eq!(r.headers()["etag"].to_str().unwrap(), tag);
+    let (st, d) = get(&c, format!("{base}/api/v1/catalog/changes?since=1")).await;
+    assert_eq!(st, 200);
+    assert!(d["upserts"].as_array().unwrap().is_empty());
+    // A kiosk cache applies the delta and searches offline.
+    let kconn = rusqlite::Connection::open(dir.path().join("kiosk.db")).unwrap();
+    let kiosk = motcua_catalog::Catalog::new(&kconn).unwrap();
+    let changes: motcua_catalog::CatalogChanges = serde_json::from_value(delta).unwrap();
+    assert_eq!(kiosk.apply_changes(&changes).unwrap(), 1);
+    let hits = kiosk
+        .search(&motcua_catalog::SearchRequest::query("khai si"))
+        .unwrap();
+    assert_eq!(hits[0].code, "1.001193");
+
+    // The OpenAPI document lists the catalog routes.
+    let (_, doc) = get(&c, format!("{base}/api/v1/openapi.json")).await;
+    for p in [
+        "/api/v1/procedures",
+        "/api/v1/procedures/{code}",
+        "/api/v1/procedure-fields",
+        "/api/v1/catalog/changes",
+    ] {
+        assert!(doc["paths"][p]["get"].is_object(), "{p}");
+    }
+    srv.shutdown().await;
+}
+
+#[test]
+fn cli_imports_and_searches() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    let file = dir.path().join("p.jsonl");
+    let good = |code: &str, name: &str| {
+        serde_json::json!({"code": code, "name": name, "levels": ["commune"], "field": "Hộ tịch"})
+            .to_string()
+    };
+    std::fs::write(
+        &file,
+        [
+            good("1.001193", "Thủ tục đăng ký khai sinh"),
+            good("1.003583", "Thủ tục đăng ký khai sinh lưu động"),
+            "{broken".into(),
+            good("1.001193", "again"),
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let motcua = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let dbs = db.to_str().unwrap();
+    let (ok, out, err) = motcua(&["catalog", "import", file.to_str().unwrap(), "--db", dbs]);
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with("added 2, updated 0, unchanged 0, skipped 2"),
+        "{out}"
+    );
+    assert!(
+        out.contains("skipped line 3: ") && out.contains("malformed JSON"),
+        "{out}"
+    );
+    assert!(
+        out.contains("skipped line 4 (1.001193): ") && out.contains("duplicate code"),
+        "{out}"
+    );
+    // Again: nothing changes.
+    let (ok, out, _) = motcua(&["catalog", "import", file.to_str().unwrap(), "--db", dbs]);
+    assert!(ok);
+    assert!(out.starts_with("added 0, updated 0, unchanged 2"), "{out}");
+    assert!(out.contains("catalog version 1"), "{out}");
+
+    let (ok, out, err) = motcua(&[
+        "catalog", "search", "khai si", "--db", dbs, "--json", "--limit", "5",
+    ]);
+    assert!(ok, "{err}");
+    let hits: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(hits.len(), 2);
+    assert_eq!(hits[0]["code"], "1.001193");
+    assert_eq!(hits[0]["name"], "Thủ tục đăng ký khai sinh");
+    assert!(hits[0]["score"].as_f64().unwrap() > hits[1]["score"].as_f64().unwrap());
+    let (ok, out, _) = motcua(&["catalog", "search", "luu dong", "--db", dbs]);
+    assert!(ok);
+    assert!(out.lines().next().unwrap().contains("1.003583"), "{out}");
+    // Bad input: a clear message, failure.
+    let (ok, _, err) = motcua(&["catalog", "search", "x", "--db", dbs, "--level", "moon"]);
+    assert!(!ok && err.contains("unknown level"), "{err}");
+    let (ok, _, err) = motcua(&["catalog", "import", "/nonexistent.jsonl", "--db", dbs]);
+    assert!(!ok && err.contains("Cannot read"), "{err}");
+}

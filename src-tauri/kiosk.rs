@@ -91,6 +91,12 @@ impl Kiosk {
                     office_name: config.office_name.clone(),
                     public_base_url: config.public_url.clone(),
                     seed_demo: config.demo,
+                    // The sandbox sign-in provider, labelled DEMO, only in demo mode.
+                    demo_sign_in: config.demo,
+                    catalog: motcua_office::catalog_http::CatalogConfig {
+                        own_levels: config.levels.clone(),
+                        ..Default::default()
+                    },
                     ..Default::default()
                 })
                 .await

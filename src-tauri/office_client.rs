@@ -106,7 +106,8 @@ impl OfficeClient {
             .send()
             .await
             .map_err(unreachable)?;
-        decode(r).await
+        let found: SearchAnswer = decode(r).await?;
+        Ok(found.hits)
     }
 
     /// One procedure with the service queue its field maps to and its public page.
@@ -151,6 +152,12 @@ impl OfficeClient {
         let changes: CatalogChanges = decode(r).await?;
         Ok((changes.version > since).then_some(changes))
     }
+}
+
+/// `GET /api/v1/procedures`.
+#[derive(serde::Deserialize)]
+struct SearchAnswer {
+    hits: Vec<Hit>,
 }
 
 /// `GET /api/v1/procedures/{code}`: the record and what the office adds to it.

@@ -54,8 +54,9 @@ impl CatalogCache {
         self.with(|c| c.get(code))
     }
 
-    pub fn fields(&self) -> Result<Vec<FieldCount>, CatalogError> {
-        self.with(|c| c.fields(None))
+    /// Fields with counts of the procedures served at `levels` (the office's own).
+    pub fn fields(&self, levels: &[String]) -> Result<Vec<FieldCount>, CatalogError> {
+        self.with(|c| c.fields_in(levels))
     }
 
     /// Applies a delta from the server; returns the new version.

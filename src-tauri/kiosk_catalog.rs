@@ -109,7 +109,8 @@ impl Kiosk {
         if cache.version() == 0 {
             return self.office.procedure_fields().await;
         }
-        tokio::task::spawn_blocking(move || cache.fields())
+        let levels = self.config.levels.clone();
+        tokio::task::spawn_blocking(move || cache.fields(&levels))
             .await
             .map_err(|_| ApiError::internal())?
             .map_err(catalog_error)

@@ -176,6 +176,31 @@ impl<'c> Catalog<'c> {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Fields with the number of procedures served at any of `levels` (all levels when
+    /// empty): what an office shows to browse its own procedures. Most procedures first.
+    pub fn fields_in(&self, levels: &[String]) -> Result<Vec<FieldCount>, CatalogError> {
+        if levels.is_empty() {
+            return self.fields(None);
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT field, levels FROM catalog_procedures WHERE deleted = 0 AND field <> ''",
+        )?;
+        let mut counts: std::collections::HashMap<String, u32> = Default::default();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let own: String = r.get(1)?;
+            if own.split(',').any(|l| levels.iter().any(|x| x == l)) {
+                *counts.entry(r.get(0)?).or_default() += 1;
+            }
+        }
+        let mut out: Vec<FieldCount> = counts
+            .into_iter()
+            .map(|(field, count)| FieldCount { field, count })
+            .collect();
+        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.field.cmp(&b.field)));
+        Ok(out)
+    }
+
     /// What changed after version `since`: the records changed since then and the codes
     /// withdrawn since then. `since` = 0 gives the whole catalog.
     pub fn changes_since(&self, since: u64) -> Result<CatalogChanges, CatalogError> {

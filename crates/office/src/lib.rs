@@ -24,9 +24,9 @@
 
 #![warn(missing_docs)]
 
+pub mod auth;
 pub mod catalog_cli;
 pub mod catalog_http;
-pub mod auth;
 pub mod events;
 pub mod http;
 pub mod openapi;

@@ -83,15 +83,15 @@ function detailView(p: ProcedureDetail, actions: HTMLElement): Node[] {
       : h('details', { class: 'fold', testid }, h('summary', { class: 'btn fold-summary' }, title), h('p', { class: 'fold-body' }, body.normalize('NFC')));
 
   return [
-    h('p', { class: 'eyebrow', testid: 'proc-code' }, `${tr(T.procCode)}: ${p.code} · ${tr(T.procField)}: ${p.field}`),
-    h('h1', { testid: 'proc-name' }, p.name.normalize('NFC')),
-    p.from_cache ? h('p', { class: 'alert alert-info' }, tr(T.fromCache)) : null,
     h(
       'div',
       { class: 'proc-layout' },
       h(
         'div',
         { class: 'proc-main' },
+        h('p', { class: 'eyebrow', testid: 'proc-code' }, `${tr(T.procCode)}: ${p.code} · ${tr(T.procField)}: ${p.field}`),
+        h('h1', { testid: 'proc-name' }, p.name.normalize('NFC')),
+        p.from_cache ? h('p', { class: 'alert alert-info' }, tr(T.fromCache)) : null,
         p.agency ? h('p', { class: 'proc-agency' }, `${tr(T.procAgency)}: ${p.agency.normalize('NFC')}`) : null,
         h('h2', { class: 'h-sub' }, tr(T.procDocuments)),
         docs,
@@ -109,7 +109,7 @@ function detailView(p: ProcedureDetail, actions: HTMLElement): Node[] {
         h('figure', { class: 'proc-qr', testid: 'proc-qr' }, h('div', { class: 'qr' }, svgFrom(p.qr_svg)), h('figcaption', null, tr(T.procQr))),
       ),
     ),
-  ].filter((x) => x !== null);
+  ];
 }
 
 export function renderProcedure(route: Route): Screen {

@@ -1,11 +1,20 @@
 //! Pure domain core of Một Cửa Kiosk: wire types shared by the kiosk, the office server and the
 //! front end, Vietnamese text handling and office-day arithmetic. No IO, no async.
 
+pub mod cccd;
+pub mod dossier;
 pub mod error;
+pub mod files;
 pub mod queue;
+pub mod receipt;
+pub mod scan;
+#[cfg(test)]
+mod testrand;
 pub mod text;
 pub mod time;
+pub mod vietqr;
 pub mod voice;
+pub mod workdays;
 
 pub use error::{ApiError, ErrorCode};
 pub use queue::{

@@ -68,19 +68,7 @@ pub fn check_file(label: &str, bytes: &[u8]) -> Result<FileKind, ApiError> {
         ));
     }
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(ApiError::new(
-            ErrorCode::FileTooLarge,
-            format!(
-                "Tệp cho “{label}” lớn {} MB, vượt quá {} MB. Vui lòng quét với độ phân giải thấp hơn hoặc nộp bản giấy tại quầy.",
-                mb(bytes.len()),
-                mb(MAX_FILE_BYTES)
-            ),
-            format!(
-                "The file for “{label}” is {} MB, over the {} MB limit. Please scan at a lower resolution or hand in paper at the counter.",
-                mb(bytes.len()),
-                mb(MAX_FILE_BYTES)
-            ),
-        ));
+        return Err(file_too_large(label, bytes.len()));
     }
     sniff(bytes).ok_or_else(|| {
         ApiError::new(
@@ -89,6 +77,23 @@ pub fn check_file(label: &str, bytes: &[u8]) -> Result<FileKind, ApiError> {
             format!("The file for “{label}” is not a PDF, JPEG or PNG (checked by its content, not its name). Please choose another file."),
         )
     })
+}
+
+/// The error for an attachment of `size` bytes, over [`MAX_FILE_BYTES`].
+pub fn file_too_large(label: &str, size: usize) -> ApiError {
+    ApiError::new(
+        ErrorCode::FileTooLarge,
+        format!(
+            "Tệp cho “{label}” lớn {} MB, vượt quá {} MB. Vui lòng quét với độ phân giải thấp hơn hoặc nộp bản giấy tại quầy.",
+            mb(size),
+            mb(MAX_FILE_BYTES)
+        ),
+        format!(
+            "The file for “{label}” is {} MB, over the {} MB limit. Please scan at a lower resolution or hand in paper at the counter.",
+            mb(size),
+            mb(MAX_FILE_BYTES)
+        ),
+    )
 }
 
 /// Checks the total size of a dossier's attachments.

@@ -24,6 +24,7 @@
 
 #![warn(missing_docs)]
 
+pub mod dossier;
 pub mod events;
 pub mod http;
 pub mod openapi;
@@ -69,6 +70,8 @@ pub struct ServerConfig {
     pub ui_dir: Option<PathBuf>,
     /// Program that speaks the announcements (`--espeak`); default `espeak-ng` on `PATH`.
     pub espeak: PathBuf,
+    /// Online filing settings (agency code, bank account, receipt key, holidays).
+    pub filing: dossier::FilingConfig,
 }
 
 impl Default for ServerConfig {
@@ -83,6 +86,7 @@ impl Default for ServerConfig {
             priority: PriorityStrategy::default(),
             ui_dir: None,
             espeak: PathBuf::from("espeak-ng"),
+            filing: dossier::FilingConfig::default(),
         }
     }
 }
@@ -189,6 +193,28 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         .public_base_url
         .clone()
         .unwrap_or_else(|| format!("http://{addr}"));
+    let filing = {
+        let (db, name, base, fc) = (
+            cfg.db_path.clone(),
+            cfg.office_name.clone(),
+            base_url.clone(),
+            cfg.filing.clone(),
+        );
+        tokio::task::spawn_blocking(move || {
+            dossier::Filing::open(
+                dossier::FilingStart {
+                    db_path: &db,
+                    office_name: &name,
+                    public_base_url: &base,
+                },
+                fc,
+                Arc::new(dossier::BuiltinProcedures),
+            )
+        })
+        .await
+        .map_err(|e| OfficeError::Io(std::io::Error::other(e)))?
+        .map_err(OfficeError::Config)?
+    };
     let state = AppState::with_options(
         store.clone(),
         OfficeInfo {
@@ -198,6 +224,7 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         AppOptions {
             espeak: cfg.espeak.clone(),
             ui: cfg.ui_dir.clone().map_or(UiSource::Embedded, UiSource::Dir),
+            filing: Some(Arc::new(filing)),
         },
     );
     let base_url = state.office().public_base_url.clone();

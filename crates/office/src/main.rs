@@ -1,5 +1,7 @@
 //! `motcua`: run the office server, render tickets.
 
+mod cli_filing;
+
 use clap::{Parser, Subcommand};
 use motcua_office::{PriorityStrategy, ServerConfig};
 use std::io::Write;
@@ -47,6 +49,18 @@ enum Command {
         /// Program that speaks the announcements.
         #[arg(long, default_value = "espeak-ng")]
         espeak: PathBuf,
+        #[command(flatten)]
+        filing: Box<cli_filing::FilingArgs>,
+    },
+    /// VietQR payment payloads.
+    Vietqr {
+        #[command(subcommand)]
+        cmd: cli_filing::VietqrCmd,
+    },
+    /// Decode what a barcode scanner read (CCCD, VietQR, receipt tracking link).
+    Scan {
+        #[command(subcommand)]
+        cmd: cli_filing::ScanCmd,
     },
     /// Render printable documents to a file.
     Render {
@@ -94,6 +108,7 @@ fn main() -> ExitCode {
             priority,
             ui_dir,
             espeak,
+            filing,
         } => serve(ServerConfig {
             listen,
             db_path: db,
@@ -104,7 +119,10 @@ fn main() -> ExitCode {
             priority,
             ui_dir,
             espeak,
+            filing: filing.config(),
         }),
+        Command::Vietqr { cmd } => cli_filing::vietqr(cmd),
+        Command::Scan { cmd } => cli_filing::scan(cmd),
         Command::Render {
             what:
                 RenderWhat::Ticket {

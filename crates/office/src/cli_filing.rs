@@ -148,3 +148,37 @@ impl FilingArgs {
         }
     }
 }
+
+/// `motcua render receipt`.
+pub fn render_receipt(
+    json: Option<&std::path::Path>,
+    sample: bool,
+    format: &str,
+    out: &std::path::Path,
+) -> ExitCode {
+    let run = || -> Result<(), String> {
+        let format: motcua_print::ReceiptFormat = format.parse().map_err(|e| format!("{e}"))?;
+        let dossier = match (json, sample) {
+            (_, true) => motcua_print::sample_dossier(),
+            (Some(path), false) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                serde_json::from_str(&text).map_err(|e| {
+                    format!(
+                        "{} is not a dossier as GET /api/v1/dossiers/{{code}} returns it: {e}",
+                        path.display()
+                    )
+                })?
+            }
+            (None, false) => return Err("give --json FILE or --sample".into()),
+        };
+        let bytes = motcua_print::render_receipt(&dossier, format).map_err(|e| e.to_string())?;
+        std::fs::write(out, &bytes).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+        Ok(())
+    };
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}

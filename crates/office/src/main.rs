@@ -71,6 +71,22 @@ enum Command {
 
 #[derive(Subcommand)]
 enum RenderWhat {
+    /// Render a dossier receipt (Giấy tiếp nhận hồ sơ và hẹn trả kết quả).
+    Receipt {
+        /// JSON file holding a dossier as `GET /api/v1/dossiers/{code}?k=…` returns it.
+        #[arg(long, required_unless_present = "sample", conflicts_with = "sample")]
+        json: Option<PathBuf>,
+        /// Render the built-in sample dossier (with a fee due) instead.
+        #[arg(long)]
+        sample: bool,
+        /// Output format: pdf (A4), pdf-a5, png (A4 preview), png80 (thermal preview), escpos (80
+        /// mm) or escpos58.
+        #[arg(long)]
+        format: String,
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Render a queue ticket.
     Ticket {
         /// JSON file holding a ticket as `POST /api/v1/tickets` returns it
@@ -123,6 +139,15 @@ fn main() -> ExitCode {
         }),
         Command::Vietqr { cmd } => cli_filing::vietqr(cmd),
         Command::Scan { cmd } => cli_filing::scan(cmd),
+        Command::Render {
+            what:
+                RenderWhat::Receipt {
+                    json,
+                    sample,
+                    format,
+                    out,
+                },
+        } => cli_filing::render_receipt(json.as_deref(), sample, &format, &out),
         Command::Render {
             what:
                 RenderWhat::Ticket {

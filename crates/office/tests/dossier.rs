@@ -136,6 +136,50 @@ async fn files_once_per_key_and_guards_the_details() {
     let (st, _) = support::get(&c, format!("{base}/api/v1/dossiers/{code}?k=aaaaaaaaaa")).await;
     assert_eq!(st, 404);
 
+    // The receipt from the JSON the API returns: its text and both QR codes.
+    let json = dir.path().join("dossier.json");
+    std::fs::write(&json, serde_json::to_vec(&full).unwrap()).unwrap();
+    let pdf = dir.path().join("receipt.pdf");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(["render", "receipt", "--format", "pdf", "--json"])
+        .arg(&json)
+        .arg("--out")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains(&code) && text.contains("Nguyễn Văn An"),
+        "{text}"
+    );
+    assert!(text.contains("150.000 đồng"), "{text}");
+    let png = dir.path().join("receipt");
+    let ok = std::process::Command::new("pdftoppm")
+        .args(["-r", "200", "-png", "-singlefile"])
+        .arg(&pdf)
+        .arg(&png)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let qr = std::process::Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(png.with_extension("png"))
+        .output()
+        .expect("zbarimg (zbar-tools)");
+    let qr = String::from_utf8(qr.stdout).unwrap();
+    assert!(qr.lines().any(|l| l == d["tracking_url"]), "{qr}");
+    assert!(qr.lines().any(|l| l == d["payment"]["vietqr"]), "{qr}");
+
     // The tracking page: UTF-8, bilingual, the status and due date, the signature checked.
     let page = c.get(url).send().await.unwrap();
     assert_eq!(page.status(), 200);

@@ -56,21 +56,45 @@ pub(crate) fn render(blocks: &[Block], title: &str) -> Result<Vec<u8>, PrintErro
     );
     let (left, top) = (pt(SIDE_MM), pt(TOP_MM));
     let page_h_pt = top + lay.height + pt(BOTTOM_MM);
-    let flip = |y: f32| page_h_pt - top - y; // layout y (down) -> PDF y (up)
+    render_items(
+        &lay.items,
+        PAGE_WIDTH_MM,
+        page_h_pt / pt(1.0),
+        left,
+        top,
+        1.0,
+        title,
+    )
+}
+
+/// A one-page PDF of placed items: page `w_mm` × `h_mm`, the items' origin at (`left`, `top`)
+/// points from the page's top-left, every coordinate and size multiplied by `scale`.
+pub(crate) fn render_items(
+    items: &[Placed],
+    w_mm: f32,
+    h_mm: f32,
+    left: f32,
+    top: f32,
+    scale: f32,
+    title: &str,
+) -> Result<Vec<u8>, PrintError> {
+    let page_h_pt = pt(h_mm);
+    let flip = |y: f32| page_h_pt - top - y * scale; // layout y (down) -> PDF y (up)
+    let sx = |x: f32| left + x * scale;
 
     let mut doc = PdfDocument::new(title);
     let regular = doc.add_font(parsed(Weight::Regular)?);
     let bold = doc.add_font(parsed(Weight::Bold)?);
 
     let mut ops = vec![Op::SetFillColor { col: gray(0.0) }];
-    for item in &lay.items {
+    for item in items {
         match item {
             Placed::Rect { x, y, w, h } => ops.push(Op::DrawRectangle {
                 rectangle: Rect {
-                    x: Pt(left + x),
+                    x: Pt(sx(*x)),
                     y: Pt(flip(y + h)),
-                    width: Pt(*w),
-                    height: Pt(*h),
+                    width: Pt(*w * scale),
+                    height: Pt(*h * scale),
                     mode: Some(PaintMode::Fill),
                     winding_order: Some(WindingOrder::NonZero),
                 },
@@ -94,11 +118,11 @@ pub(crate) fn render(blocks: &[Block], title: &str) -> Result<Vec<u8>, PrintErro
                     Op::StartTextSection,
                     Op::SetFont {
                         font: PdfFontHandle::External(font),
-                        size: Pt(*size),
+                        size: Pt(*size * scale),
                     },
                     Op::SetTextCursor {
                         pos: Point {
-                            x: Pt(left + x),
+                            x: Pt(sx(*x)),
                             y: Pt(flip(*baseline)),
                         },
                     },
@@ -113,7 +137,7 @@ pub(crate) fn render(blocks: &[Block], title: &str) -> Result<Vec<u8>, PrintErro
             }
         }
     }
-    let page = PdfPage::new(Mm(PAGE_WIDTH_MM), Mm::from(Pt(page_h_pt)), ops);
+    let page = PdfPage::new(Mm(w_mm), Mm(h_mm), ops);
     let opts = PdfSaveOptions {
         subset_fonts: true,
         ..PdfSaveOptions::default()

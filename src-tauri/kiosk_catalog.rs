@@ -206,7 +206,7 @@ pub fn fee_vi(vnd: i64) -> String {
     let digits = vnd.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(ch);
@@ -263,23 +263,6 @@ pub fn checklist_of(view: &ProcedureView, office_name: &str) -> motcua_print::Ch
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fees_and_durations_read_the_vietnamese_way() {
-        assert_eq!(fee_vi(8000), "8.000 đồng");
-        assert_eq!(fee_vi(1_500_000), "1.500.000 đồng");
-        assert_eq!(fee_vi(500), "500 đồng");
-        let d = motcua_core::catalog::Duration {
-            value: 0.5,
-            unit: "Ngày làm việc".into(),
-        };
-        assert_eq!(duration_vi(&d), "0,5 ngày làm việc");
-    }
-}
-
 /// Keeps the kiosk's copy of the catalog up to date: the whole catalog on the first sync, then
 /// only what changed (`since` = the copy's version).
 pub(crate) async fn catalog_sync_loop(
@@ -309,5 +292,22 @@ pub(crate) async fn catalog_sync_loop(
             }
         }
         tokio::time::sleep(pause).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fees_and_durations_read_the_vietnamese_way() {
+        assert_eq!(fee_vi(8000), "8.000 đồng");
+        assert_eq!(fee_vi(1_500_000), "1.500.000 đồng");
+        assert_eq!(fee_vi(500), "500 đồng");
+        let d = motcua_core::catalog::Duration {
+            value: 0.5,
+            unit: "Ngày làm việc".into(),
+        };
+        assert_eq!(duration_vi(&d), "0,5 ngày làm việc");
     }
 }

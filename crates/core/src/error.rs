@@ -39,6 +39,18 @@ pub enum ErrorCode {
     VoiceUnavailable,
     /// The counter and board pages are not built into this server (503).
     PagesNotBuilt,
+    /// An attachment is not a PDF, JPEG or PNG by its content, or is empty (415).
+    UnsupportedFile,
+    /// An attachment is over 10 MB (413).
+    FileTooLarge,
+    /// A dossier's attachments are over 30 MB together (413).
+    DossierTooLarge,
+    /// No procedure with this code takes online dossiers here (404).
+    UnknownProcedure,
+    /// `POST /api/v1/dossiers` without an `Idempotency-Key` header (400).
+    MissingIdempotencyKey,
+    /// The idempotency key was used before with a different request (409).
+    IdempotencyConflict,
 }
 
 /// A user-facing error: `{"code", "message", "message_vi", "message_en"}` on the wire, where
@@ -66,10 +78,18 @@ impl ApiError {
     /// HTTP status the office API answers with.
     pub fn http_status(&self) -> u16 {
         match self.code {
-            ErrorCode::BadRequest | ErrorCode::MalformedJson | ErrorCode::UnknownPriority => 400,
-            ErrorCode::BodyTooLarge => 413,
-            ErrorCode::UnknownService | ErrorCode::NotFound | ErrorCode::UnknownCounter => 404,
-            ErrorCode::ServiceClosed
+            ErrorCode::BadRequest
+            | ErrorCode::MalformedJson
+            | ErrorCode::UnknownPriority
+            | ErrorCode::MissingIdempotencyKey => 400,
+            ErrorCode::BodyTooLarge | ErrorCode::FileTooLarge | ErrorCode::DossierTooLarge => 413,
+            ErrorCode::UnsupportedFile => 415,
+            ErrorCode::UnknownService
+            | ErrorCode::NotFound
+            | ErrorCode::UnknownCounter
+            | ErrorCode::UnknownProcedure => 404,
+            ErrorCode::IdempotencyConflict
+            | ErrorCode::ServiceClosed
             | ErrorCode::QueueEmpty
             | ErrorCode::NoCurrentTicket
             | ErrorCode::TicketConflict => 409,

@@ -2,13 +2,22 @@
 //! front end, Vietnamese text handling and office-day arithmetic. No IO, no async.
 
 pub mod catalog;
+pub mod cccd;
+pub mod dossier;
 pub mod error;
+pub mod files;
 pub mod identity;
 pub mod queue;
+pub mod receipt;
+pub mod scan;
 pub mod telex;
+#[cfg(test)]
+mod testrand;
 pub mod text;
 pub mod time;
+pub mod vietqr;
 pub mod voice;
+pub mod workdays;
 
 pub use error::{ApiError, ErrorCode};
 pub use identity::{CitizenProfile, DeviceSignIn, SignInState, SignInStatus};

@@ -1,6 +1,7 @@
 //! HTTP layer: routes, a JSON extractor whose every rejection is a bilingual [`ApiError`], and
 //! thin handlers (parse, call one [`AppState`] function, map errors).
 
+use crate::dossier;
 use crate::openapi;
 use crate::pages::{self, Page};
 use crate::service::{is_ticket_id, parse_time, ActionResult, AppState, BoardWire, CounterWire};
@@ -636,6 +637,16 @@ fn routes_table() -> Routes {
     )
     .get("/counter/", counter_page)
     .get("/board/", board_page)
+    // Online filing (issue 5); the only route with a large body limit.
+    .add(
+        "post",
+        "/api/v1/dossiers",
+        post(dossier::http::post_dossier)
+            .layer(DefaultBodyLimit::max(dossier::http::DOSSIER_BODY_LIMIT)),
+    )
+    .get("/api/v1/dossiers/{code}", dossier::http::get_dossier)
+    .get("/d/{code}", dossier::http::tracking_page)
+    .get("/api/v1/receipt-key", dossier::http::receipt_key)
 }
 
 /// Every (lower-case method, path template) the router serves.

@@ -27,6 +27,7 @@
 pub mod auth;
 pub mod catalog_cli;
 pub mod catalog_http;
+pub mod dossier;
 pub mod events;
 pub mod http;
 pub mod openapi;
@@ -81,6 +82,8 @@ pub struct ServerConfig {
     /// Mount the built-in sandbox provider ("DEMO – không phải VNeID thật") at `/demo-idp/`
     /// for the embedded demo (`--demo-sign-in`). Off by default.
     pub demo_sign_in: bool,
+    /// Online filing settings (agency code, bank account, receipt key, holidays).
+    pub filing: dossier::FilingConfig,
 }
 
 impl Default for ServerConfig {
@@ -98,6 +101,7 @@ impl Default for ServerConfig {
             catalog: catalog_http::CatalogConfig::default(),
             auth: None,
             demo_sign_in: false,
+            filing: dossier::FilingConfig::default(),
         }
     }
 }
@@ -210,6 +214,28 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         .public_base_url
         .clone()
         .unwrap_or_else(|| format!("http://{addr}"));
+    let filing = {
+        let (db, name, base, fc) = (
+            cfg.db_path.clone(),
+            cfg.office_name.clone(),
+            base_url.clone(),
+            cfg.filing.clone(),
+        );
+        tokio::task::spawn_blocking(move || {
+            dossier::Filing::open(
+                dossier::FilingStart {
+                    db_path: &db,
+                    office_name: &name,
+                    public_base_url: &base,
+                },
+                fc,
+                Arc::new(dossier::BuiltinProcedures),
+            )
+        })
+        .await
+        .map_err(|e| OfficeError::Io(std::io::Error::other(e)))?
+        .map_err(OfficeError::Config)?
+    };
     let state = AppState::with_options(
         store.clone(),
         OfficeInfo {
@@ -219,6 +245,7 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         AppOptions {
             espeak: cfg.espeak.clone(),
             ui: cfg.ui_dir.clone().map_or(UiSource::Embedded, UiSource::Dir),
+            filing: Some(Arc::new(filing)),
         },
     );
     let base_url = state.office().public_base_url.clone();

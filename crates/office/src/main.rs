@@ -1,5 +1,7 @@
 //! `motcua`: run the office server, render tickets.
 
+mod cli_filing;
+
 use clap::{Parser, Subcommand};
 use motcua_office::{PriorityStrategy, ServerConfig};
 use std::io::Write;
@@ -49,11 +51,23 @@ enum Command {
         espeak: PathBuf,
         #[command(flatten)]
         auth: AuthArgs,
+        #[command(flatten)]
+        filing: Box<cli_filing::FilingArgs>,
     },
     /// Import, search and export the procedure catalog.
     Catalog {
         #[command(subcommand)]
         cmd: motcua_office::catalog_cli::CatalogCmd,
+    },
+    /// VietQR payment payloads.
+    Vietqr {
+        #[command(subcommand)]
+        cmd: cli_filing::VietqrCmd,
+    },
+    /// Decode what a barcode scanner read (CCCD, VietQR, receipt tracking link).
+    Scan {
+        #[command(subcommand)]
+        cmd: cli_filing::ScanCmd,
     },
     /// Render printable documents to a file.
     Render {
@@ -64,6 +78,22 @@ enum Command {
 
 #[derive(Subcommand)]
 enum RenderWhat {
+    /// Render a dossier receipt (Giấy tiếp nhận hồ sơ và hẹn trả kết quả).
+    Receipt {
+        /// JSON file holding a dossier as `GET /api/v1/dossiers/{code}?k=…` returns it.
+        #[arg(long, required_unless_present = "sample", conflicts_with = "sample")]
+        json: Option<PathBuf>,
+        /// Render the built-in sample dossier (with a fee due) instead.
+        #[arg(long)]
+        sample: bool,
+        /// Output format: pdf (A4), pdf-a5, png (A4 preview), png80 (thermal preview), escpos (80
+        /// mm) or escpos58.
+        #[arg(long)]
+        format: String,
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Render a queue ticket.
     Ticket {
         /// JSON file holding a ticket as `POST /api/v1/tickets` returns it
@@ -102,6 +132,7 @@ fn main() -> ExitCode {
             ui_dir,
             espeak,
             auth,
+            filing,
         } => serve(ServerConfig {
             auth: match auth.config() {
                 Ok(a) => a,
@@ -120,9 +151,21 @@ fn main() -> ExitCode {
             priority,
             ui_dir,
             espeak,
+            filing: filing.config(),
             ..Default::default()
         }),
         Command::Catalog { cmd } => motcua_office::catalog_cli::run(cmd),
+        Command::Vietqr { cmd } => cli_filing::vietqr(cmd),
+        Command::Scan { cmd } => cli_filing::scan(cmd),
+        Command::Render {
+            what:
+                RenderWhat::Receipt {
+                    json,
+                    sample,
+                    format,
+                    out,
+                },
+        } => cli_filing::render_receipt(json.as_deref(), sample, &format, &out),
         Command::Render {
             what:
                 RenderWhat::Ticket {

@@ -102,6 +102,12 @@ fn html_page(op: &str, summary: &str) -> Value {
 
 /// The OpenAPI document.
 pub fn document() -> Value {
+    let mut doc = queue_document();
+    crate::dossier::openapi::extend(&mut doc);
+    doc
+}
+
+fn queue_document() -> Value {
     let priorities: Vec<&str> = Priority::ALL.iter().map(|p| p.as_str()).collect();
     let mut doc = json!({
         "openapi": "3.1.0",
@@ -528,7 +534,9 @@ pub fn document() -> Value {
                             "printer_unavailable", "wrong_pin", "locked_out", "internal",
                             "unknown_counter", "queue_empty", "no_current_ticket",
                             "not_your_ticket", "service_not_served", "ticket_conflict",
-                            "voice_unavailable", "pages_not_built"
+                            "voice_unavailable", "pages_not_built", "unsupported_file",
+                            "file_too_large", "dossier_too_large", "unknown_procedure",
+                            "missing_idempotency_key", "idempotency_conflict"
                         ] },
                         "message": { "type": "string", "description": "message_vi and message_en joined with \" / \"." },
                         "message_vi": { "type": "string" },

@@ -34,6 +34,8 @@ pub struct AppOptions {
     pub espeak: PathBuf,
     /// Where the counter and board pages come from.
     pub ui: UiSource,
+    /// Online filing (issue 5); `None` answers its routes with 503.
+    pub filing: Option<Arc<crate::dossier::Filing>>,
 }
 
 impl Default for AppOptions {
@@ -41,6 +43,7 @@ impl Default for AppOptions {
         AppOptions {
             espeak: PathBuf::from("espeak-ng"),
             ui: UiSource::Embedded,
+            filing: None,
         }
     }
 }
@@ -133,6 +136,7 @@ pub struct AppState {
     voice: Arc<Voice>,
     ui: Arc<UiSource>,
     closing: watch::Sender<bool>,
+    filing: Option<Arc<crate::dossier::Filing>>,
 }
 
 impl AppState {
@@ -162,6 +166,7 @@ impl AppState {
             voice: Arc::new(Voice::new(opts.espeak)),
             ui: Arc::new(opts.ui),
             closing: watch::Sender::new(false),
+            filing: opts.filing,
         }
     }
 
@@ -183,6 +188,11 @@ impl AppState {
     /// Where the pages come from.
     pub fn ui(&self) -> &UiSource {
         &self.ui
+    }
+
+    /// Online filing, when enabled.
+    pub fn filing(&self) -> Option<&Arc<crate::dossier::Filing>> {
+        self.filing.as_ref()
     }
 
     /// Ends every open event stream (so a graceful shutdown does not wait for them).

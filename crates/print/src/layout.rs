@@ -198,7 +198,7 @@ pub(crate) struct Layout {
 
 /// Split `text` into lines no wider than `max` (in em units at size 1.0), on spaces; a word too
 /// long for a line is broken between characters.
-fn wrap(text: &str, weight: Weight, max_em: f32) -> Vec<String> {
+pub(crate) fn wrap(text: &str, weight: Weight, max_em: f32) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {

@@ -22,6 +22,7 @@ mod fonts;
 mod layout;
 mod pdf;
 mod raster;
+mod receipt;
 mod transport;
 
 pub use checklist::{
@@ -30,6 +31,7 @@ pub use checklist::{
 };
 pub use error::PrintError;
 pub use raster::{Bitmap, DPI};
+pub use receipt::PageSize;
 pub use transport::{
     print, status, PrintOutcome, PrinterStatus, Transport, CONNECT_TIMEOUT, DEFAULT_TCP_PORT,
     STATUS_TIMEOUT, WRITE_TIMEOUT,
@@ -210,4 +212,229 @@ pub fn qr_svg(data: &str) -> String {
     format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{px}" height="{px}" viewBox="0 0 {total} {total}" shape-rendering="crispEdges"><rect width="{total}" height="{total}" fill="#fff"/><path fill="#000" d="{path}"/></svg>"##
     )
+}
+
+/// An output format of the dossier receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptFormat {
+    /// PDF on an A4 or A5 page, embedded subset Noto Sans, vector QR codes.
+    Pdf(PageSize),
+    /// PNG preview of the A4 page at 203 dpi (1-bit, as a printer would print it).
+    Png,
+    /// The 80 mm (or 58 mm) thermal version as ESC/POS raster.
+    EscPos(Paper),
+    /// PNG preview of the 80 mm thermal version (the bitmap the printer gets).
+    ThermalPng,
+}
+
+impl FromStr for ReceiptFormat {
+    type Err = PrintError;
+
+    /// `pdf` (A4), `pdf-a4`, `pdf-a5`, `png`, `png80` (thermal preview), `escpos` (80 mm),
+    /// `escpos80`, `escpos58`.
+    fn from_str(s: &str) -> Result<Self, PrintError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "pdf" | "pdf-a4" | "a4" => Ok(ReceiptFormat::Pdf(PageSize::A4)),
+            "pdf-a5" | "a5" => Ok(ReceiptFormat::Pdf(PageSize::A5)),
+            "png" => Ok(ReceiptFormat::Png),
+            "escpos" | "escpos80" => Ok(ReceiptFormat::EscPos(Paper::Mm80)),
+            "escpos58" => Ok(ReceiptFormat::EscPos(Paper::Mm58)),
+            "png80" => Ok(ReceiptFormat::ThermalPng),
+            _ => Err(PrintError::InvalidSetting(format!(
+                "unknown receipt format “{s}” (use pdf, pdf-a5, png, png80, escpos80 or escpos58)"
+            ))),
+        }
+    }
+}
+
+/// The thermal receipt as the printer prints it.
+pub fn receipt_bitmap(d: &motcua_core::dossier::Dossier, paper: Paper) -> Bitmap {
+    let width = paper.dots();
+    let lay = layout::layout(
+        &receipt::thermal_blocks(d),
+        layout::Geometry {
+            width: (width - 2 * RASTER_SIDE_DOTS) as f32,
+            unit_per_pt: DPI / 72.0,
+            snap: true,
+            text_scale: match paper {
+                Paper::Mm58 => 0.8,
+                Paper::Mm80 => 1.0,
+            },
+        },
+    );
+    let height = RASTER_TOP_DOTS + lay.height as usize + RASTER_BOTTOM_DOTS;
+    let mut canvas = raster::Canvas::new(width, height);
+    canvas.draw(&lay, RASTER_SIDE_DOTS as f32, RASTER_TOP_DOTS as f32);
+    canvas.to_bitmap()
+}
+
+/// The A4 receipt page at 203 dpi.
+pub fn receipt_page_bitmap(d: &motcua_core::dossier::Dossier) -> Bitmap {
+    let (items, _, height) = receipt::a4_items(d);
+    // A long checklist shrinks to fit the page rather than running off it.
+    let k = DPI / 72.0 * (receipt::A4_COLUMN_HEIGHT / height).min(1.0);
+    let mm = DPI / 25.4;
+    let scaled: Vec<layout::Placed> = items
+        .into_iter()
+        .map(|it| match it {
+            layout::Placed::Rect { x, y, w, h } => layout::Placed::Rect {
+                x: x * k,
+                y: y * k,
+                w: (w * k).max(1.0),
+                h: (h * k).max(1.0),
+            },
+            layout::Placed::Text {
+                x,
+                baseline,
+                size,
+                weight,
+                white,
+                text,
+            } => layout::Placed::Text {
+                x: x * k,
+                baseline: baseline * k,
+                size: size * k,
+                weight,
+                white,
+                text,
+            },
+        })
+        .collect();
+    let (w, h) = ((210.0 * mm) as usize, (297.0 * mm) as usize);
+    let mut canvas = raster::Canvas::new(w, h);
+    canvas.draw(
+        &layout::Layout {
+            items: scaled,
+            height: h as f32,
+        },
+        receipt::LEFT_MM * mm,
+        receipt::TOP_MM * mm,
+    );
+    canvas.to_bitmap()
+}
+
+/// Render the receipt of a dossier (as `GET /api/v1/dossiers/{code}` returns it).
+pub fn render_receipt(
+    d: &motcua_core::dossier::Dossier,
+    format: ReceiptFormat,
+) -> Result<Vec<u8>, PrintError> {
+    match format {
+        ReceiptFormat::Pdf(size) => {
+            let (items, _, height) = receipt::a4_items(d);
+            let (w, h) = size.mm();
+            // A long checklist shrinks to fit the page rather than running off it.
+            let k = size.scale() * (receipt::A4_COLUMN_HEIGHT / height).min(1.0);
+            let mm = 72.0 / 25.4;
+            pdf::render_items(
+                &items,
+                w,
+                h,
+                receipt::LEFT_MM * mm * k,
+                receipt::TOP_MM * mm * k,
+                k,
+                &format!("Giấy tiếp nhận hồ sơ {}", d.code),
+            )
+        }
+        ReceiptFormat::Png => receipt_page_bitmap(d)
+            .to_png()
+            .map_err(|e| PrintError::Render(format!("PNG encoding failed: {e}"))),
+        ReceiptFormat::EscPos(paper) => Ok(escpos::encode(&receipt_bitmap(d, paper))),
+        ReceiptFormat::ThermalPng => receipt_bitmap(d, Paper::Mm80)
+            .to_png()
+            .map_err(|e| PrintError::Render(format!("PNG encoding failed: {e}"))),
+    }
+}
+
+/// The seed of the key the sample receipt is signed with. Demo only: never an office's key.
+pub const SAMPLE_RECEIPT_SEED: [u8; 32] = *b"motcua-sample-receipt-key-demo!!";
+
+/// A realistic dossier with a fee due, for test prints (`motcua render receipt --sample`):
+/// a household business registration (1.001612, 150,000 đ) at a commune office, its tracking
+/// URL signed with [`SAMPLE_RECEIPT_SEED`].
+pub fn sample_dossier() -> motcua_core::dossier::Dossier {
+    use motcua_core::dossier::*;
+    let code = "000.00.00.H26-261123-0042";
+    let key = motcua_core::receipt::signing_key(SAMPLE_RECEIPT_SEED);
+    let purpose = motcua_core::vietqr::dossier_purpose(code);
+    let vietqr = motcua_core::vietqr::encode(&motcua_core::vietqr::Transfer {
+        bin: "970436",
+        account: "1023456789",
+        amount: Some(150_000),
+        purpose: &purpose,
+    })
+    .expect("valid sample transfer");
+    Dossier {
+        code: code.into(),
+        procedure_code: "1.001612".into(),
+        procedure_name: "Đăng ký thành lập hộ kinh doanh".into(),
+        applicant: Applicant {
+            full_name: "Nguyễn Thị Hồng Nhung".into(),
+            id_number: "001186012345".into(),
+            date_of_birth: chrono::NaiveDate::from_ymd_opt(1986, 5, 12),
+            gender: Some("Nữ".into()),
+            address: Some("Số 12 ngõ 34 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội".into()),
+            phone: Some("0912 345 678".into()),
+            email: None,
+        },
+        answers: Default::default(),
+        received_at: "2026-11-23T09:05:00+07:00".into(),
+        processing_time: motcua_core::workdays::ProcessingTime::working_days(3),
+        due_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).expect("date"),
+        fee_vnd: 150_000,
+        status: DossierStatus::Received,
+        documents: vec![
+            DossierDocument {
+                name: "Giấy đề nghị đăng ký hộ kinh doanh".into(),
+                originals: 1,
+                copies: 0,
+                paper_at_counter: false,
+                attachment: Some(AttachmentInfo {
+                    file_name: "de-nghi.pdf".into(),
+                    media_type: "application/pdf".into(),
+                    size: 182_344,
+                    sha256: "0".repeat(64),
+                }),
+            },
+            DossierDocument {
+                name: "Bản sao biên bản họp thành viên hộ gia đình".into(),
+                originals: 0,
+                copies: 1,
+                paper_at_counter: false,
+                attachment: Some(AttachmentInfo {
+                    file_name: "bien-ban.jpg".into(),
+                    media_type: "image/jpeg".into(),
+                    size: 912_004,
+                    sha256: "1".repeat(64),
+                }),
+            },
+            DossierDocument {
+                name: "Bản sao hợp đồng thuê địa điểm kinh doanh".into(),
+                originals: 0,
+                copies: 1,
+                paper_at_counter: true,
+                attachment: None,
+            },
+        ],
+        delivery: Delivery::Office,
+        tracking_url: motcua_core::receipt::tracking_url(
+            "https://motcua.hoankiem.hanoi.gov.vn",
+            &key,
+            code,
+            "p4vkt4pjhy",
+        ),
+        payment: Some(Payment {
+            amount_vnd: 150_000,
+            bank_bin: "970436".into(),
+            account: "1023456789".into(),
+            account_name: "UBND PHUONG HOAN KIEM".into(),
+            purpose,
+            vietqr,
+        }),
+        agency: Agency {
+            parent: "UBND thành phố Hà Nội".into(),
+            name: "UBND phường Hoàn Kiếm".into(),
+            address: "Số 126 phố Hàng Trống, phường Hoàn Kiếm, Hà Nội".into(),
+            code: "000.00.00.H26".into(),
+        },
+    }
 }

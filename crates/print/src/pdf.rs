@@ -208,3 +208,50 @@ fn save(mut doc: PdfDocument, pages: Vec<PdfPage>) -> Vec<u8> {
     };
     doc.with_pages(pages).save(&opts, &mut Vec::new())
 }
+
+/// A one-page PDF of placed items: page `w_mm` × `h_mm`, the items' origin at (`left`, `top`)
+/// points from the page's top-left, every coordinate and size multiplied by `scale`.
+pub(crate) fn render_items(
+    items: &[Placed],
+    w_mm: f32,
+    h_mm: f32,
+    left: f32,
+    top: f32,
+    scale: f32,
+    title: &str,
+) -> Result<Vec<u8>, PrintError> {
+    let scaled: Vec<Placed> = items
+        .iter()
+        .cloned()
+        .map(|item| match item {
+            Placed::Rect { x, y, w, h } => Placed::Rect {
+                x: x * scale,
+                y: y * scale,
+                w: w * scale,
+                h: h * scale,
+            },
+            Placed::Text {
+                x,
+                baseline,
+                size,
+                weight,
+                white,
+                text,
+            } => Placed::Text {
+                x: x * scale,
+                baseline: baseline * scale,
+                size: size * scale,
+                weight,
+                white,
+                text,
+            },
+        })
+        .collect();
+    let mut doc = PdfDocument::new(title);
+    let fonts = Fonts {
+        regular: doc.add_font(parsed(Weight::Regular)?),
+        bold: doc.add_font(parsed(Weight::Bold)?),
+    };
+    let ops = page_ops(&scaled, &fonts, left, top, pt(h_mm));
+    Ok(save(doc, vec![PdfPage::new(Mm(w_mm), Mm(h_mm), ops)]))
+}

@@ -120,6 +120,64 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX events_by_ticket ON events (ticket_id);
     "#,
+    // 3: online dossiers (issue 5). Attachments are BLOBs in the same file, written in the
+    // same transaction as their dossier: a dossier is acknowledged with all its files or not
+    // at all, and one file is the whole backup.
+    r#"
+    CREATE TABLE dossier_settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT, WITHOUT ROWID;
+
+    -- Last dossier sequence handed out per agency code and office day (local date).
+    CREATE TABLE dossier_day_counters (
+        agency_code TEXT NOT NULL,
+        office_day  TEXT NOT NULL,
+        last_seq    INTEGER NOT NULL CHECK (last_seq BETWEEN 1 AND 9999),
+        PRIMARY KEY (agency_code, office_day)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE dossiers (
+        code            TEXT PRIMARY KEY,
+        agency_code     TEXT NOT NULL,
+        office_day      TEXT NOT NULL,
+        seq             INTEGER NOT NULL CHECK (seq BETWEEN 1 AND 9999),
+        procedure_code  TEXT NOT NULL,
+        status          TEXT NOT NULL DEFAULT 'received'
+                        CHECK (status IN ('received', 'processing', 'completed', 'returned', 'rejected')),
+        received_at     TEXT NOT NULL,
+        due_date        TEXT NOT NULL,
+        lookup_secret   TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        request_sha256  TEXT NOT NULL,
+        -- The dossier as GET /api/v1/dossiers/{code} returns it (status from the column).
+        dossier_json    TEXT NOT NULL,
+        UNIQUE (agency_code, office_day, seq)
+    ) STRICT;
+
+    CREATE TABLE dossier_documents (
+        dossier_code     TEXT NOT NULL REFERENCES dossiers(code) ON DELETE CASCADE,
+        position         INTEGER NOT NULL,
+        name             TEXT NOT NULL,
+        originals        INTEGER NOT NULL CHECK (originals >= 0),
+        copies           INTEGER NOT NULL CHECK (copies >= 0),
+        paper_at_counter INTEGER NOT NULL CHECK (paper_at_counter IN (0, 1)),
+        PRIMARY KEY (dossier_code, position)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE dossier_attachments (
+        dossier_code TEXT NOT NULL,
+        position     INTEGER NOT NULL,
+        file_name    TEXT NOT NULL,
+        media_type   TEXT NOT NULL,
+        size         INTEGER NOT NULL CHECK (size > 0),
+        sha256       TEXT NOT NULL,
+        content      BLOB NOT NULL,
+        PRIMARY KEY (dossier_code, position),
+        FOREIGN KEY (dossier_code, position)
+            REFERENCES dossier_documents(dossier_code, position) ON DELETE CASCADE
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version recorded in the database (`PRAGMA user_version`).

@@ -1,0 +1,366 @@
+//! Online dossiers (hồ sơ): what the kiosk submits (`POST /api/v1/dossiers`) and what the
+//! office server returns (`GET /api/v1/dossiers/{code}`), which is also what the receipt is
+//! printed from.
+//!
+//! Dossier codes have the shape of Circular 01/2018/TT-VPCP, Điều 19:
+//! `{agency code}-{YYMMDD}-{4-digit daily sequence}`, e.g. `000.00.00.H26-261123-0042`.
+
+use crate::workdays::ProcessingTime;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Whether `s` is a usable agency code: 1–32 characters of `A–Z`, `0–9` and `.` (the codes
+/// of QCVN 102:2016/BTTTT look like `000.21.17.H26`); no `-`, which separates the code's parts.
+pub fn is_agency_code(s: &str) -> bool {
+    (1..=32).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'.')
+        && !s.starts_with('.')
+        && !s.ends_with('.')
+}
+
+/// The dossier code `{agency}-{YYMMDD}-{seq:04}`.
+pub fn dossier_code(agency: &str, day: NaiveDate, seq: u32) -> String {
+    format!("{agency}-{}-{seq:04}", day.format("%y%m%d"))
+}
+
+/// The parts of a dossier code: agency, day, sequence.
+pub fn parse_dossier_code(s: &str) -> Option<(&str, NaiveDate, u32)> {
+    let mut parts = s.rsplitn(3, '-');
+    let seq = parts.next()?;
+    let day = parts.next()?;
+    let agency = parts.next()?;
+    if seq.len() != 4 || !seq.bytes().all(|b| b.is_ascii_digit()) || !is_agency_code(agency) {
+        return None;
+    }
+    if day.len() != 6 || !day.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let date = NaiveDate::parse_from_str(&format!("20{day}"), "%Y%m%d").ok()?;
+    let seq: u32 = seq.parse().ok()?;
+    (seq > 0).then_some((agency, date, seq))
+}
+
+/// Whether `s` is a dossier code.
+pub fn is_dossier_code(s: &str) -> bool {
+    parse_dossier_code(s).is_some()
+}
+
+/// The person filing.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Applicant {
+    /// Họ và tên.
+    pub full_name: String,
+    /// Số định danh cá nhân (12 digits).
+    #[serde(default)]
+    pub id_number: String,
+    /// Ngày sinh.
+    #[serde(default)]
+    pub date_of_birth: Option<NaiveDate>,
+    /// Giới tính.
+    #[serde(default)]
+    pub gender: Option<String>,
+    /// Địa chỉ.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Số điện thoại.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Thư điện tử.
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// How a document of the checklist is handed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Submission {
+    /// A file attached online (PDF, JPEG or PNG by content).
+    Attachment {
+        /// File name as chosen (informative only; the type comes from the content).
+        #[serde(default)]
+        file_name: String,
+        /// The file, base64 (standard alphabet, padding optional).
+        content_base64: String,
+    },
+    /// "Nộp bản giấy tại quầy": the paper is handed in at the counter.
+    PaperAtCounter,
+}
+
+/// One document of the request's checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentRequest {
+    /// Name as in the procedure's checklist.
+    pub name: String,
+    /// Số bản chính.
+    #[serde(default)]
+    pub originals: u32,
+    /// Số bản sao.
+    #[serde(default)]
+    pub copies: u32,
+    /// Attached or on paper.
+    pub submission: Submission,
+}
+
+/// How the result is received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum Delivery {
+    /// At the office's one-stop counter.
+    Office,
+    /// By post (bưu chính công ích) to this address.
+    Post {
+        /// Delivery address.
+        address: String,
+    },
+}
+
+/// `POST /api/v1/dossiers`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DossierRequest {
+    /// Mã thủ tục, e.g. `1.001193`.
+    pub procedure_code: String,
+    /// Who files.
+    pub applicant: Applicant,
+    /// The form's answers by question id.
+    #[serde(default)]
+    pub answers: BTreeMap<String, serde_json::Value>,
+    /// The checklist.
+    #[serde(default)]
+    pub documents: Vec<DocumentRequest>,
+    /// How the result is received.
+    pub delivery: Delivery,
+}
+
+/// Life-cycle of a dossier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DossierStatus {
+    /// Đã tiếp nhận.
+    Received,
+    /// Đang xử lý.
+    Processing,
+    /// Đã có kết quả.
+    Completed,
+    /// Đã trả kết quả.
+    Returned,
+    /// Từ chối / trả lại hồ sơ.
+    Rejected,
+}
+
+impl DossierStatus {
+    /// Vietnamese label.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            DossierStatus::Received => "Đã tiếp nhận",
+            DossierStatus::Processing => "Đang xử lý",
+            DossierStatus::Completed => "Đã có kết quả",
+            DossierStatus::Returned => "Đã trả kết quả",
+            DossierStatus::Rejected => "Không tiếp nhận",
+        }
+    }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            DossierStatus::Received => "Received",
+            DossierStatus::Processing => "Being processed",
+            DossierStatus::Completed => "Result ready",
+            DossierStatus::Returned => "Result returned",
+            DossierStatus::Rejected => "Not accepted",
+        }
+    }
+
+    /// Wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DossierStatus::Received => "received",
+            DossierStatus::Processing => "processing",
+            DossierStatus::Completed => "completed",
+            DossierStatus::Returned => "returned",
+            DossierStatus::Rejected => "rejected",
+        }
+    }
+
+    /// From the wire name.
+    pub fn parse(s: &str) -> Option<DossierStatus> {
+        [
+            DossierStatus::Received,
+            DossierStatus::Processing,
+            DossierStatus::Completed,
+            DossierStatus::Returned,
+            DossierStatus::Rejected,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+    }
+}
+
+/// A stored attachment, as the dossier reports it (not its content).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentInfo {
+    /// File name as submitted.
+    pub file_name: String,
+    /// MIME type recognised from the content.
+    pub media_type: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+}
+
+/// A document of a filed dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DossierDocument {
+    /// Name.
+    pub name: String,
+    /// Số bản chính.
+    pub originals: u32,
+    /// Số bản sao.
+    pub copies: u32,
+    /// Handed in on paper at the counter.
+    pub paper_at_counter: bool,
+    /// The attached file, if any.
+    pub attachment: Option<AttachmentInfo>,
+}
+
+/// The fee payment by VietQR.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    /// Amount in đồng.
+    pub amount_vnd: u64,
+    /// Bank BIN.
+    pub bank_bin: String,
+    /// Account number.
+    pub account: String,
+    /// Account holder's name.
+    pub account_name: String,
+    /// Purpose of the transfer (contains the dossier code).
+    pub purpose: String,
+    /// The VietQR payload to show as a QR.
+    pub vietqr: String,
+}
+
+/// The office the dossier was filed with, as the receipt's header and "where to collect" show.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Agency {
+    /// Cơ quan chủ quản (e.g. `UBND TỈNH …`); may be empty.
+    #[serde(default)]
+    pub parent: String,
+    /// Tên cơ quan (e.g. `UBND XÃ …` or the one-stop unit).
+    pub name: String,
+    /// Address (where to collect the result at the office).
+    #[serde(default)]
+    pub address: String,
+    /// Agency code (the prefix of dossier codes).
+    pub code: String,
+}
+
+/// A filed dossier, as `GET /api/v1/dossiers/{code}` (with its lookup secret) returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dossier {
+    /// Mã hồ sơ.
+    pub code: String,
+    /// Mã thủ tục.
+    pub procedure_code: String,
+    /// Tên thủ tục.
+    pub procedure_name: String,
+    /// Who filed.
+    pub applicant: Applicant,
+    /// Form answers.
+    #[serde(default)]
+    pub answers: BTreeMap<String, serde_json::Value>,
+    /// When received, RFC 3339 (+07:00).
+    pub received_at: String,
+    /// Processing time of the procedure.
+    pub processing_time: ProcessingTime,
+    /// Ngày hẹn trả kết quả.
+    pub due_date: NaiveDate,
+    /// Phí, lệ phí in đồng (0: none).
+    pub fee_vnd: u64,
+    /// Status.
+    pub status: DossierStatus,
+    /// The checklist as filed.
+    pub documents: Vec<DossierDocument>,
+    /// How the result is received.
+    pub delivery: Delivery,
+    /// The signed tracking URL (the receipt's QR).
+    pub tracking_url: String,
+    /// How to pay the fee; `None` when no fee is due.
+    pub payment: Option<Payment>,
+    /// The office.
+    pub agency: Agency,
+}
+
+/// What `GET /api/v1/dossiers/{code}` returns without the lookup secret: status only, nothing
+/// personal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DossierStatusView {
+    /// Mã hồ sơ.
+    pub code: String,
+    /// Tên thủ tục.
+    pub procedure_name: String,
+    /// Status.
+    pub status: DossierStatus,
+    /// Ngày hẹn trả kết quả.
+    pub due_date: NaiveDate,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let c = dossier_code("000.00.00.H26", day, 42);
+        assert_eq!(c, "000.00.00.H26-261123-0042");
+        assert_eq!(parse_dossier_code(&c), Some(("000.00.00.H26", day, 42)));
+        for bad in [
+            "H26-261123-042",
+            "H26-261332-0042",
+            "h26-261123-0042",
+            "-261123-0042",
+            "H26-261123-0000",
+            "H-26-261123-0001",
+            "",
+        ] {
+            assert!(!is_dossier_code(bad), "{bad}");
+        }
+        assert!(!is_agency_code("A-B"));
+        assert!(!is_agency_code(""));
+    }
+
+    #[test]
+    fn request_json_shape() {
+        let j = serde_json::json!({
+            "procedure_code": "1.001193",
+            "applicant": {"full_name": "Nguyễn Văn An", "id_number": "001099012345"},
+            "answers": {"child_name": "Nguyễn Văn Bình"},
+            "documents": [
+                {"name": "Tờ khai", "originals": 1, "submission": {"kind": "attachment", "file_name": "a.pdf", "content_base64": "JVBERi0="}},
+                {"name": "Giấy chứng sinh", "originals": 1, "submission": {"kind": "paper_at_counter"}}
+            ],
+            "delivery": {"method": "post", "address": "Số 1"}
+        });
+        let r: DossierRequest = serde_json::from_value(j).unwrap();
+        assert_eq!(r.documents[1].submission, Submission::PaperAtCounter);
+        assert_eq!(
+            r.delivery,
+            Delivery::Post {
+                address: "Số 1".into()
+            }
+        );
+        let office: Delivery = serde_json::from_str(r#"{"method":"office"}"#).unwrap();
+        assert_eq!(office, Delivery::Office);
+    }
+
+    #[test]
+    fn no_panic_on_arbitrary_codes() {
+        let mut rng = crate::testrand::Rng::new(11);
+        for _ in 0..10_000 {
+            let _ = parse_dossier_code(&rng.string(40));
+        }
+    }
+}

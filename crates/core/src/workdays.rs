@@ -1,0 +1,486 @@
+//! Processing deadlines: the return date of a dossier from the procedure's processing time
+//! (thời hạn giải quyết), counted on the office's working calendar.
+//!
+//! Rules (docs/DECISIONS.md, "Filing"):
+//!
+//! - Working days are Monday to Friday, except configured public holidays, plus configured
+//!   make-up working days (a Saturday worked in exchange for a bridge day off).
+//! - A dossier received on a non-working day, or on a working day at or after the cut-off
+//!   (15:00 by default), counts as received on the next working day. We found no national
+//!   rule for the hour; provinces set it in their one-stop regulations (15:00 or 16:00 are
+//!   common), so it is a setting.
+//! - `Ngày làm việc` N: the N-th working day after the day of receipt (N = 0: that day).
+//!   A fractional value counts as working hours, 8 to the day.
+//! - `Ngày` (calendar days), `Tháng`, `Năm`: added to the day of receipt on the calendar; a
+//!   result on a non-working day moves to the next working day (results are returned on
+//!   working days).
+//! - `Giờ làm việc`: working hours (07:30–11:30 and 13:00–17:00 by default, see
+//!   [`WorkCalendar::periods`]) from the time of receipt. `Giờ`, `Phút`: clock time added, then moved to a working day.
+
+use chrono::{Datelike, Duration, Months, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Unit of a processing time, as the national procedure database writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DurationUnit {
+    /// Ngày làm việc.
+    #[serde(rename = "Ngày làm việc")]
+    WorkingDays,
+    /// Ngày (calendar days).
+    #[serde(rename = "Ngày")]
+    Days,
+    /// Giờ làm việc.
+    #[serde(rename = "Giờ làm việc")]
+    WorkingHours,
+    /// Giờ.
+    #[serde(rename = "Giờ")]
+    Hours,
+    /// Tháng.
+    #[serde(rename = "Tháng")]
+    Months,
+    /// Năm.
+    #[serde(rename = "Năm")]
+    Years,
+    /// Phút.
+    #[serde(rename = "Phút")]
+    Minutes,
+}
+
+impl DurationUnit {
+    /// The Vietnamese name (wire form).
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            DurationUnit::WorkingDays => "ngày làm việc",
+            DurationUnit::Days => "ngày",
+            DurationUnit::WorkingHours => "giờ làm việc",
+            DurationUnit::Hours => "giờ",
+            DurationUnit::Months => "tháng",
+            DurationUnit::Years => "năm",
+            DurationUnit::Minutes => "phút",
+        }
+    }
+
+    /// English name.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            DurationUnit::WorkingDays => "working days",
+            DurationUnit::Days => "days",
+            DurationUnit::WorkingHours => "working hours",
+            DurationUnit::Hours => "hours",
+            DurationUnit::Months => "months",
+            DurationUnit::Years => "years",
+            DurationUnit::Minutes => "minutes",
+        }
+    }
+}
+
+/// A processing time: `{"value": 5.0, "unit": "Ngày làm việc"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ProcessingTime {
+    /// How many units (may be fractional: 0.5 ngày làm việc).
+    pub value: f64,
+    /// Unit.
+    pub unit: DurationUnit,
+}
+
+impl ProcessingTime {
+    /// `N ngày làm việc`.
+    pub fn working_days(n: u32) -> ProcessingTime {
+        ProcessingTime {
+            value: f64::from(n),
+            unit: DurationUnit::WorkingDays,
+        }
+    }
+
+    /// As printed: `03 ngày làm việc`, `0,5 ngày làm việc`.
+    pub fn label_vi(&self) -> String {
+        format!("{} {}", number_vi(self.value), self.unit.label_vi())
+    }
+
+    /// In English: `3 working days`.
+    pub fn label_en(&self) -> String {
+        format!("{} {}", number_en(self.value), self.unit.label_en())
+    }
+}
+
+fn number_vi(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e12 {
+        format!("{:02}", v as i64)
+    } else {
+        format!("{v}").replace('.', ",")
+    }
+}
+
+fn number_en(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e12 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Longest processing time computed (a bad value must not loop for ever): 10 years.
+const MAX_DAYS: i64 = 3660;
+
+/// Default public holidays (days off for public servants, Labour Code 2019 Art. 112 and the
+/// Prime Minister's yearly decisions) on weekdays, 2025–2027. Tết dates follow the lunar
+/// calendar and are listed as days. 2025 is as decided; 2026 and 2027 follow the same pattern
+/// (Giỗ Tổ Hùng Vương on 10/3 lunar, a Sunday in 2026 → Monday off; Tết 2027: mùng 1 is
+/// Saturday 6/2) and may need adjusting when the government publishes its decisions:
+/// configure the office's own list.
+pub const DEFAULT_HOLIDAYS: &[(i32, u32, u32)] = &[
+    // 2025
+    (2025, 1, 1),  // Tết Dương lịch
+    (2025, 1, 27), // Tết Ất Tỵ (27/1–31/1; 25/1–2/2 with the weekends)
+    (2025, 1, 28),
+    (2025, 1, 29),
+    (2025, 1, 30),
+    (2025, 1, 31),
+    (2025, 4, 7),  // Giỗ Tổ Hùng Vương (10/3 âm lịch)
+    (2025, 4, 30), // Ngày Chiến thắng
+    (2025, 5, 1),  // Quốc tế Lao động
+    (2025, 5, 2),  // bridge day, worked on Saturday 26/4
+    (2025, 9, 1),  // Quốc khánh
+    (2025, 9, 2),
+    // 2026
+    (2026, 1, 1),  // Tết Dương lịch
+    (2026, 2, 16), // Tết Bính Ngọ (mùng 1 = 17/2; 14/2–22/2 with the weekends)
+    (2026, 2, 17),
+    (2026, 2, 18),
+    (2026, 2, 19),
+    (2026, 2, 20),
+    (2026, 4, 27), // Giỗ Tổ Hùng Vương (10/3 âm lịch = Sunday 26/4), day off in lieu
+    (2026, 4, 30),
+    (2026, 5, 1),
+    (2026, 9, 1), // Quốc khánh
+    (2026, 9, 2),
+    // 2027
+    (2027, 1, 1),  // Tết Dương lịch
+    (2027, 2, 5),  // Tết Đinh Mùi (30 Tết = 5/2, mùng 1 = Saturday 6/2 … mùng 4 = 9/2)
+    (2027, 2, 8),  //
+    (2027, 2, 9),  //
+    (2027, 2, 10), // in lieu of Saturday 6/2 and Sunday 7/2
+    (2027, 2, 11), //
+    (2027, 4, 16), // Giỗ Tổ Hùng Vương (10/3 âm lịch)
+    (2027, 4, 30),
+    (2027, 5, 3), // in lieu of Saturday 1/5
+    (2027, 9, 2), // Quốc khánh
+    (2027, 9, 3),
+];
+
+/// Default make-up working Saturdays (ngày làm bù).
+pub const DEFAULT_MAKEUP_DAYS: &[(i32, u32, u32)] = &[(2025, 4, 26)];
+
+/// The office's working calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkCalendar {
+    /// Days off that would otherwise be working days.
+    pub holidays: BTreeSet<NaiveDate>,
+    /// Weekend days that are working days (làm bù).
+    pub makeup_days: BTreeSet<NaiveDate>,
+    /// Receipts at or after this local time count from the next working day.
+    pub cutoff: NaiveTime,
+    /// Working periods of a day, in order, not overlapping.
+    pub periods: Vec<(NaiveTime, NaiveTime)>,
+}
+
+fn hm(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).expect("valid time")
+}
+
+fn ymd((y, m, d): (i32, u32, u32)) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date in the built-in list")
+}
+
+impl Default for WorkCalendar {
+    fn default() -> Self {
+        WorkCalendar::with_holidays(DEFAULT_HOLIDAYS.iter().copied().map(ymd))
+    }
+}
+
+impl WorkCalendar {
+    /// The default hours (07:30–11:30, 13:00–17:00: 8 hours) and cut-off (15:00) with these
+    /// holidays and the default make-up days.
+    pub fn with_holidays(holidays: impl IntoIterator<Item = NaiveDate>) -> WorkCalendar {
+        WorkCalendar {
+            holidays: holidays.into_iter().collect(),
+            makeup_days: DEFAULT_MAKEUP_DAYS.iter().copied().map(ymd).collect(),
+            cutoff: hm(15, 0),
+            periods: vec![(hm(7, 30), hm(11, 30)), (hm(13, 0), hm(17, 0))],
+        }
+    }
+
+    /// Whether `d` is a working day.
+    pub fn is_working_day(&self, d: NaiveDate) -> bool {
+        if self.makeup_days.contains(&d) {
+            return true;
+        }
+        !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.contains(&d)
+    }
+
+    /// The first working day after `d`.
+    pub fn next_working_day(&self, d: NaiveDate) -> NaiveDate {
+        let mut d = d;
+        for _ in 0..MAX_DAYS {
+            d = d.succ_opt().unwrap_or(d);
+            if self.is_working_day(d) {
+                return d;
+            }
+        }
+        d
+    }
+
+    /// `d` if it is a working day, else the next one.
+    pub fn on_or_after(&self, d: NaiveDate) -> NaiveDate {
+        if self.is_working_day(d) {
+            d
+        } else {
+            self.next_working_day(d)
+        }
+    }
+
+    /// The day a receipt at local time `t` counts as received (see the module rules).
+    pub fn receipt_day(&self, t: NaiveDateTime) -> NaiveDate {
+        let d = t.date();
+        if self.is_working_day(d) && t.time() < self.cutoff {
+            d
+        } else {
+            self.next_working_day(d)
+        }
+    }
+
+    fn working_secs_per_day(&self) -> i64 {
+        self.periods
+            .iter()
+            .map(|(a, b)| (*b - *a).num_seconds().max(0))
+            .sum::<i64>()
+            .max(1)
+    }
+
+    /// Adds `secs` working seconds from local time `t`; the local time it ends.
+    fn add_working_secs(&self, t: NaiveDateTime, secs: i64) -> NaiveDateTime {
+        let mut left = secs.max(0);
+        let mut day = t.date();
+        let mut from = t.time();
+        if !self.is_working_day(day) {
+            day = self.next_working_day(day);
+            from = NaiveTime::MIN;
+        }
+        for _ in 0..MAX_DAYS {
+            for (a, b) in &self.periods {
+                let start = from.max(*a);
+                if start >= *b {
+                    continue;
+                }
+                let avail = (*b - start).num_seconds();
+                if left <= avail {
+                    return day.and_time(start) + Duration::seconds(left);
+                }
+                left -= avail;
+            }
+            day = self.next_working_day(day);
+            from = NaiveTime::MIN;
+        }
+        day.and_time(from)
+    }
+
+    /// The return date (ngày hẹn trả) of a dossier received at local time `received` with
+    /// processing time `time`. Negative, NaN or absurdly long times are clamped (0 … 10 years).
+    pub fn due_date(&self, received: NaiveDateTime, time: &ProcessingTime) -> NaiveDate {
+        let v = if time.value.is_finite() {
+            time.value.clamp(0.0, MAX_DAYS as f64)
+        } else {
+            0.0
+        };
+        let start = self.receipt_day(received);
+        match time.unit {
+            DurationUnit::WorkingDays if v.fract() == 0.0 => {
+                let mut d = start;
+                for _ in 0..(v as i64) {
+                    d = self.next_working_day(d);
+                }
+                d
+            }
+            DurationUnit::WorkingDays => {
+                let secs = (v * self.working_secs_per_day() as f64).round() as i64;
+                let from = if start == received.date() {
+                    received
+                } else {
+                    start.and_time(NaiveTime::MIN)
+                };
+                self.add_working_secs(from, secs).date()
+            }
+            DurationUnit::WorkingHours => {
+                let secs = (v.min(MAX_DAYS as f64 * 8.0) * 3600.0).round() as i64;
+                self.add_working_secs(received, secs).date()
+            }
+            DurationUnit::Days => self.on_or_after(start + Duration::days(v.ceil() as i64)),
+            DurationUnit::Months | DurationUnit::Years => {
+                let months = if time.unit == DurationUnit::Years {
+                    v * 12.0
+                } else {
+                    v
+                };
+                let months = (months.ceil() as u32).min(120);
+                self.on_or_after(
+                    start
+                        .checked_add_months(Months::new(months))
+                        .unwrap_or(start),
+                )
+            }
+            DurationUnit::Hours | DurationUnit::Minutes => {
+                let secs = if time.unit == DurationUnit::Hours {
+                    v * 3600.0
+                } else {
+                    v * 60.0
+                };
+                let end = received + Duration::seconds(secs.round() as i64);
+                self.on_or_after(end.date())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, min, 0)
+            .unwrap()
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn pt(value: f64, unit: DurationUnit) -> ProcessingTime {
+        ProcessingTime { value, unit }
+    }
+
+    #[test]
+    fn default_holidays_are_weekdays_and_cover_three_years() {
+        let cal = WorkCalendar::default();
+        for d in &cal.holidays {
+            assert!(
+                !matches!(d.weekday(), Weekday::Sat | Weekday::Sun),
+                "{d} is a weekend day"
+            );
+        }
+        for y in 2025..=2027 {
+            assert!(cal.holidays.iter().filter(|d| d.year() == y).count() >= 10);
+            assert!(cal.holidays.contains(&date(y, 1, 1)));
+        }
+        assert!(cal.is_working_day(date(2025, 4, 26)), "make-up Saturday");
+        assert!(!cal.is_working_day(date(2026, 2, 17)), "Tết 2026");
+    }
+
+    #[test]
+    fn working_days_skip_weekends_and_holidays() {
+        let cal = WorkCalendar::default();
+        // Monday 23/11/2026, 09:00, 3 working days → Thursday.
+        let d = cal.due_date(at(2026, 11, 23, 9, 0), &ProcessingTime::working_days(3));
+        assert_eq!(d, date(2026, 11, 26));
+        // Friday 13/2/2026, 09:00, 3 working days: Tết 16–20/2 and two weekends → 25/2.
+        let d = cal.due_date(at(2026, 2, 13, 9, 0), &ProcessingTime::working_days(3));
+        assert_eq!(d, date(2026, 2, 25));
+        // 0 working days: the same day.
+        let d = cal.due_date(at(2026, 11, 23, 9, 0), &ProcessingTime::working_days(0));
+        assert_eq!(d, date(2026, 11, 23));
+    }
+
+    #[test]
+    fn after_the_cutoff_or_on_a_weekend_counts_from_the_next_working_day() {
+        let cal = WorkCalendar::default();
+        let one = ProcessingTime::working_days(1);
+        assert_eq!(
+            cal.due_date(at(2026, 11, 23, 14, 59), &one),
+            date(2026, 11, 24)
+        );
+        assert_eq!(
+            cal.due_date(at(2026, 11, 23, 15, 0), &one),
+            date(2026, 11, 25)
+        );
+        // Saturday → Monday is the day of receipt → Tuesday.
+        assert_eq!(
+            cal.due_date(at(2026, 11, 28, 10, 0), &one),
+            date(2026, 12, 1)
+        );
+    }
+
+    #[test]
+    fn calendar_days_months_and_hours() {
+        let cal = WorkCalendar::default();
+        // 1 ngày from Friday 27/11/2026 → Saturday → Monday 30/11.
+        assert_eq!(
+            cal.due_date(at(2026, 11, 27, 9, 0), &pt(1.0, DurationUnit::Days)),
+            date(2026, 11, 30)
+        );
+        // 1 tháng from Thursday 23/1/2025 → Sunday 23/2 → Monday 24/2.
+        assert_eq!(
+            cal.due_date(at(2025, 1, 23, 9, 0), &pt(1.0, DurationUnit::Months)),
+            date(2025, 2, 24)
+        );
+        // 8 working hours from Monday 16:00: 1 h Monday, 7 h Tuesday → Tuesday.
+        assert_eq!(
+            cal.due_date(
+                at(2026, 11, 23, 16, 0),
+                &pt(8.0, DurationUnit::WorkingHours)
+            ),
+            date(2026, 11, 24)
+        );
+        // 4 working hours from Monday 08:00 → Monday.
+        assert_eq!(
+            cal.due_date(at(2026, 11, 23, 8, 0), &pt(4.0, DurationUnit::WorkingHours)),
+            date(2026, 11, 23)
+        );
+        // 0.5 working day from Monday 14:00 → 4 h → Tuesday morning.
+        assert_eq!(
+            cal.due_date(at(2026, 11, 23, 14, 0), &pt(0.5, DurationUnit::WorkingDays)),
+            date(2026, 11, 24)
+        );
+    }
+
+    #[test]
+    fn configured_holidays_replace_the_defaults() {
+        let cal = WorkCalendar::with_holidays([date(2026, 11, 24)]);
+        let d = cal.due_date(at(2026, 11, 23, 9, 0), &ProcessingTime::working_days(1));
+        assert_eq!(d, date(2026, 11, 25));
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(
+            ProcessingTime::working_days(3).label_vi(),
+            "03 ngày làm việc"
+        );
+        assert_eq!(
+            pt(0.5, DurationUnit::WorkingDays).label_vi(),
+            "0,5 ngày làm việc"
+        );
+        assert_eq!(ProcessingTime::working_days(3).label_en(), "3 working days");
+    }
+
+    #[test]
+    fn absurd_values_do_not_hang_or_panic() {
+        let cal = WorkCalendar::default();
+        let t = at(2026, 11, 23, 9, 0);
+        for v in [f64::NAN, f64::INFINITY, -5.0, 1e300, 0.0001] {
+            for unit in [
+                DurationUnit::WorkingDays,
+                DurationUnit::Days,
+                DurationUnit::WorkingHours,
+                DurationUnit::Hours,
+                DurationUnit::Months,
+                DurationUnit::Years,
+                DurationUnit::Minutes,
+            ] {
+                let d = cal.due_date(t, &pt(v, unit));
+                assert!(d >= t.date());
+            }
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! The dossier routes' handlers (registered in [`crate::http`]).
+
+use super::{is_idempotency_key, sha256_hex, Filing};
+use crate::http::ApiFailure;
+use crate::service::AppState;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use chrono::Utc;
+use motcua_core::dossier::{is_dossier_code, DossierRequest, DossierStatusView};
+use motcua_core::files::MAX_DOSSIER_BYTES;
+use motcua_core::{ApiError, ErrorCode};
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// Body limit of `POST /api/v1/dossiers`: 30 MB of files in base64 (4/3) plus the form.
+pub const DOSSIER_BODY_LIMIT: usize = MAX_DOSSIER_BYTES / 3 * 4 + 2 * 1024 * 1024;
+
+fn filing(app: &AppState) -> Result<Arc<Filing>, ApiFailure> {
+    app.filing().cloned().ok_or_else(|| {
+        ApiFailure::from(ApiError::new(
+            ErrorCode::ServerUnavailable,
+            "Máy chủ này chưa bật nộp hồ sơ trực tuyến.",
+            "Online filing is not enabled on this server.",
+        ))
+    })
+}
+
+fn not_found() -> ApiError {
+    ApiError::new(
+        ErrorCode::NotFound,
+        "Không tìm thấy hồ sơ. Vui lòng kiểm tra mã hồ sơ trên giấy biên nhận.",
+        "Dossier not found. Please check the code on the receipt.",
+    )
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|_| Err(ApiError::internal()))
+}
+
+fn json_error(e: &serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof => ApiError::new(
+            ErrorCode::MalformedJson,
+            format!(
+                "Dữ liệu JSON sai cú pháp (dòng {}, cột {}).",
+                e.line(),
+                e.column()
+            ),
+            format!(
+                "The JSON body is not valid JSON (line {}, column {}).",
+                e.line(),
+                e.column()
+            ),
+        ),
+        _ => ApiError::new(
+            ErrorCode::BadRequest,
+            format!("Hồ sơ thiếu hoặc sai trường; xem /api/v1/openapi.json ({e})."),
+            format!("The dossier has a missing or wrong field; see /api/v1/openapi.json ({e})."),
+        ),
+    }
+}
+
+/// `POST /api/v1/dossiers`.
+pub async fn post_dossier(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiFailure> {
+    let filing = filing(&app)?;
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .filter(|k| is_idempotency_key(k))
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::MissingIdempotencyKey,
+                "Thiếu tiêu đề Idempotency-Key (1–128 ký tự ASCII, ví dụ một UUID): nó bảo đảm hồ sơ gửi lại không bị nộp hai lần.",
+                "The Idempotency-Key header is missing or invalid (1–128 ASCII characters, e.g. a UUID): it makes a resent dossier count once.",
+            )
+        })?;
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    if !is_json {
+        return Err(ApiError::new(
+            ErrorCode::BadRequest,
+            "Yêu cầu phải gửi dữ liệu JSON với tiêu đề “Content-Type: application/json”.",
+            "Send the body as JSON with the header “Content-Type: application/json”.",
+        )
+        .into());
+    }
+    let body = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiFailure::from(ApiError::new(
+                ErrorCode::DossierTooLarge,
+                "Hồ sơ gửi lên quá lớn: tổng tệp đính kèm tối đa 30 MB. Vui lòng bớt tệp hoặc nộp bản giấy tại quầy.",
+                "The dossier is too large: attachments total at most 30 MB. Please remove some or hand in paper at the counter.",
+            ))
+        } else {
+            ApiFailure::from(ApiError::new(
+                ErrorCode::BadRequest,
+                "Không đọc được nội dung yêu cầu.",
+                "The request body could not be read.",
+            ))
+        }
+    })?;
+    let f = filing.clone();
+    let (checked, sha) = blocking(move || {
+        let req: DossierRequest = serde_json::from_slice(&body).map_err(|e| json_error(&e))?;
+        let sha = sha256_hex(&body);
+        Ok((f.check(req)?, sha))
+    })
+    .await?;
+    let (dossier, created) = blocking(move || filing.file(&key, &sha, checked, Utc::now())).await?;
+    let location = HeaderValue::from_str(&format!("/api/v1/dossiers/{}", dossier.code))
+        .expect("dossier codes are ASCII");
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, [(header::LOCATION, location)], Json(dossier)).into_response())
+}
+
+/// `?k=` (and `&s=` on the tracking page).
+#[derive(Deserialize, Default)]
+pub struct LookupQuery {
+    #[serde(default)]
+    k: Option<String>,
+    #[serde(default)]
+    s: Option<String>,
+}
+
+/// `GET /api/v1/dossiers/{code}`: the whole dossier with its lookup secret `?k=`, only the
+/// public status (code, procedure, status, due date) without it; a wrong secret is 404.
+pub async fn get_dossier(
+    State(app): State<AppState>,
+    code: Result<Path<String>, PathRejection>,
+    q: Result<Query<LookupQuery>, QueryRejection>,
+) -> Result<Response, ApiFailure> {
+    let filing = filing(&app)?;
+    let code = code.map(|Path(c)| c).unwrap_or_default();
+    if !is_dossier_code(&code) {
+        return Err(not_found().into());
+    }
+    let k = q.ok().and_then(|Query(q)| q.k);
+    let found = blocking(move || filing.get(&code)).await?;
+    let Some((dossier, secret)) = found else {
+        return Err(not_found().into());
+    };
+    match k {
+        Some(k) if constant_time_eq(k.as_bytes(), secret.as_bytes()) => {
+            Ok(Json(dossier).into_response())
+        }
+        Some(_) => Err(not_found().into()),
+        None => Ok(Json(DossierStatusView {
+            code: dossier.code,
+            procedure_name: dossier.procedure_name,
+            status: dossier.status,
+            due_date: dossier.due_date,
+        })
+        .into_response()),
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// `GET /d/{code}`: the tracking page (the receipt's QR).
+pub async fn tracking_page(
+    State(app): State<AppState>,
+    code: Result<Path<String>, PathRejection>,
+    q: Result<Query<LookupQuery>, QueryRejection>,
+) -> Response {
+    let Ok(filing) = filing(&app) else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Html(super::page::render_error(&not_found())),
+        )
+            .into_response();
+    };
+    let code = code.map(|Path(c)| c).unwrap_or_default();
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let found = if is_dossier_code(&code) {
+        let f = filing.clone();
+        let c = code.clone();
+        blocking(move || f.get(&c)).await
+    } else {
+        Ok(None)
+    };
+    match found {
+        Ok(Some((dossier, secret))) => {
+            let link = motcua_core::receipt::TrackingLink {
+                base: String::new(),
+                code: code.clone(),
+                secret: q.k.clone(),
+                signature: q.s,
+            };
+            let signed =
+                q.k.as_deref() == Some(secret.as_str()) && link.signature_ok(&filing.public_key());
+            Html(super::page::render(&dossier, signed)).into_response()
+        }
+        Ok(None) => (
+            StatusCode::NOT_FOUND,
+            Html(super::page::render_error(&not_found())),
+        )
+            .into_response(),
+        Err(e) => {
+            let f = ApiFailure::from(e);
+            (f.status, Html(super::page::render_error(&f.error))).into_response()
+        }
+    }
+}
+
+/// `GET /api/v1/receipt-key`: the public key receipts are signed with.
+pub async fn receipt_key(State(app): State<AppState>) -> Result<Response, ApiFailure> {
+    let filing = filing(&app)?;
+    Ok(Json(serde_json::json!({
+        "algorithm": "ed25519",
+        "public_key": motcua_core::receipt::public_key_text(&filing.public_key()),
+    }))
+    .into_response())
+}

@@ -1,0 +1,529 @@
+//! Online dossiers (issue 5): `POST /api/v1/dossiers` with an `Idempotency-Key`,
+//! `GET /api/v1/dossiers/{code}`, the tracking page `/d/{code}` and the receipt's signed link
+//! and payment QR.
+//!
+//! Storage: the dossier tables of migration 3 in the office database, through a connection of
+//! this module's own ([`db::DossierDb`]): one submission is one `BEGIN IMMEDIATE` transaction
+//! (idempotency check, daily sequence, dossier, documents, attachment BLOBs) committed with
+//! `synchronous=FULL` before it is answered. Validation (JSON, base64, file types, sizes)
+//! happens before the transaction, so bad input stores nothing and consumes no code.
+
+pub mod db;
+pub mod http;
+pub mod openapi;
+pub mod page;
+pub mod procedures;
+
+pub use procedures::{BuiltinProcedures, ProcedureFacts, ProcedureSource};
+
+use base64::Engine;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use motcua_core::dossier::{
+    is_agency_code, Agency, Delivery, DocumentRequest, Dossier, DossierRequest, Submission,
+};
+use motcua_core::files::{check_file, check_total};
+use motcua_core::receipt::{ReceiptSigningKey, ReceiptVerifyingKey};
+use motcua_core::workdays::WorkCalendar;
+use motcua_core::{ApiError, ErrorCode};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Filing settings of an office (`motcua serve --agency-code …`).
+#[derive(Debug, Clone)]
+pub struct FilingConfig {
+    /// Agency code, the prefix of dossier codes (`A–Z 0–9 .`, e.g. `000.00.00.H26`).
+    pub agency_code: String,
+    /// Cơ quan chủ quản, the first line of the receipt's header (may be empty).
+    pub parent_agency: String,
+    /// The office's address (where results are collected).
+    pub address: String,
+    /// NAPAS bank BIN of the fee account; with [`FilingConfig::bank_account`], fees get a VietQR.
+    pub bank_bin: Option<String>,
+    /// The fee account.
+    pub bank_account: Option<String>,
+    /// The account holder's name, printed under the payment QR.
+    pub account_name: String,
+    /// A file with the receipt signing key (32-byte seed, hex). Created if missing. `None`
+    /// keeps the key in the database (generated on first start).
+    pub signing_key_file: Option<PathBuf>,
+    /// Public holidays; `None` = the built-in 2025–2027 list.
+    pub holidays: Option<Vec<NaiveDate>>,
+    /// Receipts at or after this local time count from the next working day (default 15:00).
+    pub cutoff: Option<NaiveTime>,
+}
+
+impl Default for FilingConfig {
+    fn default() -> Self {
+        FilingConfig {
+            agency_code: "H00.00".into(),
+            parent_agency: String::new(),
+            address: String::new(),
+            bank_bin: None,
+            bank_account: None,
+            account_name: String::new(),
+            signing_key_file: None,
+            holidays: None,
+            cutoff: None,
+        }
+    }
+}
+
+/// The filing service: validation, the store and the receipt key.
+pub struct Filing {
+    db: db::DossierDb,
+    key: ReceiptSigningKey,
+    calendar: WorkCalendar,
+    cfg: FilingConfig,
+    agency: Agency,
+    public_base_url: String,
+    procedures: Arc<dyn ProcedureSource>,
+}
+
+/// Settings the HTTP layer gives the filing service on start.
+pub struct FilingStart<'a> {
+    /// The office database (already migrated by the main store).
+    pub db_path: &'a Path,
+    /// The office name (TÊN CƠ QUAN).
+    pub office_name: &'a str,
+    /// Base of tracking URLs.
+    pub public_base_url: &'a str,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex32(s: &str) -> Option<[u8; 32]> {
+    let s = s.trim();
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// `n` bytes from the operating system's random source.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b).expect("the OS random source works");
+    b
+}
+
+/// SHA-256, hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn load_key_file(path: &Path) -> Result<ReceiptSigningKey, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => unhex32(&text)
+            .map(motcua_core::receipt::signing_key)
+            .ok_or_else(|| {
+                format!(
+                    "{} does not hold a receipt key (64 hex digits)",
+                    path.display()
+                )
+            }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let seed = random_bytes::<32>();
+            write_private(path, &format!("{}\n", hex(&seed)))
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            tracing::info!(file = %path.display(), "generated a receipt signing key");
+            Ok(motcua_core::receipt::signing_key(seed))
+        }
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
+}
+
+/// The receipt public key of the office database at `db` (for `motcua scan decode --db`).
+pub fn read_public_key(db: &Path) -> Result<ReceiptVerifyingKey, String> {
+    let seed = db::read_setting(db, db::KEY_SETTING)
+        .map_err(|e| format!("cannot read {}: {e}", db.display()))?
+        .ok_or_else(|| {
+            format!(
+                "{} has no receipt key (the server keeps it in a file: pass --public-key)",
+                db.display()
+            )
+        })?;
+    let seed = unhex32(&seed).ok_or("the stored receipt key is damaged")?;
+    Ok(motcua_core::receipt::signing_key(seed).verifying_key())
+}
+
+fn bad(vi: impl Into<String>, en: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::BadRequest, vi, en)
+}
+
+/// An attachment ready to store.
+pub struct DecodedFile {
+    /// Position of its document in the request.
+    pub position: usize,
+    /// File name as submitted (NFC, at most 255 characters).
+    pub file_name: String,
+    /// MIME type by content.
+    pub media_type: &'static str,
+    /// SHA-256, hex.
+    pub sha256: String,
+    /// Content.
+    pub content: Vec<u8>,
+}
+
+/// A validated request: NFC text, decoded and checked files.
+pub struct Checked {
+    /// The request (attachment contents emptied: they are in `files`).
+    pub req: DossierRequest,
+    /// Decoded attachments.
+    pub files: Vec<DecodedFile>,
+    /// The procedure.
+    pub facts: ProcedureFacts,
+}
+
+const MAX_DOCUMENTS: usize = 50;
+const MAX_TEXT: usize = 500;
+const MAX_ANSWERS_BYTES: usize = 64 * 1024;
+
+fn nfc_opt(s: &mut Option<String>) {
+    if let Some(v) = s {
+        *v = motcua_core::text::nfc(v.trim());
+        if v.is_empty() {
+            *s = None;
+        }
+    }
+}
+
+fn too_long(field_vi: &str, field_en: &str) -> ApiError {
+    bad(
+        format!("“{field_vi}” quá dài (tối đa {MAX_TEXT} ký tự)."),
+        format!("“{field_en}” is too long (at most {MAX_TEXT} characters)."),
+    )
+}
+
+/// Whether an `Idempotency-Key` is usable: 1–128 visible ASCII characters.
+pub fn is_idempotency_key(k: &str) -> bool {
+    (1..=128).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic())
+}
+
+impl Filing {
+    /// Opens the filing service on the (migrated) office database: loads or creates the
+    /// receipt key.
+    pub fn open(
+        start: FilingStart<'_>,
+        cfg: FilingConfig,
+        procedures: Arc<dyn ProcedureSource>,
+    ) -> Result<Filing, String> {
+        if !is_agency_code(&cfg.agency_code) {
+            return Err(format!(
+                "agency code {:?} must be 1–32 characters of A–Z, 0–9 and '.'",
+                cfg.agency_code
+            ));
+        }
+        match (&cfg.bank_bin, &cfg.bank_account) {
+            (Some(bin), Some(acct)) => {
+                motcua_core::vietqr::encode(&motcua_core::vietqr::Transfer {
+                    bin,
+                    account: acct,
+                    amount: Some(1),
+                    purpose: "",
+                })
+                .map_err(|e| format!("bank settings: {e}"))?;
+            }
+            (None, None) => {}
+            _ => return Err("give both the bank BIN and the account, or neither".into()),
+        }
+        let db = db::DossierDb::open(start.db_path).map_err(|e| e.to_string())?;
+        let key = match &cfg.signing_key_file {
+            Some(path) => load_key_file(path)?,
+            None => {
+                let fresh = hex(&random_bytes::<32>());
+                let seed = db.setting_or_insert(db::KEY_SETTING, &fresh)?;
+                motcua_core::receipt::signing_key(
+                    unhex32(&seed).ok_or("the stored receipt key is damaged")?,
+                )
+            }
+        };
+        let mut calendar = match &cfg.holidays {
+            Some(h) => WorkCalendar::with_holidays(h.iter().copied()),
+            None => WorkCalendar::default(),
+        };
+        if let Some(c) = cfg.cutoff {
+            calendar.cutoff = c;
+        }
+        let agency = Agency {
+            parent: motcua_core::text::nfc(&cfg.parent_agency),
+            name: motcua_core::text::nfc(start.office_name),
+            address: motcua_core::text::nfc(&cfg.address),
+            code: cfg.agency_code.clone(),
+        };
+        Ok(Filing {
+            db,
+            key,
+            calendar,
+            cfg,
+            agency,
+            public_base_url: start.public_base_url.trim_end_matches('/').to_owned(),
+            procedures,
+        })
+    }
+
+    /// The receipt public key staff verify receipts with.
+    pub fn public_key(&self) -> ReceiptVerifyingKey {
+        self.key.verifying_key()
+    }
+
+    /// The database side.
+    pub fn db(&self) -> &db::DossierDb {
+        &self.db
+    }
+
+    /// Validates a request and decodes its attachments (CPU work: call off the runtime).
+    pub fn check(&self, mut req: DossierRequest) -> Result<Checked, ApiError> {
+        req.procedure_code = req.procedure_code.trim().to_owned();
+        let facts = self
+            .procedures
+            .procedure(&req.procedure_code)
+            .ok_or_else(|| {
+                let code: String = req.procedure_code.chars().take(40).collect();
+                ApiError::new(
+                    ErrorCode::UnknownProcedure,
+                    format!("Không có thủ tục mã “{code}” nhận hồ sơ trực tuyến tại đây. Vui lòng chọn thủ tục trong danh sách."),
+                    format!("No procedure with code “{code}” takes online dossiers here. Please choose one from the list."),
+                )
+            })?;
+        let a = &mut req.applicant;
+        a.full_name = motcua_core::text::nfc(a.full_name.trim());
+        if a.full_name.is_empty() {
+            return Err(bad(
+                "Vui lòng nhập họ và tên người nộp hồ sơ.",
+                "Please enter the applicant's full name.",
+            ));
+        }
+        if a.full_name.chars().count() > 200 {
+            return Err(too_long("Họ và tên", "Full name"));
+        }
+        a.id_number = a.id_number.trim().to_owned();
+        if !a.id_number.is_empty()
+            && (a.id_number.len() != 12 || !a.id_number.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(bad(
+                "Số định danh cá nhân phải gồm đúng 12 chữ số.",
+                "The personal ID number must be exactly 12 digits.",
+            ));
+        }
+        for f in [&mut a.gender, &mut a.address, &mut a.phone, &mut a.email] {
+            nfc_opt(f);
+            if f.as_ref().is_some_and(|v| v.chars().count() > MAX_TEXT) {
+                return Err(too_long("Thông tin người nộp", "Applicant details"));
+            }
+        }
+        if let Delivery::Post { address } = &mut req.delivery {
+            *address = motcua_core::text::nfc(address.trim());
+            if address.is_empty() {
+                return Err(bad(
+                    "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.",
+                    "Please enter the address to post the result to.",
+                ));
+            }
+            if address.chars().count() > MAX_TEXT {
+                return Err(too_long("Địa chỉ nhận kết quả", "Delivery address"));
+            }
+        }
+        let answers_len = serde_json::to_vec(&req.answers).map_or(usize::MAX, |v| v.len());
+        if answers_len > MAX_ANSWERS_BYTES {
+            return Err(bad(
+                "Nội dung tờ khai quá dài.",
+                "The form answers are too long.",
+            ));
+        }
+        if req.documents.len() > MAX_DOCUMENTS {
+            return Err(bad(
+                format!("Hồ sơ có tối đa {MAX_DOCUMENTS} giấy tờ."),
+                format!("A dossier has at most {MAX_DOCUMENTS} documents."),
+            ));
+        }
+        let mut files = Vec::new();
+        let mut total = 0usize;
+        for (position, doc) in req.documents.iter_mut().enumerate() {
+            let DocumentRequest {
+                name, submission, ..
+            } = doc;
+            *name = motcua_core::text::nfc(name.trim());
+            if name.is_empty() {
+                return Err(bad(
+                    format!("Giấy tờ số {} chưa có tên.", position + 1),
+                    format!("Document {} has no name.", position + 1),
+                ));
+            }
+            if name.chars().count() > 2000 {
+                return Err(too_long("Tên giấy tờ", "Document name"));
+            }
+            if let Submission::Attachment {
+                file_name,
+                content_base64,
+            } = submission
+            {
+                // Base64 of more than 10 MB is refused before decoding it.
+                if content_base64.len() / 4 * 3 > motcua_core::files::MAX_FILE_BYTES + 3 {
+                    let n = content_base64.len() / 4 * 3;
+                    return Err(motcua_core::files::file_too_large(name, n));
+                }
+                let content = decode_base64(content_base64).ok_or_else(|| {
+                    bad(
+                        format!("Tệp cho “{name}” không đọc được (không phải base64)."),
+                        format!("The file for “{name}” cannot be read (not base64)."),
+                    )
+                })?;
+                let kind = check_file(name, &content)?;
+                total += content.len();
+                check_total(total)?;
+                *file_name = motcua_core::text::nfc(file_name.trim())
+                    .chars()
+                    .take(255)
+                    .collect();
+                content_base64.clear();
+                files.push(DecodedFile {
+                    position,
+                    file_name: file_name.clone(),
+                    media_type: kind.media_type(),
+                    sha256: sha256_hex(&content),
+                    content,
+                });
+            }
+        }
+        Ok(Checked { req, files, facts })
+    }
+
+    /// Files a checked request under `key`: the stored dossier and whether it was created now
+    /// (`false`: the same key and body were filed before).
+    pub fn file(
+        &self,
+        key: &str,
+        body_sha256: &str,
+        checked: Checked,
+        now: DateTime<Utc>,
+    ) -> Result<(Dossier, bool), ApiError> {
+        self.db.file(self, key, body_sha256, checked, now)
+    }
+
+    /// The dossier `code` and its lookup secret.
+    pub fn get(&self, code: &str) -> Result<Option<(Dossier, String)>, ApiError> {
+        self.db.get(code)
+    }
+
+    fn make_dossier(
+        &self,
+        code: &str,
+        secret: &str,
+        checked: &Checked,
+        now: DateTime<Utc>,
+    ) -> Dossier {
+        let local = motcua_core::time::to_vn(now).naive_local();
+        let due_date = self
+            .calendar
+            .due_date(local, &checked.facts.processing_time);
+        let fee = checked.facts.fee_vnd;
+        let payment = match (&self.cfg.bank_bin, &self.cfg.bank_account) {
+            (Some(bin), Some(account)) if fee > 0 => {
+                let purpose = motcua_core::vietqr::dossier_purpose(code);
+                motcua_core::vietqr::encode(&motcua_core::vietqr::Transfer {
+                    bin,
+                    account,
+                    amount: Some(fee),
+                    purpose: &purpose,
+                })
+                .ok()
+                .map(|vietqr| motcua_core::dossier::Payment {
+                    amount_vnd: fee,
+                    bank_bin: bin.clone(),
+                    account: account.clone(),
+                    account_name: self.cfg.account_name.clone(),
+                    purpose,
+                    vietqr,
+                })
+            }
+            _ => None,
+        };
+        let mut files = checked.files.iter().peekable();
+        let documents = checked
+            .req
+            .documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let attachment = match files.peek() {
+                    Some(f) if f.position == i => {
+                        let f = files.next().expect("peeked");
+                        Some(motcua_core::dossier::AttachmentInfo {
+                            file_name: f.file_name.clone(),
+                            media_type: f.media_type.to_owned(),
+                            size: f.content.len() as u64,
+                            sha256: f.sha256.clone(),
+                        })
+                    }
+                    _ => None,
+                };
+                motcua_core::dossier::DossierDocument {
+                    name: d.name.clone(),
+                    originals: d.originals,
+                    copies: d.copies,
+                    paper_at_counter: d.submission == Submission::PaperAtCounter,
+                    attachment,
+                }
+            })
+            .collect();
+        Dossier {
+            code: code.to_owned(),
+            procedure_code: checked.req.procedure_code.clone(),
+            procedure_name: checked.facts.name.clone(),
+            applicant: checked.req.applicant.clone(),
+            answers: checked.req.answers.clone(),
+            received_at: motcua_core::time::rfc3339_vn(now),
+            processing_time: checked.facts.processing_time,
+            due_date,
+            fee_vnd: fee,
+            status: motcua_core::dossier::DossierStatus::Received,
+            documents,
+            delivery: checked.req.delivery.clone(),
+            tracking_url: motcua_core::receipt::tracking_url(
+                &self.public_base_url,
+                &self.key,
+                code,
+                secret,
+            ),
+            payment,
+            agency: self.agency.clone(),
+        }
+    }
+}
+
+fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    let s: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let s = s.trim_end_matches('=');
+    base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(s)
+        .ok()
+}
+
+impl std::fmt::Debug for Filing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Filing")
+            .field("agency", &self.agency.code)
+            .finish_non_exhaustive()
+    }
+}

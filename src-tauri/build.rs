@@ -16,6 +16,10 @@ fn main() {
             "procedure_fields",
             "get_procedure",
             "print_checklist",
+            "signin_start",
+            "signin_status",
+            "session_end",
+            "scan_decode",
         ]));
     tauri_build::try_build(attributes).expect("failed to run tauri-build");
 }

@@ -120,3 +120,30 @@ pub async fn print_checklist(
 ) -> Result<PrintResult, ApiError> {
     kiosk.print_checklist(code).await
 }
+
+/// Starts a VNeID sign-in: the QR the citizen scans with the VNeID app, and the user code.
+#[tauri::command]
+pub async fn signin_start(
+    kiosk: State<'_, Kiosk>,
+) -> Result<crate::citizen::SignInStartView, ApiError> {
+    kiosk.signin_start().await
+}
+
+/// How the sign-in goes (the screen polls it).
+#[tauri::command]
+pub async fn signin_status(kiosk: State<'_, Kiosk>) -> Result<motcua_core::SignInState, ApiError> {
+    kiosk.signin_status().await
+}
+
+/// Ends the citizen's session (Kết thúc, Home, idle): signs out and forgets it.
+#[tauri::command]
+pub async fn session_end(kiosk: State<'_, Kiosk>) -> Result<(), ApiError> {
+    kiosk.session_end().await;
+    Ok(())
+}
+
+/// What the barcode scanner typed: a CCCD (to prefill, never to sign in), a VietQR, a receipt.
+#[tauri::command]
+pub fn scan_decode(text: String) -> Result<serde_json::Value, ApiError> {
+    crate::citizen::scan_decode(&text)
+}

@@ -31,6 +31,8 @@ pub struct Kiosk {
     /// The kiosk's copy of the procedure catalog (kiosk_catalog.rs).
     pub catalog: Arc<CatalogCache>,
     catalog_task: tokio::task::AbortHandle,
+    /// The signed-in citizen's session id at the office server (citizen.rs), memory only.
+    pub(crate) citizen: tokio::sync::Mutex<Option<String>>,
     pub(crate) transport: Transport,
     pub(crate) format: Format,
     pin: Mutex<PinLock>,
@@ -148,6 +150,7 @@ impl Kiosk {
         ))
         .abort_handle();
         Ok(Kiosk {
+            citizen: tokio::sync::Mutex::new(None),
             catalog,
             catalog_task,
             pin: Mutex::new(PinLock::new(config.staff_pin.clone())),

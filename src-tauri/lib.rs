@@ -2,6 +2,7 @@
 //! kiosk window, and commands that call the kiosk's services.
 
 pub mod catalog_cache;
+pub mod citizen;
 mod commands;
 pub mod config;
 pub mod kiosk;
@@ -20,6 +21,8 @@ static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::n
 pub fn run() {
     STARTED.get_or_init(std::time::Instant::now);
     tracing_subscriber::fmt()
+        // Logs go to stderr (stdout stays free for tools that drive the kiosk).
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,tao=warn,wry=warn".into()),
@@ -46,6 +49,10 @@ pub fn run() {
             commands::procedure_fields,
             commands::get_procedure,
             commands::print_checklist,
+            commands::signin_start,
+            commands::signin_status,
+            commands::session_end,
+            commands::scan_decode,
         ])
         .setup(move |app| {
             let data_dir = match &config.data_dir {

@@ -3,7 +3,10 @@
 
 use crate::local_store::OfflineTicket;
 use motcua_core::catalog::{CatalogChanges, FieldCount, Hit, Procedure};
-use motcua_core::{ApiError, ErrorCode, IssueTicketRequest, OfflineTicketRequest, Service, Ticket};
+use motcua_core::{
+    ApiError, DeviceSignIn, ErrorCode, IssueTicketRequest, OfflineTicketRequest, Service,
+    SignInState, Ticket,
+};
 use std::time::Duration;
 
 #[derive(Clone)]
@@ -151,6 +154,51 @@ impl OfficeClient {
         }
         let changes: CatalogChanges = decode(r).await?;
         Ok((changes.version > since).then_some(changes))
+    }
+}
+
+impl OfficeClient {
+    /// Starts a VNeID sign-in (device flow) at the office server.
+    pub async fn auth_start(&self) -> Result<DeviceSignIn, ApiError> {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/auth/device", self.base))
+            .send()
+            .await
+            .map_err(unreachable)?;
+        decode(r).await
+    }
+
+    pub async fn auth_state(&self, session_id: &str) -> Result<SignInState, ApiError> {
+        let r = self
+            .http
+            .get(format!(
+                "{}/api/v1/auth/device/{}",
+                self.base,
+                urlencode(session_id)
+            ))
+            .send()
+            .await
+            .map_err(unreachable)?;
+        decode(r).await
+    }
+
+    pub async fn auth_end(&self, session_id: &str) -> Result<(), ApiError> {
+        let r = self
+            .http
+            .delete(format!(
+                "{}/api/v1/auth/sessions/{}",
+                self.base,
+                urlencode(session_id)
+            ))
+            .send()
+            .await
+            .map_err(unreachable)?;
+        if r.status().is_success() {
+            Ok(())
+        } else {
+            decode::<serde_json::Value>(r).await.map(|_| ())
+        }
     }
 }
 

@@ -158,3 +158,35 @@ fn search_with_the_on_screen_keyboard_open_print_and_take_a_number() {
         "queue of the procedure's field: {svc}"
     );
 }
+
+/// Online filing starts with a VNeID sign-in by QR (the embedded demo's sandbox provider,
+/// labelled DEMO): the QR on screen is the provider's verification link with the user code.
+#[test]
+fn filing_starts_with_a_qr_sign_in_labelled_demo() {
+    let _one_window = support::WINDOW_LOCK
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let spool = tmp.path().join("spool");
+    let app = App::launch(&kiosk_env(tmp.path(), &spool));
+    app.click("[data-testid=tile-vneid]");
+    app.find("[data-testid=btn-end-session]");
+    app.screenshot("filing-01-start");
+    app.assert_accessible("filing start");
+    app.click("[data-testid=btn-signin]");
+    app.find("[data-testid=signin-user-code]");
+    let code = app.text("[data-testid=signin-user-code]");
+    assert!(code.len() >= 6, "user code shown: {code}");
+    assert!(app.text("[data-testid=demo-idp]").contains("DEMO – không phải VNeID thật"));
+    let shot = app.screenshot("filing-02-signin");
+    app.assert_accessible("sign-in QR");
+    let qr = decode_qr(&shot);
+    assert!(
+        qr.iter().any(|q| q.contains("/demo-idp/")),
+        "the QR is the sandbox provider's link: {qr:?}"
+    );
+    // Kết thúc → confirm → home, signed out.
+    app.click("[data-testid=btn-end-session]");
+    app.click("[data-testid=btn-leave-yes]");
+    app.find("[data-testid=home]");
+}

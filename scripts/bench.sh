@@ -13,11 +13,25 @@ cargo build --release -p motcua-office --bin motcua --example load --example sse
 cargo build --release -p motcua-kiosk --bin motcua-kiosk --example empty_window
 cargo bench -p motcua-office --bench issue --no-run
 cargo bench -p motcua-print --bench escpos --no-run
+cargo bench -p motcua-print --bench receipt --no-run
+cargo bench -p motcua-catalog --bench catalog --no-run
+cargo build --release -p motcua-catalog --example latency
+cargo build --release -p motcua-office --example filing
+cargo bench -p motcua-kiosk --bench keystroke --no-run
 
 echo "== criterion: ticket issuing in process (store, group commit)"
 cargo bench -p motcua-office --bench issue -- --warm-up-time 1 --measurement-time 5
 echo "== criterion: kiosk tap -> ESC/POS bytes ready"
 cargo bench -p motcua-print --bench escpos -- --warm-up-time 1 --measurement-time 5
+
+echo "== criterion: receipt rendering (A4 PDF, 80 mm ESC/POS)"
+cargo bench -p motcua-print --bench receipt -- --warm-up-time 1 --measurement-time 5
+echo "== criterion: catalog search and import (all 2,642 procedures)"
+cargo bench -p motcua-catalog --bench catalog -- --warm-up-time 1 --measurement-time 5
+echo "== catalog search latency percentiles (24-query mix x 300 rounds, SQLite file)"
+target/release/examples/latency 300
+echo "== online filing over HTTP (three 2 MB attachments)"
+target/release/examples/filing
 
 echo "== load: 64 concurrent clients issuing tickets over HTTP (real server, release build)"
 LOADDB=$(mktemp -d)
@@ -42,6 +56,9 @@ DATA=$(mktemp -d)
 echo "== cold start to the home screen (release, embedded server, window 1280x800)"
 DISPLAY=":$n" WEBKIT_DISABLE_COMPOSITING_MODE=1 MOTCUA_WINDOW=1280x800 MOTCUA_DATA_DIR="$DATA" \
   MOTCUA_EXIT_WHEN_READY=1 hyperfine --warmup 2 --runs 15 --export-json target/coldstart.json "$KIOSK"
+
+echo "== keystroke -> results drawn in the kiosk (real window, on-screen keyboard)"
+cargo bench -p motcua-kiosk --bench keystroke
 
 echo "== memory (PSS, all processes) at rest: kiosk on its home screen vs an empty Tauri 2 window"
 python3 scripts/measure_memory.py --runs 3 --settle 5 --ready-line "home screen ready" \

@@ -177,7 +177,9 @@ fn filing_starts_with_a_qr_sign_in_labelled_demo() {
     app.find("[data-testid=signin-user-code]");
     let code = app.text("[data-testid=signin-user-code]");
     assert!(code.len() >= 6, "user code shown: {code}");
-    assert!(app.text("[data-testid=demo-idp]").contains("DEMO – không phải VNeID thật"));
+    assert!(app
+        .text("[data-testid=demo-idp]")
+        .contains("DEMO – không phải VNeID thật"));
     let shot = app.screenshot("filing-02-signin");
     app.assert_accessible("sign-in QR");
     let qr = decode_qr(&shot);

@@ -15,7 +15,7 @@ cargo bench -p motcua-office --bench issue --no-run
 cargo bench -p motcua-print --bench escpos --no-run
 cargo bench -p motcua-print --bench receipt --no-run
 cargo bench -p motcua-catalog --bench catalog --no-run
-cargo build --release -p motcua-catalog --example latency
+cargo build --release -p motcua-catalog --example search_latency
 cargo build --release -p motcua-office --example filing
 cargo bench -p motcua-kiosk --bench keystroke --no-run
 
@@ -29,7 +29,7 @@ cargo bench -p motcua-print --bench receipt -- --warm-up-time 1 --measurement-ti
 echo "== criterion: catalog search and import (all 2,642 procedures)"
 cargo bench -p motcua-catalog --bench catalog -- --warm-up-time 1 --measurement-time 5
 echo "== catalog search latency percentiles (24-query mix x 300 rounds, SQLite file)"
-target/release/examples/latency 300
+target/release/examples/search_latency 300
 echo "== online filing over HTTP (three 2 MB attachments)"
 target/release/examples/filing
 

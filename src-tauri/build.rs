@@ -20,6 +20,8 @@ fn main() {
             "signin_status",
             "session_end",
             "scan_decode",
+            "submit_dossier",
+            "scanner_take",
         ]));
     tauri_build::try_build(attributes).expect("failed to run tauri-build");
 }

@@ -64,6 +64,7 @@ impl Kiosk {
 
     /// Ends the citizen's session: signs out at the office server and forgets the session.
     pub async fn session_end(&self) {
+        self.forget_spooled_receipts();
         let id = self.citizen.lock().await.take();
         if let Some(id) = id {
             if let Err(e) = self.office.auth_end(&id).await {

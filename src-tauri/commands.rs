@@ -147,3 +147,18 @@ pub async fn session_end(kiosk: State<'_, Kiosk>) -> Result<(), ApiError> {
 pub fn scan_decode(text: String) -> Result<serde_json::Value, ApiError> {
     crate::citizen::scan_decode(&text)
 }
+
+/// Files a dossier: outbox first, then the office server (exactly once), then the receipt.
+#[tauri::command]
+pub async fn submit_dossier(
+    kiosk: State<'_, Kiosk>,
+    request: motcua_core::dossier::DossierRequest,
+) -> Result<crate::filing::SubmitResult, ApiError> {
+    kiosk.submit_dossier(request).await
+}
+
+/// The newest page from the document scanner.
+#[tauri::command]
+pub async fn scanner_take(kiosk: State<'_, Kiosk>) -> Result<crate::filing::ScannedFile, ApiError> {
+    kiosk.scanner_take().await
+}

@@ -43,6 +43,8 @@ pub struct KioskConfig {
     pub data_dir: Option<PathBuf>,
     pub window: WindowMode,
     pub demo: bool,
+    /// Folder the document scanner saves pages to (default: `scanner/` in the data folder).
+    pub scanner_inbox: Option<PathBuf>,
     /// Levels of procedures this office serves (`commune`, `province`, …): they rank first in
     /// procedure search.
     pub levels: Vec<String>,
@@ -80,6 +82,7 @@ struct FileKiosk {
     staff_pin: Option<String>,
     data_dir: Option<PathBuf>,
     window: Option<String>,
+    scanner_inbox: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -228,6 +231,9 @@ impl KioskConfig {
             ));
         }
         Ok(KioskConfig {
+            scanner_inbox: env("MOTCUA_SCANNER_INBOX")
+                .map(PathBuf::from)
+                .or(file.kiosk.scanner_inbox),
             levels,
             embedded_listen,
             office,

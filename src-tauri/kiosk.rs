@@ -24,7 +24,9 @@ const CHECK_ONLINE: Duration = Duration::from_secs(5);
 pub struct Kiosk {
     pub config: KioskConfig,
     pub office: OfficeClient,
-    local: Arc<LocalStore>,
+    pub(crate) local: Arc<LocalStore>,
+    /// Where the document scanner saves pages (filing.rs takes them from there).
+    pub(crate) scanner_inbox: PathBuf,
     pub online: Arc<AtomicBool>,
     wake_sync: Arc<Notify>,
     sync_task: tokio::task::AbortHandle,
@@ -99,6 +101,17 @@ impl Kiosk {
                         own_levels: config.levels.clone(),
                         ..Default::default()
                     },
+                    filing: if config.demo {
+                        // Demo data: a sample fee account, so receipts show a payment QR.
+                        motcua_office::dossier::FilingConfig {
+                            bank_bin: Some("970415".into()),
+                            bank_account: Some("113000000000".into()),
+                            account_name: "UBND XA MAU (DU LIEU MAU)".into(),
+                            ..Default::default()
+                        }
+                    } else {
+                        Default::default()
+                    },
                     ..Default::default()
                 })
                 .await
@@ -149,7 +162,12 @@ impl Kiosk {
             online.clone(),
         ))
         .abort_handle();
+        let scanner_inbox = config
+            .scanner_inbox
+            .clone()
+            .unwrap_or_else(|| data_dir.join("scanner"));
         Ok(Kiosk {
+            scanner_inbox,
             citizen: tokio::sync::Mutex::new(None),
             catalog,
             catalog_task,
@@ -372,6 +390,7 @@ async fn sync_loop(
         }
         if up {
             flush_outbox(&office, &local, &online, &kiosk_id).await;
+            crate::filing::flush_dossiers(&office, &local).await;
         }
         let pause = if online.load(Ordering::Relaxed) {
             CHECK_ONLINE

@@ -5,6 +5,7 @@ pub mod catalog_cache;
 pub mod citizen;
 mod commands;
 pub mod config;
+pub mod filing;
 pub mod kiosk;
 pub mod kiosk_catalog;
 pub mod local_store;
@@ -53,6 +54,8 @@ pub fn run() {
             commands::signin_status,
             commands::session_end,
             commands::scan_decode,
+            commands::submit_dossier,
+            commands::scanner_take,
         ])
         .setup(move |app| {
             let data_dir = match &config.data_dir {

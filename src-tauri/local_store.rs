@@ -13,7 +13,8 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 use std::sync::Mutex;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
     CREATE TABLE services_cache (
         id         TEXT PRIMARY KEY,
         sort_order INTEGER NOT NULL,
@@ -40,7 +41,22 @@ const MIGRATIONS: &[&str] = &[r#"
         attempts   INTEGER NOT NULL DEFAULT 0,
         rejected   TEXT
     ) STRICT;
-"#];
+"#,
+    r#"
+    -- Online filings written before they are sent, replayed after a crash or an outage with
+    -- the same Idempotency-Key (the server files each key once). A row leaves when the server
+    -- acknowledges it (secure_delete zeroes its pages; the WAL is truncated). `rejected` holds
+    -- the server's message when it refused one.
+    CREATE TABLE outbox_dossiers (
+        n          INTEGER PRIMARY KEY AUTOINCREMENT,
+        idem_key   TEXT NOT NULL UNIQUE,
+        request    TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        rejected   TEXT
+    ) STRICT;
+"#,
+];
 
 /// A ticket issued while the office server was unreachable, as kept in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +82,9 @@ impl LocalStore {
         let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // Deleted rows (acknowledged filings with a citizen's data) are overwritten, not left
+        // in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let version: usize = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -96,6 +115,50 @@ impl LocalStore {
             )?;
         }
         tx.commit()
+    }
+
+    /// Writes a filing to the outbox, durably, before it is sent.
+    pub fn put_dossier(
+        &self,
+        idem_key: &str,
+        request_json: &str,
+        now: &str,
+    ) -> rusqlite::Result<()> {
+        self.conn().execute(
+            "INSERT INTO outbox_dossiers (idem_key, request, created_at) VALUES (?1, ?2, ?3)",
+            params![idem_key, request_json, now],
+        )?;
+        Ok(())
+    }
+
+    /// Filings not yet acknowledged nor refused, oldest first: (key, request JSON).
+    pub fn pending_dossiers(&self) -> rusqlite::Result<Vec<(String, String)>> {
+        let conn = self.conn();
+        let mut st = conn.prepare(
+            "SELECT idem_key, request FROM outbox_dossiers WHERE rejected IS NULL ORDER BY n",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect()
+    }
+
+    /// The server has the filing: it leaves the kiosk's disk (row zeroed, WAL truncated).
+    pub fn remove_dossier(&self, idem_key: &str) -> rusqlite::Result<()> {
+        let conn = self.conn();
+        conn.execute(
+            "DELETE FROM outbox_dossiers WHERE idem_key = ?1",
+            [idem_key],
+        )?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// The server refused the filing: kept for staff with the reason, not resent.
+    pub fn reject_dossier(&self, idem_key: &str, reason: &str) -> rusqlite::Result<()> {
+        self.conn().execute(
+            "UPDATE outbox_dossiers SET rejected = ?2, attempts = attempts + 1 WHERE idem_key = ?1",
+            params![idem_key, reason],
+        )?;
+        Ok(())
     }
 
     /// The services last seen on the server, in their display order.

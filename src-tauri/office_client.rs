@@ -158,6 +158,25 @@ impl OfficeClient {
 }
 
 impl OfficeClient {
+    /// Files a dossier; the same key always gives the same dossier (idempotent replay).
+    pub async fn submit_dossier(
+        &self,
+        idem_key: &str,
+        req: &motcua_core::dossier::DossierRequest,
+    ) -> Result<motcua_core::dossier::Dossier, ApiError> {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/dossiers", self.base))
+            .header("Idempotency-Key", idem_key)
+            .json(req)
+            // Up to 30 MB of attachments over the office LAN.
+            .timeout(Duration::from_secs(120))
+            .send()
+            .await
+            .map_err(unreachable)?;
+        decode(r).await
+    }
+
     /// Starts a VNeID sign-in (device flow) at the office server.
     pub async fn auth_start(&self) -> Result<DeviceSignIn, ApiError> {
         let r = self

@@ -1,5 +1,5 @@
 //! Search over the whole national dataset (2,642 procedures) with a mix of what citizens type,
-//! and the import of the whole file. `examples/latency.rs` prints p50/p99 per query.
+//! and the import of the whole file. `examples/search_latency.rs` prints p50/p99 per query.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use motcua_catalog::{Catalog, ImportOptions, SearchRequest};

@@ -1,7 +1,7 @@
 //! Search latency over the whole national dataset: p50 / p99 / max per query of a mix of what
 //! citizens type, each run many times, on a real SQLite file (WAL), plus the import time.
 //!
-//! `cargo run --release -p motcua-catalog --example latency [ROUNDS]`
+//! `cargo run --release -p motcua-catalog --example search_latency [ROUNDS]`
 
 use motcua_catalog::{Catalog, ImportOptions, SearchRequest};
 use std::time::{Duration, Instant};

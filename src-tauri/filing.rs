@@ -1,0 +1,243 @@
+//! Online filing from the kiosk: the submission is written to the kiosk's outbox before it is
+//! sent, sent with an Idempotency-Key (the server files each key once), and leaves the kiosk's
+//! disk once acknowledged. A crash or an outage between the two is replayed by the sync loop
+//! with the same key: filed exactly once. Then the receipt is printed.
+
+use crate::kiosk::Kiosk;
+use crate::local_store::LocalStore;
+use crate::office_client::{is_unreachable, OfficeClient};
+use base64::Engine;
+use motcua_core::dossier::{Dossier, DossierRequest, Submission};
+use motcua_core::{ApiError, ErrorCode};
+use motcua_print::{Format, ReceiptFormat, Transport};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// What `submit_dossier` returns to the screen.
+#[derive(Debug, Serialize)]
+pub struct SubmitResult {
+    /// `None` while the filing waits in the outbox (server unreachable).
+    pub dossier: Option<Dossier>,
+    pub tracking_qr_svg: Option<String>,
+    pub payment_qr_svg: Option<String>,
+    pub printed: bool,
+    pub print_error: Option<ApiError>,
+}
+
+/// A file from the document scanner, for the screen.
+#[derive(Debug, Serialize)]
+pub struct ScannedFile {
+    pub file_name: String,
+    pub media_type: String,
+    pub size: usize,
+    pub content_base64: String,
+}
+
+fn storage_error(e: rusqlite::Error) -> ApiError {
+    tracing::error!("kiosk database: {e}");
+    ApiError::internal()
+}
+
+/// Checks what can be checked before anything is stored: every attachment a PDF, JPEG or PNG
+/// by content, within the per-file and per-dossier limits.
+pub fn check_request(req: &DossierRequest) -> Result<(), ApiError> {
+    let mut total = 0usize;
+    for d in &req.documents {
+        if let Submission::Attachment { content_base64, .. } = &d.submission {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(content_base64.trim_end_matches('='))
+                .or_else(|_| {
+                    base64::engine::general_purpose::STANDARD_NO_PAD
+                        .decode(content_base64.trim_end_matches('='))
+                })
+                .map_err(|_| {
+                    ApiError::new(
+                        ErrorCode::BadRequest,
+                        format!("Tệp đính kèm cho “{}” bị hỏng. Vui lòng chọn lại.", d.name),
+                        format!(
+                            "The file attached for “{}” is damaged. Please choose it again.",
+                            d.name
+                        ),
+                    )
+                })?;
+            motcua_core::files::check_file(&d.name, &bytes)?;
+            total += bytes.len();
+        }
+    }
+    motcua_core::files::check_total(total)
+}
+
+fn receipt_format(f: Format) -> ReceiptFormat {
+    match f {
+        Format::Pdf => ReceiptFormat::Pdf(motcua_print::PageSize::A4),
+        Format::EscPos(p) => ReceiptFormat::EscPos(p),
+        Format::Png => ReceiptFormat::ThermalPng,
+    }
+}
+
+impl Kiosk {
+    pub async fn submit_dossier(&self, req: DossierRequest) -> Result<SubmitResult, ApiError> {
+        check_request(&req)?;
+        let key = uuid::Uuid::new_v4().simple().to_string();
+        let json = serde_json::to_string(&req).map_err(|_| ApiError::internal())?;
+        let local = self.local.clone();
+        let k = key.clone();
+        tokio::task::spawn_blocking(move || {
+            local.put_dossier(&k, &json, &chrono::Utc::now().to_rfc3339())
+        })
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(storage_error)?;
+        tracing::info!("filing written to the outbox");
+        // Tests kill the kiosk here (between the outbox write and the send).
+        if let Some(ms) = std::env::var("MOTCUA_TEST_PAUSE_AFTER_OUTBOX_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        }
+        match self.office.submit_dossier(&key, &req).await {
+            Ok(dossier) => {
+                let local = self.local.clone();
+                let k = key.clone();
+                let _ = tokio::task::spawn_blocking(move || local.remove_dossier(&k)).await;
+                tracing::info!("filing acknowledged");
+                Ok(self.print_receipt(dossier).await)
+            }
+            Err(e) if is_unreachable(&e) => {
+                self.online
+                    .store(false, std::sync::atomic::Ordering::Relaxed);
+                tracing::warn!("filing kept in the outbox: office server unreachable");
+                Ok(SubmitResult {
+                    dossier: None,
+                    tracking_qr_svg: None,
+                    payment_qr_svg: None,
+                    printed: false,
+                    print_error: None,
+                })
+            }
+            Err(e) => {
+                // Refused (bad input): nothing was filed; the citizen fixes it on screen.
+                let local = self.local.clone();
+                let _ = tokio::task::spawn_blocking(move || local.remove_dossier(&key)).await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn print_receipt(&self, dossier: Dossier) -> SubmitResult {
+        let tracking = motcua_print::qr_svg(&dossier.tracking_url);
+        let payment = dossier
+            .payment
+            .as_ref()
+            .map(|p| motcua_print::qr_svg(&p.vietqr));
+        let (transport, format, d) = (self.transport.clone(), self.format, dossier.clone());
+        let printed = tokio::task::spawn_blocking(move || -> Result<(), ApiError> {
+            let rf = receipt_format(format);
+            let bytes = motcua_print::render_receipt(&d, rf)?;
+            let out_format = match rf {
+                ReceiptFormat::EscPos(p) => Format::EscPos(p),
+                ReceiptFormat::ThermalPng | ReceiptFormat::Png => Format::Png,
+                ReceiptFormat::Pdf(_) => Format::Pdf,
+            };
+            motcua_print::print(
+                &transport,
+                &format!("receipt-{}", d.code),
+                out_format,
+                &bytes,
+            )?;
+            Ok(())
+        })
+        .await
+        .unwrap_or_else(|_| Err(ApiError::internal()));
+        let print_error = printed.err();
+        SubmitResult {
+            dossier: Some(dossier),
+            tracking_qr_svg: Some(tracking),
+            payment_qr_svg: payment,
+            printed: print_error.is_none(),
+            print_error,
+        }
+    }
+
+    /// Receipts spooled to a folder (the demo's "printer") hold the citizen's data: they go when
+    /// the session ends, as paper leaves a real printer.
+    pub(crate) fn forget_spooled_receipts(&self) {
+        if let Transport::Folder(dir) = &self.transport {
+            if let Ok(rd) = std::fs::read_dir(dir) {
+                for e in rd.flatten() {
+                    if e.file_name().to_string_lossy().starts_with("receipt-") {
+                        let _ = std::fs::remove_file(e.path());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The newest page the document scanner saved, taken out of its folder (it leaves the
+    /// kiosk's disk now and lives in the screen's memory until the filing is sent).
+    pub async fn scanner_take(&self) -> Result<ScannedFile, ApiError> {
+        let dir = self.scanner_inbox.clone();
+        tokio::task::spawn_blocking(move || take_newest(dir))
+            .await
+            .map_err(|_| ApiError::internal())?
+    }
+}
+
+fn take_newest(dir: PathBuf) -> Result<ScannedFile, ApiError> {
+    let nothing = || {
+        ApiError::new(
+            ErrorCode::NotFound,
+            "Máy quét chưa có trang nào. Đặt giấy tờ lên máy quét, bấm nút quét, rồi thử lại.",
+            "The scanner has no page yet. Put the document on the scanner, press its scan button, then try again.",
+        )
+    };
+    let newest = std::fs::read_dir(&dir)
+        .map_err(|_| nothing())?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
+        .ok_or_else(nothing)?;
+    let path = newest.path();
+    let name = newest.file_name().to_string_lossy().into_owned();
+    let bytes = std::fs::read(&path).map_err(|_| nothing())?;
+    let _ = std::fs::remove_file(&path);
+    let kind = motcua_core::files::check_file(&name, &bytes)?;
+    Ok(ScannedFile {
+        file_name: name,
+        media_type: kind.media_type().to_string(),
+        size: bytes.len(),
+        content_base64: base64::engine::general_purpose::STANDARD.encode(&bytes),
+    })
+}
+
+/// Sends every filing left in the outbox (after a crash or an outage), oldest first, with its
+/// own Idempotency-Key, until the server cannot be reached.
+pub(crate) async fn flush_dossiers(office: &OfficeClient, local: &std::sync::Arc<LocalStore>) {
+    let l = local.clone();
+    let pending = match tokio::task::spawn_blocking(move || l.pending_dossiers()).await {
+        Ok(Ok(p)) => p,
+        _ => return,
+    };
+    for (key, json) in pending {
+        let Ok(req) = serde_json::from_str::<DossierRequest>(&json) else {
+            let l = local.clone();
+            let _ = tokio::task::spawn_blocking(move || l.reject_dossier(&key, "unreadable")).await;
+            continue;
+        };
+        match office.submit_dossier(&key, &req).await {
+            Ok(_) => {
+                let l = local.clone();
+                let _ = tokio::task::spawn_blocking(move || l.remove_dossier(&key)).await;
+                tracing::info!("queued filing acknowledged");
+            }
+            Err(e) if is_unreachable(&e) => return,
+            Err(e) => {
+                let l = local.clone();
+                let reason = e.message_en.clone();
+                let _ = tokio::task::spawn_blocking(move || l.reject_dossier(&key, &reason)).await;
+                tracing::warn!(code = ?e.code, "queued filing refused; kept for staff");
+            }
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! Online filing from the kiosk against a real office server on loopback, real SQLite files on
+//! both sides: receipt printed and checked; bad files refused with nothing stored; an outage
+//! queues the filing and it is filed once when the server returns; kill -9 between the outbox
+//! write and the send files it exactly once after restart; after the session ends no file the
+//! kiosk wrote holds the citizen's name or ID number.
+
+use base64::Engine;
+use motcua_core::dossier::{Applicant, Delivery, DocumentRequest, DossierRequest, Submission};
+use motcua_kiosk::config::KioskConfig;
+use motcua_kiosk::kiosk::Kiosk;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const NAME: &str = "Trần Thị Bích Ngọc";
+const ID: &str = "001190012345";
+
+/// A small but real PDF.
+fn pdf_bytes() -> Vec<u8> {
+    motcua_print::render_checklist(&motcua_print::sample_checklist(), motcua_print::Format::Pdf)
+        .unwrap()
+}
+
+fn request(file: Vec<u8>) -> DossierRequest {
+    DossierRequest {
+        procedure_code: "1.001193".into(),
+        applicant: Applicant {
+            full_name: NAME.into(),
+            id_number: ID.into(),
+            date_of_birth: chrono::NaiveDate::from_ymd_opt(1990, 7, 15),
+            gender: Some("female".into()),
+            address: Some("Số 5 phố Huế, Hà Nội".into()),
+            phone: Some("0912345678".into()),
+            email: None,
+        },
+        answers: [("child_name".to_string(), serde_json::json!("Trần Minh An"))]
+            .into_iter()
+            .collect(),
+        documents: vec![
+            DocumentRequest {
+                name: "Giấy chứng sinh".into(),
+                originals: 1,
+                copies: 0,
+                submission: Submission::Attachment {
+                    file_name: "chung-sinh.pdf".into(),
+                    content_base64: base64::engine::general_purpose::STANDARD.encode(file),
+                },
+            },
+            DocumentRequest {
+                name: "Tờ khai đăng ký khai sinh".into(),
+                originals: 1,
+                copies: 0,
+                submission: Submission::PaperAtCounter,
+            },
+        ],
+        delivery: Delivery::Office,
+    }
+}
+
+fn office_config(db: &Path, listen: &str) -> motcua_office::ServerConfig {
+    motcua_office::ServerConfig {
+        listen: listen.into(),
+        db_path: db.to_path_buf(),
+        seed_demo: true,
+        ..Default::default()
+    }
+}
+
+async fn start_office(db: &Path, listen: &str) -> motcua_office::ServerHandle {
+    let start = Instant::now();
+    loop {
+        match motcua_office::start(office_config(db, listen)).await {
+            Ok(h) => return h,
+            Err(e) if start.elapsed() < Duration::from_secs(10) => {
+                eprintln!("retrying: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("office server does not start: {e}"),
+        }
+    }
+}
+
+fn kiosk_config(office_url: &str, data: &Path) -> KioskConfig {
+    let office_url = office_url.to_string();
+    let data = data.display().to_string();
+    KioskConfig::from_parts(None, move |k| match k {
+        "MOTCUA_OFFICE_URL" => Some(office_url.clone()),
+        "MOTCUA_DATA_DIR" => Some(data.clone()),
+        "MOTCUA_KIOSK_ID" => Some("kiosk-5".into()),
+        "MOTCUA_PRINTER" => Some(format!("folder:{data}/spool")),
+        "MOTCUA_PRINT_FORMAT" => Some("pdf".into()),
+        _ => None,
+    })
+    .unwrap()
+}
+
+fn dossiers_on_server(db: &Path) -> i64 {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.query_row("SELECT COUNT(*) FROM dossiers", [], |r| r.get(0))
+        .unwrap()
+}
+
+fn outbox_rows(data: &Path) -> i64 {
+    let c = rusqlite::Connection::open(data.join("kiosk.sqlite3")).unwrap();
+    c.query_row("SELECT COUNT(*) FROM outbox_dossiers", [], |r| r.get(0))
+        .unwrap_or(0)
+}
+
+/// Every file under `dir`, recursively.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+async fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ok() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filing_prints_a_receipt_survives_an_outage_and_leaves_no_personal_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("office.db");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let server = start_office(&db, &listen).await;
+    let base = format!("http://{listen}");
+    let data = tmp.path().join("kiosk");
+    let kiosk = Kiosk::start(kiosk_config(&base, &data), data.clone())
+        .await
+        .unwrap();
+
+    // Filed: a dossier code of the official shape, a receipt printed with its QR codes.
+    let done = kiosk.submit_dossier(request(pdf_bytes())).await.unwrap();
+    let d = done.dossier.expect("filed at once");
+    assert!(
+        motcua_core::dossier::is_dossier_code(&d.code),
+        "code {}",
+        d.code
+    );
+    assert!(done.printed, "{:?}", done.print_error);
+    assert!(done.tracking_qr_svg.unwrap().starts_with("<svg"));
+    let receipt = data.join("spool").join(format!("receipt-{}.pdf", d.code));
+    let text = String::from_utf8(
+        std::process::Command::new("pdftotext")
+            .args([receipt.to_str().unwrap(), "-"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(text.contains(&d.code), "receipt text: {text}");
+    assert_eq!(outbox_rows(&data), 0, "acknowledged: out of the outbox");
+    assert_eq!(dossiers_on_server(&db), 1);
+
+    // A file renamed to .pdf that is not one: a clear message, nothing stored anywhere.
+    let err = kiosk
+        .submit_dossier(request(b"PK\x03\x04 this is a zip".to_vec()))
+        .await
+        .unwrap_err();
+    assert!(err.message_vi.contains("Giấy chứng sinh"), "{err:?}");
+    assert_eq!(outbox_rows(&data), 0);
+    assert_eq!(dossiers_on_server(&db), 1);
+
+    // Server down: the filing waits in the outbox, and is filed once when the server returns.
+    server.shutdown().await;
+    let queued = kiosk.submit_dossier(request(pdf_bytes())).await.unwrap();
+    assert!(queued.dossier.is_none());
+    assert_eq!(outbox_rows(&data), 1);
+    let server = start_office(&db, &listen).await;
+    wait_until("the queued filing to reach the server", || {
+        outbox_rows(&data) == 0
+    })
+    .await;
+    assert_eq!(dossiers_on_server(&db), 2);
+
+    // The session ends: no file the kiosk wrote holds the citizen's name or ID number.
+    kiosk.session_end().await;
+    drop(kiosk);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let written = files(&data);
+    assert!(
+        written.iter().any(|f| f.ends_with("kiosk.sqlite3")),
+        "the scan covers the kiosk's database: {written:?}"
+    );
+    for f in files(&data) {
+        // SQLite's -wal/-shm may go as the last connection closes.
+        let Ok(bytes) = std::fs::read(&f) else {
+            continue;
+        };
+        assert!(
+            !contains(&bytes, NAME.as_bytes()) && !contains(&bytes, ID.as_bytes()),
+            "{} still holds the citizen's data",
+            f.display()
+        );
+    }
+    server.shutdown().await;
+}
+
+/// The kiosk killed with SIGKILL after writing the filing to its outbox and before sending it:
+/// after a restart it is filed exactly once. The test runs itself as the child kiosk
+/// (`MOTCUA_FILING_CHILD` names its data folder, `MOTCUA_FILING_OFFICE` the server).
+#[test]
+fn kill_9_between_outbox_and_send_files_exactly_once() {
+    if let Some(dir) = std::env::var_os("MOTCUA_FILING_CHILD") {
+        let url = std::env::var("MOTCUA_FILING_OFFICE").unwrap();
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let data = PathBuf::from(dir);
+            let kiosk = Kiosk::start(kiosk_config(&url, &data), data.clone())
+                .await
+                .unwrap();
+            // MOTCUA_TEST_PAUSE_AFTER_OUTBOX_MS holds it between the write and the send.
+            let _ = kiosk.submit_dossier(request(pdf_bytes())).await;
+            println!("SENT");
+        });
+        return;
+    }
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("office.db");
+    let server = rt.block_on(start_office(&db, "127.0.0.1:0"));
+    let url = format!("http://{}", server.addr);
+    let data = tmp.path().join("kiosk");
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "kill_9_between_outbox_and_send_files_exactly_once",
+            "--nocapture",
+        ])
+        .env("MOTCUA_FILING_CHILD", &data)
+        .env("MOTCUA_FILING_OFFICE", &url)
+        .env("MOTCUA_TEST_PAUSE_AFTER_OUTBOX_MS", "60000")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !(data.join("kiosk.sqlite3").exists() && outbox_rows(&data) == 1) {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the child never wrote its outbox"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap(); // SIGKILL, before the send
+    child.wait().unwrap();
+    assert_eq!(dossiers_on_server(&db), 0, "not sent before the kill");
+
+    rt.block_on(async {
+        let kiosk = Kiosk::start(kiosk_config(&url, &data), data.clone())
+            .await
+            .unwrap();
+        wait_until("the replayed filing", || outbox_rows(&data) == 0).await;
+        assert_eq!(dossiers_on_server(&db), 1, "filed once");
+        drop(kiosk);
+        // A second restart sends nothing more.
+        let kiosk = Kiosk::start(kiosk_config(&url, &data), data.clone())
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        assert_eq!(dossiers_on_server(&db), 1, "still once");
+        drop(kiosk);
+        server.shutdown().await;
+    });
+}

@@ -154,6 +154,20 @@ impl CatalogState {
     }
 }
 
+impl CatalogState {
+    /// One procedure, blocking (seeding the catalog first if due): for the filing service.
+    pub fn get_blocking(&self, code: &str) -> Option<motcua_core::catalog::Procedure> {
+        let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(seed) = guard.seed.take() {
+            let cat = Catalog::new(&guard.conn).ok()?;
+            if cat.is_empty().ok()? {
+                cat.import_reader(seed, &Default::default()).ok()?;
+            }
+        }
+        Catalog::new(&guard.conn).ok()?.get(code).ok().flatten()
+    }
+}
+
 /// Every (method, path) these routes serve, for the OpenAPI check.
 pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/procedures"),

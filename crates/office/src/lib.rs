@@ -221,6 +221,7 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
             base_url.clone(),
             cfg.filing.clone(),
         );
+        let catalog_for_filing = catalog.clone();
         tokio::task::spawn_blocking(move || {
             dossier::Filing::open(
                 dossier::FilingStart {
@@ -229,7 +230,7 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
                     public_base_url: &base,
                 },
                 fc,
-                Arc::new(dossier::BuiltinProcedures),
+                Arc::new(dossier::CatalogProcedures(catalog_for_filing)),
             )
         })
         .await

@@ -358,3 +358,51 @@ async fn sixteen_concurrent_submissions_get_a_gap_free_sequence() {
     assert_eq!(seqs, (1..=16).collect::<Vec<_>>());
     srv.shutdown().await;
 }
+
+/// Any procedure of the catalog with an online channel can be filed, with its own processing
+/// time and fee; one without an online channel is refused with nothing stored.
+#[tokio::test]
+async fn procedures_come_from_the_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    let server = server_at(&db, |cfg| {
+        cfg.seed_demo = true;
+        cfg.filing.bank_bin = Some("970436".into());
+        cfg.filing.bank_account = Some("1023456789".into());
+    })
+    .await;
+    let base = format!("http://{}", server.addr);
+    let c = Client::new();
+    // Đăng ký thường trú: online, 7 working days, 10,000 đ — not in the built-in table.
+    let (st, d) = file(
+        &c,
+        &base,
+        Some("k-thuong-tru"),
+        &request("1.004222", "Lê Văn Tám", &[("Tờ khai", pdf(2000))]),
+    )
+    .await;
+    assert!(st.is_success(), "{st} {d}");
+    assert_eq!(d["fee_vnd"], 10000, "{d}");
+    assert!(
+        d["procedure_name"].as_str().unwrap().contains("thường trú"),
+        "{d}"
+    );
+    assert!(
+        d["payment"]["vietqr"]
+            .as_str()
+            .unwrap()
+            .contains("540510000"),
+        "{d}"
+    );
+    // Chứng thực bản sao: in person only.
+    let (st, e) = file(
+        &c,
+        &base,
+        Some("k-chung-thuc"),
+        &request("2.000815", "Lê Văn Tám", &[("Bản chính", pdf(2000))]),
+    )
+    .await;
+    assert_eq!(st.as_u16() / 100, 4, "{st} {e}");
+    assert_eq!(count(&db, "dossiers"), 1);
+    server.shutdown().await;
+}

@@ -14,7 +14,7 @@ pub mod openapi;
 pub mod page;
 pub mod procedures;
 
-pub use procedures::{BuiltinProcedures, ProcedureFacts, ProcedureSource};
+pub use procedures::{BuiltinProcedures, CatalogProcedures, ProcedureFacts, ProcedureSource};
 
 use base64::Engine;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};

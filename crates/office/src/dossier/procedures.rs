@@ -1,6 +1,6 @@
 //! What the filing service needs to know about a procedure: its name, processing time and
-//! fee. The catalog (crates/catalog, another branch) will answer this; until then a built-in
-//! table covers the four procedures issue 5 ships forms for.
+//! fee. [`CatalogProcedures`] answers from the office's procedure catalog, with a curated
+//! built-in table first for the four procedures issue 5 ships forms for.
 
 use motcua_core::workdays::{DurationUnit, ProcessingTime};
 
@@ -60,6 +60,35 @@ impl ProcedureSource for BuiltinProcedures {
             name: name.to_owned(),
             processing_time: ProcessingTime { value, unit },
             fee_vnd: fee,
+        })
+    }
+}
+
+/// The office's procedure catalog: any procedure with an online channel can be filed. The
+/// built-in table wins for its four (curated figures); otherwise the online channel's
+/// processing time and fee, or the first channel with a readable time.
+pub struct CatalogProcedures(pub crate::catalog_http::CatalogState);
+
+impl ProcedureSource for CatalogProcedures {
+    fn procedure(&self, code: &str) -> Option<ProcedureFacts> {
+        if let Some(p) = BuiltinProcedures.procedure(code) {
+            return Some(p);
+        }
+        let p = self.0.get_blocking(code)?;
+        let online = p.channels.iter().find(|c| c.channel == "online")?;
+        let duration = online
+            .duration
+            .as_ref()
+            .or_else(|| p.channels.iter().find_map(|c| c.duration.as_ref()))?;
+        let unit: DurationUnit =
+            serde_json::from_value(serde_json::Value::String(duration.unit.clone())).ok()?;
+        Some(ProcedureFacts {
+            name: p.name.clone(),
+            processing_time: ProcessingTime {
+                value: duration.value,
+                unit,
+            },
+            fee_vnd: online.fee_vnd.unwrap_or(0).max(0) as u64,
         })
     }
 }

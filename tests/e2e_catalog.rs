@@ -192,3 +192,37 @@ fn filing_starts_with_a_qr_sign_in_labelled_demo() {
     app.click("[data-testid=btn-leave-yes]");
     app.find("[data-testid=home]");
 }
+
+/// Idle: a visible countdown that any touch cancels (what was typed stays), then home.
+#[test]
+fn idle_warning_counts_down_a_touch_keeps_the_screen_then_home() {
+    let _one_window = support::WINDOW_LOCK
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let spool = tmp.path().join("spool");
+    let mut env = kiosk_env(tmp.path(), &spool);
+    env.push(("MOTCUA_IDLE_TIMEOUT", "10".into()));
+    let app = App::launch(&env);
+    app.click("[data-testid=tile-procedures]");
+    type_keys(&app, "khai");
+    wait_until("the idle warning", Duration::from_secs(20), || {
+        app.try_find("[data-testid=idle-warning]").is_some()
+    });
+    let text = app.text("[data-testid=idle-text]");
+    assert!(text.contains("giây"), "countdown shown: {text}");
+    app.screenshot("idle-01-warning");
+    app.assert_accessible("idle warning");
+    // A touch anywhere keeps everything.
+    app.click("[data-testid=idle-stay]");
+    assert!(app.try_find("[data-testid=idle-warning]").is_none());
+    assert_eq!(
+        app.exec("return document.querySelector('[data-testid=search-field]').value"),
+        "khai"
+    );
+    // Left alone: the warning again, then home after its 20 s.
+    wait_until("home after the countdown", Duration::from_secs(45), || {
+        app.try_find("[data-testid=home]").is_some()
+    });
+    assert!(app.try_find("[data-testid=idle-warning]").is_none());
+}

@@ -4,6 +4,8 @@
 //! write and the send files it exactly once after restart; after the session ends no file the
 //! kiosk wrote holds the citizen's name or ID number.
 
+mod office_support;
+
 use base64::Engine;
 use motcua_core::dossier::{Applicant, Delivery, DocumentRequest, DossierRequest, Submission};
 use motcua_kiosk::config::KioskConfig;
@@ -53,29 +55,6 @@ fn request(file: Vec<u8>) -> DossierRequest {
             },
         ],
         delivery: Delivery::Office,
-    }
-}
-
-fn office_config(db: &Path, listen: &str) -> motcua_office::ServerConfig {
-    motcua_office::ServerConfig {
-        listen: listen.into(),
-        db_path: db.to_path_buf(),
-        seed_demo: true,
-        ..Default::default()
-    }
-}
-
-async fn start_office(db: &Path, listen: &str) -> motcua_office::ServerHandle {
-    let start = Instant::now();
-    loop {
-        match motcua_office::start(office_config(db, listen)).await {
-            Ok(h) => return h,
-            Err(e) if start.elapsed() < Duration::from_secs(10) => {
-                eprintln!("retrying: {e}");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            Err(e) => panic!("office server does not start: {e}"),
-        }
     }
 }
 
@@ -147,7 +126,7 @@ async fn filing_prints_a_receipt_survives_an_outage_and_leaves_no_personal_data(
         .unwrap()
         .port();
     let listen = format!("127.0.0.1:{port}");
-    let server = start_office(&db, &listen).await;
+    let server = office_support::start_office(&db, &listen).await;
     let base = format!("http://{listen}");
     let data = tmp.path().join("kiosk");
     let kiosk = Kiosk::start(kiosk_config(&base, &data), data.clone())
@@ -191,7 +170,7 @@ async fn filing_prints_a_receipt_survives_an_outage_and_leaves_no_personal_data(
     let queued = kiosk.submit_dossier(request(pdf_bytes())).await.unwrap();
     assert!(queued.dossier.is_none());
     assert_eq!(outbox_rows(&data), 1);
-    let server = start_office(&db, &listen).await;
+    let server = office_support::start_office(&db, &listen).await;
     wait_until("the queued filing to reach the server", || {
         outbox_rows(&data) == 0
     })
@@ -244,7 +223,7 @@ fn kill_9_between_outbox_and_send_files_exactly_once() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("office.db");
-    let server = rt.block_on(start_office(&db, "127.0.0.1:0"));
+    let server = rt.block_on(office_support::start_office(&db, "127.0.0.1:0"));
     let url = format!("http://{}", server.addr);
     let data = tmp.path().join("kiosk");
     let mut child = std::process::Command::new(std::env::current_exe().unwrap())

@@ -2,34 +2,14 @@
 //! reaches the server exactly once when it returns (real office server on loopback, real
 //! SQLite files on both sides).
 
+mod office_support;
+
 use motcua_core::{IssueTicketRequest, Priority, Ticket};
 use motcua_kiosk::config::KioskConfig;
 use motcua_kiosk::kiosk::Kiosk;
 use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-async fn start_office(db: &Path, listen: &str) -> motcua_office::ServerHandle {
-    // The port was just released by the previous server: retry binding for a moment.
-    let start = Instant::now();
-    loop {
-        match motcua_office::start(motcua_office::ServerConfig {
-            listen: listen.into(),
-            db_path: db.to_path_buf(),
-            seed_demo: true,
-            ..Default::default()
-        })
-        .await
-        {
-            Ok(h) => return h,
-            Err(e) if start.elapsed() < Duration::from_secs(10) => {
-                eprintln!("retrying: {e}");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            Err(e) => panic!("office server does not start: {e}"),
-        }
-    }
-}
 
 fn kiosk_config(office_url: &str, data: &Path) -> KioskConfig {
     let office_url = office_url.to_string();
@@ -60,7 +40,7 @@ async fn get_ticket(base: &str, id: &str) -> Option<Ticket> {
 async fn fifty_tickets_issued_while_the_server_is_down_reach_it_once() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("office.sqlite3");
-    let server = start_office(&db, "127.0.0.1:0").await;
+    let server = office_support::start_office(&db, "127.0.0.1:0").await;
     let addr = server.addr;
     let base = format!("http://{addr}");
     let data = tmp.path().join("kiosk");
@@ -126,7 +106,7 @@ async fn fifty_tickets_issued_while_the_server_is_down_reach_it_once() {
     assert_eq!(kiosk.status().outbox_pending, 50);
 
     // The server returns on the same address: the outbox drains by itself.
-    let server = start_office(&db, &addr.to_string()).await;
+    let server = office_support::start_office(&db, &addr.to_string()).await;
     let start = Instant::now();
     while kiosk.status().outbox_pending > 0 {
         assert!(

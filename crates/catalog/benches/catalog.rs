@@ -11,33 +11,9 @@ fn dataset() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/procedures.jsonl.gz")
 }
 
-/// The mix: plain, accented, typing prefixes, typos, raw Telex, codes, long phrases.
-pub const MIX: &[&str] = &[
-    "khai sinh",
-    "khai si",
-    "k",
-    "kh",
-    "dang ky ket hon",
-    "xác nhận tình trạng hôn nhân",
-    "chung thuc ban sao",
-    "ho kinh doanh",
-    "thuong tru",
-    "tam tru",
-    "giay phep xay dung",
-    "cap doi so do",
-    "khai sinhh",
-    "ket hônn",
-    "ddawng kys khai sinh",
-    "1.001193",
-    "001193",
-    "ho tich",
-    "can cuoc",
-    "tro cap that nghiep",
-    "bao hiem y te",
-    "dat dai",
-    "nuoi con nuoi",
-    "cap lai giay chung nhan quyen su dung dat",
-];
+#[path = "common/mix.rs"]
+mod mix;
+use mix::MIX;
 
 fn search(c: &mut Criterion) {
     let conn = Connection::open_in_memory().unwrap();

@@ -6,32 +6,9 @@
 use motcua_catalog::{Catalog, ImportOptions, SearchRequest};
 use std::time::{Duration, Instant};
 
-const MIX: &[&str] = &[
-    "khai sinh",
-    "khai si",
-    "k",
-    "kh",
-    "dang ky ket hon",
-    "xác nhận tình trạng hôn nhân",
-    "chung thuc ban sao",
-    "ho kinh doanh",
-    "thuong tru",
-    "tam tru",
-    "giay phep xay dung",
-    "cap doi so do",
-    "khai sinhh",
-    "ket hônn",
-    "ddawng kys khai sinh",
-    "1.001193",
-    "001193",
-    "ho tich",
-    "can cuoc",
-    "tro cap that nghiep",
-    "bao hiem y te",
-    "dat dai",
-    "nuoi con nuoi",
-    "cap lai giay chung nhan quyen su dung dat",
-];
+#[path = "../benches/common/mix.rs"]
+mod mix;
+use mix::MIX;
 
 fn pct(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]

@@ -3,9 +3,7 @@
 
 use crate::fonts::Weight;
 use crate::layout::{text, vn_datetime, Block};
-use crate::{
-    escpos, layout, pdf, raster, Bitmap, Format, Paper, PrintError, DPI, RASTER_SIDE_DOTS,
-};
+use crate::{escpos, pdf, Bitmap, Format, Paper, PrintError};
 use unicode_normalization::UnicodeNormalization;
 
 /// One document to bring.
@@ -159,23 +157,7 @@ pub(crate) fn blocks(c: &Checklist) -> Vec<Block> {
 
 /// The checklist as the thermal printer prints it.
 pub fn checklist_bitmap(c: &Checklist, paper: Paper) -> Bitmap {
-    let width = paper.dots();
-    let lay = layout::layout(
-        &blocks(c),
-        layout::Geometry {
-            width: (width - 2 * RASTER_SIDE_DOTS) as f32,
-            unit_per_pt: DPI / 72.0,
-            snap: true,
-            text_scale: match paper {
-                Paper::Mm58 => 0.8,
-                Paper::Mm80 => 1.0,
-            },
-        },
-    );
-    let height = 16 + lay.height as usize + 16;
-    let mut canvas = raster::Canvas::new(width, height);
-    canvas.draw(&lay, RASTER_SIDE_DOTS as f32, 16.0);
-    canvas.to_bitmap()
+    crate::roll_bitmap(&blocks(c), paper)
 }
 
 /// A5 page size in millimetres.
@@ -232,6 +214,7 @@ pub fn sample_checklist() -> Checklist {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout;
 
     #[test]
     fn every_format_renders_and_numbered_items_hang_left() {

@@ -119,9 +119,15 @@ const RASTER_BOTTOM_DOTS: usize = 16;
 
 /// The ticket as the thermal printer prints it: a 1-bit bitmap `paper.dots()` wide.
 pub fn ticket_bitmap(t: &Ticket, paper: Paper) -> Bitmap {
+    roll_bitmap(&layout::ticket_blocks(t), paper)
+}
+
+/// Blocks laid out on a thermal roll: the printable width less the side margins, 203 dpi,
+/// smaller type on 58 mm paper. Tickets, checklists and thermal receipts all print this way.
+pub(crate) fn roll_bitmap(blocks: &[layout::Block], paper: Paper) -> Bitmap {
     let width = paper.dots();
     let lay = layout::layout(
-        &layout::ticket_blocks(t),
+        blocks,
         layout::Geometry {
             width: (width - 2 * RASTER_SIDE_DOTS) as f32,
             unit_per_pt: DPI / 72.0,
@@ -249,23 +255,7 @@ impl FromStr for ReceiptFormat {
 
 /// The thermal receipt as the printer prints it.
 pub fn receipt_bitmap(d: &motcua_core::dossier::Dossier, paper: Paper) -> Bitmap {
-    let width = paper.dots();
-    let lay = layout::layout(
-        &receipt::thermal_blocks(d),
-        layout::Geometry {
-            width: (width - 2 * RASTER_SIDE_DOTS) as f32,
-            unit_per_pt: DPI / 72.0,
-            snap: true,
-            text_scale: match paper {
-                Paper::Mm58 => 0.8,
-                Paper::Mm80 => 1.0,
-            },
-        },
-    );
-    let height = RASTER_TOP_DOTS + lay.height as usize + RASTER_BOTTOM_DOTS;
-    let mut canvas = raster::Canvas::new(width, height);
-    canvas.draw(&lay, RASTER_SIDE_DOTS as f32, RASTER_TOP_DOTS as f32);
-    canvas.to_bitmap()
+    roll_bitmap(&receipt::thermal_blocks(d), paper)
 }
 
 /// The A4 receipt page at 203 dpi.

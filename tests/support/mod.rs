@@ -265,7 +265,19 @@ impl Session {
             }
             attempts += 1;
             let stale = v["value"]["error"] == "stale element reference";
-            assert!(stale && attempts < 5, "click on {css} failed: {v}");
+            let hidden = v["value"]["error"] == "element click intercepted";
+            assert!(
+                (stale || hidden) && attempts < 5,
+                "click on {css} failed: {v}"
+            );
+            if hidden {
+                // Below the fold of a scrolling screen (WebKit's driver scrolls it only to the
+                // edge, under the bottom bar): scroll it to the middle, as a person would.
+                self.post(
+                    "/execute/sync",
+                    json!({"script": "arguments[0].scrollIntoView({block: 'center'});", "args": [{ELEMENT_KEY: e}]}),
+                );
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
     }

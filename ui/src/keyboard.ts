@@ -1,6 +1,9 @@
 // The on-screen Vietnamese keyboard: large keys, Telex or VNI composition (vnkeys.ts), no
 // physical keyboard needed. A plugged-in keyboard still types into the field. Every key press
 // is a pointer event, which the idle timer already counts as activity.
+//
+// Form fields capitalise as phones do (each word of a name, the first letter of other text) and
+// carry a one-shot Shift key; dates and numbers get a large digit pad instead (`keypad`).
 
 import { button, h, icon } from './dom';
 import { T, tr } from './i18n';
@@ -20,12 +23,35 @@ export interface Keyboard {
 
 let lastMode: InputMode = 'telex';
 
+/** How a field capitalises: each word (names), the first letter (other text), or never. */
+export type Capitalize = 'words' | 'sentence' | 'none';
+
+/** Whether the next letter typed after `text` starts upper case. */
+export function capitalNext(text: string, mode: Capitalize): boolean {
+  if (mode === 'none') return false;
+  if (mode === 'sentence') return text.trim() === '';
+  return text === '' || /\s$/u.test(text);
+}
+
+/**
+ * The text after one key tap: a letter is capitalised as the field asks (`shifted` flips that,
+ * the one-shot Shift), then composed in the input mode.
+ */
+export function pressKey(text: string, key: string, mode: InputMode, caps: Capitalize, shifted = false): string {
+  const letter = /^\p{L}$/u.test(key);
+  const upper = letter && capitalNext(text, caps) !== shifted;
+  return typeKey(text, upper ? key.toUpperCase() : key, mode);
+}
+
 export function keyboard(opts: {
   label: string;
   initial: string;
   onChange: (text: string) => void;
   testid?: string;
+  /** Default `none` (search); form fields pass `words` or `sentence` and get a Shift key. */
+  capitalize?: Capitalize;
 }): Keyboard {
+  const caps = opts.capitalize ?? 'none';
   let text = opts.initial.normalize('NFC');
   const input = h('input', {
     type: 'search',
@@ -40,17 +66,50 @@ export function keyboard(opts: {
   });
   input.value = text;
 
+  // One-shot Shift: flips the case of the next letter (from what capitalisation would give).
+  let shifted = false;
+  const upperNext = (): boolean => capitalNext(text, caps) !== shifted;
+  const letterKeys: HTMLButtonElement[] = [];
+  const shiftBtn =
+    caps === 'none'
+      ? null
+      : button({
+          class: 'btn kb-key kb-fn kb-shift',
+          testid: 'key-shift',
+          'aria-pressed': 'false',
+          onClick: () => {
+            shifted = !shifted;
+            paintCase();
+          },
+        });
+  const paintCase = (): void => {
+    if (caps === 'none') return;
+    const up = upperNext();
+    for (const b of letterKeys) {
+      const k = b.dataset.key ?? '';
+      b.textContent = up ? k.toUpperCase() : k;
+    }
+    if (shiftBtn) {
+      shiftBtn.setAttribute('aria-pressed', String(shifted));
+      shiftBtn.classList.toggle('is-on', shifted);
+      shiftBtn.textContent = `⇧ ${tr(T.kbShift)}`;
+    }
+  };
+
   const emit = (next: string): void => {
     text = next.normalize('NFC');
     if (input.value !== text) input.value = text;
     opts.onChange(text);
+    paintCase();
   };
   input.addEventListener('input', () => {
     emit(input.value);
   });
 
   const press = (key: string): void => {
-    emit(typeKey(text, key, lastMode));
+    const next = pressKey(text, key, lastMode, caps, shifted);
+    if (/^\p{L}$/u.test(key)) shifted = false;
+    emit(next);
   };
 
   const modeBtn = button({ class: 'btn kb-key kb-fn kb-mode', testid: 'kb-mode', 'aria-live': 'polite' });
@@ -63,8 +122,8 @@ export function keyboard(opts: {
   });
   paintMode();
 
-  const keyBtn = (k: string): HTMLButtonElement =>
-    button(
+  const keyBtn = (k: string): HTMLButtonElement => {
+    const b = button(
       {
         class: 'btn kb-key',
         testid: `key-${k}`,
@@ -75,6 +134,12 @@ export function keyboard(opts: {
       },
       k.toUpperCase(),
     );
+    if (/^[a-z]$/.test(k)) {
+      b.dataset.key = k;
+      letterKeys.push(b);
+    }
+    return b;
+  };
 
   const rows = ROWS.map((r, i) =>
     h(
@@ -99,6 +164,7 @@ export function keyboard(opts: {
   const bottom = h(
     'div',
     { class: 'kb-row' },
+    shiftBtn,
     modeBtn,
     button(
       {
@@ -123,6 +189,89 @@ export function keyboard(opts: {
     ),
   );
   const el = h('div', { class: 'kb', role: 'group', 'aria-label': tr(T.kbLabel), testid: 'keyboard' }, ...rows, bottom);
+  paintCase();
+  return {
+    el,
+    input,
+    value: () => text,
+    set: (t: string) => {
+      emit(t);
+    },
+  };
+}
+
+/**
+ * A large digit pad for dates, ID numbers, phone numbers and amounts: 0–9, a slash for dates,
+ * delete one and clear. Same interface as [`keyboard`]; a plugged-in keyboard still types.
+ */
+export function keypad(opts: {
+  label: string;
+  initial: string;
+  onChange: (text: string) => void;
+  testid?: string;
+  /** Show the "/" key (dates). */
+  slash?: boolean;
+}): Keyboard {
+  let text = opts.initial.normalize('NFC');
+  const input = h('input', {
+    type: 'text',
+    class: 'kb-field',
+    inputmode: 'none',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-label': opts.label,
+    testid: opts.testid ?? 'kb-field',
+  });
+  input.value = text;
+  const emit = (next: string): void => {
+    text = next.normalize('NFC');
+    if (input.value !== text) input.value = text;
+    opts.onChange(text);
+  };
+  input.addEventListener('input', () => {
+    emit(input.value);
+  });
+  const key = (k: string, testid: string, label: string): HTMLButtonElement =>
+    button(
+      {
+        class: 'btn kb-key',
+        testid,
+        'aria-label': label,
+        onClick: () => {
+          emit(text + k);
+        },
+      },
+      k,
+    );
+  const digits = ['1', '2', '3', '4', '5', '6', '7', '8', '9'].map((d) => key(d, `key-${d}`, d));
+  const el = h(
+    'div',
+    { class: 'kb kb-pad', role: 'group', 'aria-label': tr(T.kbLabel), testid: 'keypad' },
+    ...digits,
+    opts.slash ? key('/', 'key-slash', tr(T.kbSlash)) : h('span', { 'aria-hidden': 'true' }),
+    key('0', 'key-0', '0'),
+    button(
+      {
+        class: 'btn kb-key kb-fn',
+        testid: 'key-backspace',
+        'aria-label': tr(T.kbBackspace),
+        onClick: () => {
+          emit(Array.from(text).slice(0, -1).join(''));
+        },
+      },
+      icon('backspace'),
+    ),
+    button(
+      {
+        class: 'btn kb-key kb-fn kb-pad-wide',
+        testid: 'key-clear',
+        onClick: () => {
+          emit('');
+        },
+      },
+      tr(T.kbClear),
+    ),
+  );
   return {
     el,
     input,

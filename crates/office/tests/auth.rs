@@ -14,9 +14,7 @@ use motcua_office::{AuthConfig, ServerHandle};
 use reqwest::Client;
 use ring::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -28,46 +26,15 @@ const CLIENT: &str = "motcua-kiosk";
 // ---------------------------------------------------------------------------------------------
 // The real provider (oidc-provider on Node.js), one per test binary.
 
-struct RealProvider {
-    issuer: String,
-    // Kept so the pipe to its stdin stays open: the provider exits when it closes (when this
-    // test binary exits).
-    _child: Mutex<Child>,
-}
+#[path = "../../../tests/oidc-provider/harness.rs"]
+mod oidc;
+use oidc::{forms, phone, RealProvider};
 
 fn real_provider() -> &'static RealProvider {
     static OP: OnceLock<RealProvider> = OnceLock::new();
     OP.get_or_init(|| {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc-provider");
-        assert!(
-            dir.join("node_modules/oidc-provider").is_dir(),
-            "tests/oidc-provider/node_modules is missing: run scripts/install-deps.sh \
-             (or `npm ci --prefix tests/oidc-provider`)"
-        );
-        let mut child = Command::new("node")
-            .arg(dir.join("provider.mjs"))
-            .args(["--port", "0"])
-            .env("OIDC_CLIENT_ID", CLIENT)
-            .env("OIDC_INTERVAL", "1")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("node runs (scripts/install-deps.sh installs Node.js)");
-        let mut line = String::new();
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        out.read_line(&mut line).unwrap();
-        // Keep reading what it prints, or its next write fails with EPIPE and kills it.
-        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-        let issuer = line
-            .strip_prefix("ready ")
-            .unwrap_or_else(|| panic!("the provider did not start: {line:?}"))
-            .trim()
-            .to_owned();
-        RealProvider {
-            issuer,
-            _child: Mutex::new(child),
-        }
+        oidc::start_provider(&dir, CLIENT, 1)
     })
 }
 
@@ -146,87 +113,6 @@ fn assert_message(v: &Value, vi_part: &str, en_part: &str) {
     assert!(vi.contains(vi_part), "{v}");
     assert!(en.contains(en_part), "{v}");
     assert!(v.get("profile").is_none(), "no profile: {v}");
-}
-
-// ---------------------------------------------------------------------------------------------
-// The citizen's phone: a cookie-keeping client that reads and submits the provider's forms.
-
-struct Form {
-    id: Option<String>,
-    action: String,
-    fields: Vec<(String, String)>,
-    /// Text or password inputs without a value (the dev login form).
-    blanks: Vec<String>,
-}
-
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let pat = format!("{name}=\"");
-    let start = tag.find(&pat)? + pat.len();
-    let end = tag[start..].find('"')? + start;
-    Some(tag[start..end].replace("&amp;", "&").replace("&#x2F;", "/"))
-}
-
-fn forms(html: &str) -> Vec<Form> {
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find("<form") {
-        let after = &rest[i..];
-        let end = after.find("</form>").unwrap_or(after.len());
-        let body = &after[..end];
-        let open = &body[..body.find('>').unwrap()];
-        let mut form = Form {
-            id: attr(open, "id"),
-            action: attr(open, "action").unwrap_or_default(),
-            fields: Vec::new(),
-            blanks: Vec::new(),
-        };
-        let mut inputs = body;
-        while let Some(j) = inputs.find("<input") {
-            let tag_end = inputs[j..].find('>').unwrap() + j;
-            let tag = &inputs[j..tag_end];
-            if let Some(name) = attr(tag, "name") {
-                match attr(tag, "value") {
-                    Some(v) => form.fields.push((name, v)),
-                    None => form.blanks.push(name),
-                }
-            }
-            inputs = &inputs[tag_end..];
-        }
-        out.push(form);
-        rest = &after[end..];
-    }
-    out
-}
-
-/// Approves (or, with `deny`, aborts) the sign-in on the provider's own pages, as the phone
-/// would after scanning the QR. Returns the last page.
-async fn phone(verification_uri_complete: &str, deny: bool) -> String {
-    let c = Client::builder().cookie_store(true).build().unwrap();
-    let r = c.get(verification_uri_complete).send().await.unwrap();
-    let mut url = r.url().clone();
-    let mut page = r.text().await.unwrap();
-    for _ in 0..8 {
-        let Some(form) = forms(&page).into_iter().next() else {
-            return page;
-        };
-        let mut fields = form.fields.clone();
-        for b in &form.blanks {
-            fields.push((b.clone(), "citizen-001".into()));
-        }
-        let abort = form.id.as_deref() == Some("op.deviceConfirmForm") && deny;
-        if abort {
-            // The page's "[ Abort ]" button submits the same form with abort=yes.
-            fields.push(("abort".into(), "yes".into()));
-        }
-        let action = url.join(&form.action).unwrap();
-        let r = c.post(action).form(&fields).send().await.unwrap();
-        url = r.url().clone();
-        page = r.text().await.unwrap();
-        if abort {
-            return page;
-        }
-    }
-    panic!("the provider's pages did not end: {page}");
 }
 
 // ---------------------------------------------------------------------------------------------

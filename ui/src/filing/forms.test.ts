@@ -53,6 +53,10 @@ describe('validation', () => {
     expect(parseDate('24/11/2026', today)).toBeNull();
     expect(parseDate('5-11-2026', today)).toEqual({ y: 2026, m: 11, d: 5 });
     expect(parseDate('2026-11-05', today)).toBeNull();
+    // The eight digits of the ID card's dates, as typed on the digit pad.
+    expect(parseDate('05112026', today)).toEqual({ y: 2026, m: 11, d: 5 });
+    expect(parseDate('31042020', today)).toBeNull();
+    expect(parseDate('5112026', today)).toBeNull();
     expect(isoDate('05/11/2020')).toBe('2020-11-05');
     expect(displayDate('1990-03-07')).toBe('07/03/1990');
   });

@@ -29,6 +29,8 @@ export interface Question {
   when?: { id: string; equals: string };
   /** Longest answer, in characters. */
   max?: number;
+  /** Text answers: capitalise each word (names) rather than the first letter only. */
+  capitalize?: 'words' | 'sentence';
 }
 
 export interface FormDef {
@@ -72,7 +74,7 @@ const KHAI_SINH: FormDef = {
     }),
     q('child_name', 'text', 'Họ, chữ đệm và tên của trẻ', "The child's full name", {
       hint: hint('Viết đầy đủ, ví dụ: Nguyễn Minh An', 'In full, for example: Nguyễn Minh An'),
-      max: 100,
+      max: 100, capitalize: 'words',
     }),
     q('child_birth_date', 'date', 'Ngày, tháng, năm sinh của trẻ', "The child's date of birth", {
       hint: hint('Ngày/tháng/năm, ví dụ: 05/11/2026', 'Day/month/year, for example: 05/11/2026'),
@@ -86,7 +88,7 @@ const KHAI_SINH: FormDef = {
       hint: hint('Ví dụ: Kinh', 'For example: Kinh'),
       max: 40,
     }),
-    q('mother_name', 'text', 'Họ, chữ đệm và tên của mẹ', "The mother's full name", { max: 100 }),
+    q('mother_name', 'text', 'Họ, chữ đệm và tên của mẹ', "The mother's full name", { max: 100, capitalize: 'words' }),
     q('mother_id', 'id_number', 'Số định danh cá nhân của mẹ', "The mother's personal ID number", {
       hint: hint('12 chữ số trên căn cước', 'The 12 digits on the ID card'),
     }),
@@ -95,7 +97,7 @@ const KHAI_SINH: FormDef = {
     }),
     q('father_name', 'text', 'Họ, chữ đệm và tên của cha', "The father's full name", {
       when: { id: 'has_father', equals: 'yes' },
-      max: 100,
+      max: 100, capitalize: 'words',
     }),
     q('father_id', 'id_number', 'Số định danh cá nhân của cha', "The father's personal ID number", {
       when: { id: 'has_father', equals: 'yes' },
@@ -109,7 +111,7 @@ const KET_HON: FormDef = {
   code: '1.000894',
   title: { vi: 'Đăng ký kết hôn', en: 'Marriage registration' },
   questions: [
-    q('partner_name', 'text', 'Họ, chữ đệm và tên của người kết hôn cùng bạn', 'Full name of the person you marry', { max: 100 }),
+    q('partner_name', 'text', 'Họ, chữ đệm và tên của người kết hôn cùng bạn', 'Full name of the person you marry', { max: 100, capitalize: 'words' }),
     q('partner_birth_date', 'date', 'Ngày sinh của người ấy', 'Their date of birth', {
       hint: hint('Ngày/tháng/năm, ví dụ: 20/03/1998', 'Day/month/year, for example: 20/03/1998'),
     }),
@@ -189,7 +191,7 @@ export const FORMS: readonly FormDef[] = [KHAI_SINH, KET_HON, TINH_TRANG_HON_NHA
 
 /** The questions every filing asks first: who files (prefilled from VNeID), how to reach them. */
 export const APPLICANT: readonly Question[] = [
-  q('applicant_name', 'text', 'Họ, chữ đệm và tên của bạn', 'Your full name', { prefill: 'full_name', max: 100 }),
+  q('applicant_name', 'text', 'Họ, chữ đệm và tên của bạn', 'Your full name', { prefill: 'full_name', max: 100, capitalize: 'words' }),
   q('applicant_id', 'id_number', 'Số định danh cá nhân của bạn', 'Your personal ID number', {
     prefill: 'id_number',
     hint: hint('12 chữ số trên căn cước', 'The 12 digits on the ID card'),
@@ -213,9 +215,12 @@ export function activeQuestions(def: FormDef, answers: Readonly<Partial<Record<s
 
 // ---------------------------------------------------------------- validation
 
-/** A real calendar date typed as dd/mm/yyyy (also d/m/yyyy, dashes or dots), not in the future. */
+/**
+ * A real calendar date typed as dd/mm/yyyy (also d/m/yyyy, dashes or dots, or the eight digits
+ * ddmmyyyy as on the ID card), not in the future.
+ */
 export function parseDate(s: string, today: Date = new Date()): { y: number; m: number; d: number } | null {
-  const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/.exec(s);
+  const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/.exec(s) ?? /^\s*(\d{2})(\d{2})(\d{4})\s*$/.exec(s);
   if (!m) return null;
   const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const dt = new Date(Date.UTC(y, mo - 1, d));

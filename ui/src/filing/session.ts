@@ -17,6 +17,8 @@ export interface ChecklistItem {
   name: string;
   originals: number;
   copies: number;
+  /** Needed only in some cases ("Trường hợp…", "…trong trường hợp…"): listed after the others. */
+  conditional: boolean;
   /** A file attached here (content in memory until the submission leaves), or paper. */
   choice: { kind: 'file'; fileName: string; mediaType: string; size: number; base64: string } | { kind: 'paper' } | null;
 }
@@ -91,4 +93,31 @@ export const MAX_DOSSIER = 30 * 1024 * 1024;
 /** Bytes attached so far. */
 export function attachedBytes(): number {
   return filing.documents.reduce((n, d) => n + (d.choice?.kind === 'file' ? d.choice.size : 0), 0);
+}
+
+/** Folded for matching: lower case, NFC. */
+const low = (s: string): string => s.normalize('NFC').toLowerCase();
+
+/** Whether a catalog document is needed only in some cases (by its wording). */
+export function isConditional(name: string): boolean {
+  const n = low(name).trim();
+  // "(i)…(v)": the national data numbers the cases of one requirement this way.
+  if (/^\(?[ivx]+\)\s/u.test(n)) return true;
+  return (
+    /^(trường hợp|đối với|nếu|khi)\s/u.test(n) ||
+    /(trong|đối với) trường hợp/u.test(n) ||
+    /\(nếu\s/u.test(n)
+  );
+}
+
+/**
+ * The documents a citizen attaches, from the catalog's list: notes the national data lists as
+ * documents (no original, no copy: "Đối với việc…", "+ Người tiếp nhận…") are left out, and
+ * what everyone brings comes before what only some cases need.
+ */
+export function checklistFrom(docs: readonly { name: string; originals: number; copies: number }[]): ChecklistItem[] {
+  const items = docs
+    .filter((d) => d.originals + d.copies > 0)
+    .map((d) => ({ name: d.name.normalize('NFC').trim(), originals: d.originals, copies: d.copies, conditional: isConditional(d.name), choice: null }));
+  return [...items.filter((d) => !d.conditional), ...items.filter((d) => d.conditional)];
 }

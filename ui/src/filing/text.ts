@@ -61,6 +61,7 @@ export const FT = {
     vi: 'Với mỗi giấy tờ: đính kèm tệp (PDF, JPG, PNG, tối đa 10 MB), quét bằng máy quét, hoặc nộp bản giấy tại quầy. Bỏ qua giấy tờ không áp dụng với bạn.',
     en: 'For each document: attach a file (PDF, JPG, PNG, up to 10 MB), scan it, or hand in paper at the counter. Skip documents that do not apply to you.',
   },
+  docsCases: { vi: 'Chỉ khi trường hợp của bạn cần', en: 'Only if your case needs them' },
   docsNone: { vi: 'Thủ tục này không yêu cầu giấy tờ kèm theo.', en: 'This procedure needs no documents.' },
   docFile: { vi: 'Chọn tệp', en: 'Choose a file' },
   docScan: { vi: 'Quét giấy tờ', en: 'Scan' },

@@ -23,13 +23,14 @@ import {
   MAX_DOSSIER,
   MAX_FILE,
   type ChecklistItem,
+  checklistFrom,
   attachedBytes,
   filing,
   sniff,
   toBase64,
 } from '../filing/session';
 import { FT, countdownText, progressText } from '../filing/text';
-import { keyboard } from '../keyboard';
+import { keyboard, keypad } from '../keyboard';
 import { T, copiesText, feeText, lang, tr } from '../i18n';
 
 const vi = (): boolean => lang() === 'vi';
@@ -319,23 +320,25 @@ export function renderFileStep(route: Route): Screen {
 
   let field: ReturnType<typeof keyboard> | null = null;
   let input: HTMLElement;
+  const continueBtn = button({ class: 'btn btn-primary btn-continue', testid: 'btn-continue', onClick: next }, tr(FT.continue), icon('chevron'));
   if (q.kind === 'choice') {
     input = choiceInput(q, value, (v) => {
       value = v;
       errorSlot.replaceChildren();
     });
   } else {
-    field = keyboard({
-      label: tr(q.label),
-      initial: value,
-      testid: 'q-field',
-      onChange: (t) => {
-        value = t;
-      },
-    });
+    const onChange = (t: string): void => {
+      value = t;
+    };
+    field =
+      q.kind === 'text'
+        ? keyboard({ label: tr(q.label), initial: value, testid: 'q-field', onChange, capitalize: q.capitalize ?? 'sentence' })
+        : keypad({ label: tr(q.label), initial: value, testid: 'q-field', onChange, slash: q.kind === 'date' });
     field.input.type = 'text';
     field.input.setAttribute('aria-describedby', 'q-hint');
-    input = h('div', { class: 'q-input' }, field.input, field.el);
+    // Continue sits beside the field, in sight above the keys on any screen height.
+    // With the digit pad, the field and Continue stand beside the keys.
+    input = h('div', { class: q.kind === 'text' ? 'q-input' : 'q-input q-input-pad' }, h('div', { class: 'q-row' }, field.input, continueBtn), field.el);
   }
 
   const stopWedge = scanWedge((text) => {
@@ -377,7 +380,7 @@ export function renderFileStep(route: Route): Screen {
     wasPrefilled ? h('p', { class: 'alert alert-info', testid: 'q-prefilled' }, tr(FT.prefilled)) : null,
     errorSlot,
     input,
-    button({ class: 'btn btn-primary btn-continue', testid: 'btn-continue', onClick: next }, tr(FT.continue), icon('chevron')),
+    q.kind === 'choice' ? continueBtn : null,
   );
   if (field) {
     field.input.addEventListener('keydown', (ev) => {
@@ -466,6 +469,7 @@ export function renderFileDocs(): Screen {
       class: 'visually-hidden',
       id: `doc-file-${String(i)}`,
       testid: `doc-file-${String(i)}`,
+      'aria-label': `${tr(FT.docFile)}: ${item.name}`,
       tabindex: -1,
     });
     picker.addEventListener('change', () => {
@@ -551,14 +555,20 @@ export function renderFileDocs(): Screen {
   };
 
   const paint = (): void => {
-    list.replaceChildren(...(filing.documents.length ? filing.documents.map(row) : [h('p', null, tr(FT.docsNone))]));
+    const rows = filing.documents.map(row);
+    const firstCase = filing.documents.findIndex((d) => d.conditional);
+    if (firstCase >= 0) {
+      // What only some cases need, under its own heading.
+      rows.splice(firstCase, 0, h('li', { class: 'doc-heading', testid: 'doc-cases' }, h('h2', { class: 'h-sub' }, tr(FT.docsCases))));
+    }
+    list.replaceChildren(...(rows.length ? rows : [h('p', null, tr(FT.docsNone))]));
   };
 
   if (filing.documents.length === 0 && filing.procedureCode) {
     list.replaceChildren(h('p', { class: 'muted', role: 'status' }, tr(T.searchLoading)));
     getProcedure(filing.procedureCode)
       .then((p) => {
-        filing.documents = p.documents.map((d) => ({ name: d.name.normalize('NFC'), originals: d.originals, copies: d.copies, choice: null }));
+        filing.documents = checklistFrom(p.documents);
         if (root.isConnected) paint();
       })
       .catch((e: unknown) => {
@@ -581,6 +591,7 @@ export function renderFileDelivery(): Screen {
     label: tr(FT.deliveryAddress),
     initial: address,
     testid: 'delivery-field',
+    capitalize: 'sentence',
     onChange: (t) => {
       address = t;
     },

@@ -31,7 +31,7 @@ function svgFrom(markup: string): Node {
   return document.importNode(svg, true);
 }
 
-function detailView(p: ProcedureDetail, actions: HTMLElement): Node[] {
+function detailView(p: ProcedureDetail, actions: HTMLElement, notice: HTMLElement): Node[] {
   const docs =
     p.documents.length === 0
       ? h('p', null, tr(T.procNoDocuments))
@@ -107,6 +107,7 @@ function detailView(p: ProcedureDetail, actions: HTMLElement): Node[] {
         { class: 'proc-side' },
         actions,
         h('figure', { class: 'proc-qr', testid: 'proc-qr' }, h('div', { class: 'qr' }, svgFrom(p.qr_svg)), h('figcaption', null, tr(T.procQr))),
+        notice,
       ),
     ),
   ];
@@ -116,7 +117,8 @@ export function renderProcedure(route: Route): Screen {
   const r = route as ProcedureRoute;
   const body = h('div', { class: 'proc-body', testid: 'procedure', 'aria-busy': 'true' }, h('p', { class: 'lead muted', role: 'status' }, tr(T.searchLoading)));
   const root = screenRoot('screen-procedure', body);
-  const notice = h('div', { class: 'error-slot', testid: 'proc-notice' });
+  // Floats above the bottom bar, in sight whatever the screen's height: printed, no queue, errors.
+  const notice = h('div', { class: 'error-slot proc-notice', testid: 'proc-notice' });
 
   const actionsFor = (p: ProcedureDetail): HTMLElement => {
     const service = p.service_id ? state.services?.find((s) => s.id === p.service_id && s.open) : undefined;
@@ -137,7 +139,13 @@ export function renderProcedure(route: Route): Screen {
             ? h('p', { class: 'alert alert-info', testid: 'print-ok' }, tr(T.procPrinted))
             : errorBox(res.print_error);
           notice.replaceChildren(msg);
-          if (res.printed) announce(tr(T.procPrinted));
+          if (res.printed) {
+            announce(tr(T.procPrinted));
+            // Good news goes by itself after a while; problems stay until the next tap.
+            window.setTimeout(() => {
+              if (msg.isConnected) msg.remove();
+            }, 12_000);
+          }
         })
         .catch((e: unknown) => {
           if (root.isConnected) notice.replaceChildren(errorBox(e as CommandError));
@@ -175,14 +183,13 @@ export function renderProcedure(route: Route): Screen {
           )
         : null,
       print,
-      notice,
     );
   };
 
   getProcedure(r.code)
     .then((p) => {
       if (!root.isConnected) return;
-      body.replaceChildren(...detailView(p, actionsFor(p)));
+      body.replaceChildren(...detailView(p, actionsFor(p), notice));
       body.setAttribute('aria-busy', 'false');
       const heading = body.querySelector<HTMLElement>('h1');
       if (heading) {

@@ -142,6 +142,24 @@ fn choose_file(app: &App, css: &str, path: &Path) {
     assert!(v["value"].is_null(), "choosing {}: {v}", path.display());
 }
 
+/// Types as a keyboard-wedge barcode scanner does: the whole read at once, then Enter, into
+/// the focused field.
+fn wedge(app: &App, read: &str) {
+    let el = app.find("[data-testid=q-field]");
+    let v: Value = app
+        .http
+        .post(format!(
+            "{}/session/{}/element/{el}/value",
+            app.base, app.session
+        ))
+        .json(&serde_json::json!({"text": format!("{read}\u{E007}")}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert!(v["value"].is_null(), "scanner typing: {v}");
+}
+
 /// Signs in: the QR on screen is read like the phone's camera does, then approved on the
 /// provider's own pages.
 fn sign_in(app: &App, rt: &tokio::runtime::Runtime, issuer: &str, shot: &str) {
@@ -520,16 +538,35 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
     let chosen = app.text("[data-testid=file-procedure]");
     assert!(chosen.contains("hộ kinh doanh"), "{chosen}");
     sign_in(&app, &rt, &op.issuer, "file-14-signin-again");
-    for want in [
-        "tên của bạn",
-        "Số định danh",
-        "Ngày sinh",
-        "Nơi cư trú",
-        "điện thoại",
-    ] {
+    for want in ["tên của bạn", "Số định danh", "Ngày sinh"] {
         question(&app, want);
         next(&app);
     }
+    // The barcode scanner types the ID card's QR (keyboard wedge) and Enter: a damaged read is
+    // refused with its reason, a good one fills the answers in.
+    question(&app, "Nơi cư trú");
+    app.click("[data-testid=key-clear]");
+    wedge(
+        &app,
+        "001190012345||Nguyễn Thị Thu Hà|15071990|Nữ|Số 12 phố Hàng Bạc|3",
+    );
+    wait_until("the refusal of a bad scan", || {
+        app.try_find("[data-testid=scan-invalid]").is_some()
+    });
+    assert_eq!(field(&app), "", "a bad scan fills nothing in");
+    wedge(
+        &app,
+        "001190012345|012345678|Nguyễn Thị Thu Hà|15071990|Nữ|Số 12 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội|01072021",
+    );
+    wait_until("the answers from the card", || {
+        app.try_find("[data-testid=scan-filled]").is_some()
+    });
+    assert_eq!(field(&app), "Số 12 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội");
+    app.screenshot("file-14b-card-scanned");
+    app.assert_accessible("answers from the ID card");
+    next(&app);
+    question(&app, "điện thoại");
+    next(&app);
     question(&app, "Tên hộ kinh doanh");
     tap(&app, "hooj kinh doanh ^hoa ^mai");
     assert_eq!(field(&app), "Hộ kinh doanh Hoa Mai");
@@ -565,6 +602,17 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
     assert!(to.contains("Hàng Bạc"), "{to}");
     app.screenshot("file-15-by-post");
     app.assert_accessible("delivery by post");
+    // The same screen in English, then back to Vietnamese.
+    app.click("[data-testid=lang-toggle]");
+    wait_until("English", || {
+        app.text("[data-testid=btn-continue]").contains("Continue")
+    });
+    app.screenshot("file-15b-by-post-en");
+    app.assert_accessible("delivery by post, English");
+    app.click("[data-testid=lang-toggle]");
+    wait_until("Vietnamese", || {
+        app.text("[data-testid=btn-continue]").contains("Tiếp tục")
+    });
     app.click("[data-testid=btn-continue]");
     app.find("[data-testid=btn-send]");
     assert!(app

@@ -208,7 +208,7 @@ export const T = {
   kbDot: { vi: 'Dấu chấm', en: 'Full stop' },
   kbDash: { vi: 'Gạch ngang', en: 'Dash' },
   kbSlash: { vi: 'Gạch chéo', en: 'Slash' },
-  kbShift: { vi: 'Chữ hoa/thường', en: 'Shift' },
+  kbShift: { vi: 'Chữ hoa', en: 'Shift' },
   kbHint: {
     vi: 'Gõ không dấu cũng được. Telex: aa → â, dd → đ, s f r x j → sắc huyền hỏi ngã nặng.',
     en: 'Accents are optional. Telex: aa → â, dd → đ, s f r x j → the five tones.',

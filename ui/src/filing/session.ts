@@ -30,6 +30,8 @@ export interface FilingState {
   procedureName: string;
   form: FormDef | null;
   answers: Partial<Record<string, string>>;
+  /** Typed or chosen on a screen but not yet confirmed with Continue (redraws keep it). */
+  drafts: Partial<Record<string, string>>;
   /** Questions the citizen has confirmed (prefilled ones are asked too, answered). */
   step: number;
   documents: ChecklistItem[];
@@ -44,6 +46,7 @@ function fresh(): FilingState {
     procedureName: '',
     form: null,
     answers: {},
+    drafts: {},
     step: 0,
     documents: [],
     delivery: null,

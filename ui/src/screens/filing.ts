@@ -292,7 +292,8 @@ export function renderFileStep(route: Route): Screen {
   const questions = activeQuestions(form, filing.answers);
   const q = questions.at(Math.min(r.index, questions.length - 1));
   if (!q) return { root: h('section', { class: 'screen' }) };
-  let value = filing.answers[q.id] ?? '';
+  // What was typed but not yet confirmed survives a redraw (language switch, Back and forth).
+  let value = filing.drafts[q.id] ?? filing.answers[q.id] ?? '';
   const wasPrefilled = q.prefill !== undefined && value !== '';
   const errorSlot = h('div', { class: 'error-slot', testid: 'q-error' });
 
@@ -312,6 +313,7 @@ export function renderFileStep(route: Route): Screen {
       return;
     }
     filing.answers[q.id] = value.normalize('NFC').trim();
+    filing.drafts[q.id] = undefined;
     const now = activeQuestions(form, filing.answers);
     const i = now.findIndex((x) => x.id === q.id);
     if (i + 1 < now.length) navigate({ name: 'file-step', index: i + 1 });
@@ -324,11 +326,13 @@ export function renderFileStep(route: Route): Screen {
   if (q.kind === 'choice') {
     input = choiceInput(q, value, (v) => {
       value = v;
+      filing.drafts[q.id] = v;
       errorSlot.replaceChildren();
     });
   } else {
     const onChange = (t: string): void => {
       value = t;
+      filing.drafts[q.id] = t;
     };
     field =
       q.kind === 'text'
@@ -583,8 +587,10 @@ export function renderFileDocs(): Screen {
 // ---------------------------------------------------------------- delivery
 
 export function renderFileDelivery(): Screen {
-  let method = filing.delivery?.method ?? 'office';
-  let address = filing.delivery?.method === 'post' ? filing.delivery.address : (filing.answers.applicant_address ?? '');
+  const d = filing.drafts;
+  let method: 'office' | 'post' = (d.delivery_method ?? filing.delivery?.method) === 'post' ? 'post' : 'office';
+  let address =
+    d.delivery_address ?? (filing.delivery?.method === 'post' ? filing.delivery.address : (filing.answers.applicant_address ?? ''));
   const errorSlot = h('div', { class: 'error-slot' });
   const addressBox = h('div', { class: 'q-input', testid: 'delivery-address' });
   const kb = keyboard({
@@ -594,12 +600,33 @@ export function renderFileDelivery(): Screen {
     capitalize: 'sentence',
     onChange: (t) => {
       address = t;
+      filing.drafts.delivery_address = t;
     },
   });
   kb.input.type = 'text';
-  addressBox.append(h('p', { class: 'pin-label' }, tr(FT.deliveryAddress)), kb.input, kb.el);
+  const continueBtn = button(
+    {
+      class: 'btn btn-primary btn-continue',
+      testid: 'btn-continue',
+      onClick: () => {
+        if (method === 'post' && address.trim().length < 5) {
+          errorSlot.replaceChildren(h('p', { class: 'alert alert-error', role: 'alert' }, tr(FT.deliveryNeedAddress)));
+          return;
+        }
+        filing.delivery = method === 'post' ? { method: 'post', address: address.normalize('NFC').trim() } : { method: 'office' };
+        navigate({ name: 'file-review' });
+      },
+    },
+    tr(FT.continue),
+    icon('chevron'),
+  );
+  const addressRow = h('div', { class: 'q-row' }, kb.input);
+  const tail = h('div', { class: 'q-tail' });
+  addressBox.append(h('p', { class: 'pin-label' }, tr(FT.deliveryAddress)), addressRow, kb.el);
   const paint = (): void => {
     addressBox.hidden = method !== 'post';
+    // Continue beside the address field when the keys are up (in sight above them), else last.
+    (method === 'post' ? addressRow : tail).append(continueBtn);
   };
   const choices = choiceInput(
     {
@@ -615,33 +642,19 @@ export function renderFileDelivery(): Screen {
     method,
     (v) => {
       method = v === 'post' ? 'post' : 'office';
+      filing.drafts.delivery_method = method;
       paint();
     },
   );
-  paint();
   const root = filingRoot(
     'screen-file-delivery',
     h('h1', { id: 'q-label' }, tr(FT.deliveryTitle)),
     errorSlot,
     choices,
     addressBox,
-    button(
-      {
-        class: 'btn btn-primary btn-continue',
-        testid: 'btn-continue',
-        onClick: () => {
-          if (method === 'post' && address.trim().length < 5) {
-            errorSlot.replaceChildren(h('p', { class: 'alert alert-error', role: 'alert' }, tr(FT.deliveryNeedAddress)));
-            return;
-          }
-          filing.delivery = method === 'post' ? { method: 'post', address: address.normalize('NFC').trim() } : { method: 'office' };
-          navigate({ name: 'file-review' });
-        },
-      },
-      tr(FT.continue),
-      icon('chevron'),
-    ),
+    tail,
   );
+  paint();
   return { root };
 }
 

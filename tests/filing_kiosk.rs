@@ -5,6 +5,7 @@
 //! kiosk wrote holds the citizen's name or ID number.
 
 mod office_support;
+mod support;
 
 use base64::Engine;
 use motcua_core::dossier::{Applicant, Delivery, DocumentRequest, DossierRequest, Submission};
@@ -12,6 +13,7 @@ use motcua_kiosk::config::KioskConfig;
 use motcua_kiosk::kiosk::Kiosk;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use support::{contains_bytes as contains, files_under as files};
 
 const NAME: &str = "Trần Thị Bích Ngọc";
 const ID: &str = "001190012345";
@@ -82,27 +84,6 @@ fn outbox_rows(data: &Path) -> i64 {
     let c = rusqlite::Connection::open(data.join("kiosk.sqlite3")).unwrap();
     c.query_row("SELECT COUNT(*) FROM outbox_dossiers", [], |r| r.get(0))
         .unwrap_or(0)
-}
-
-/// Every file under `dir`, recursively.
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 async fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {

@@ -43,6 +43,39 @@ export function pressKey(text: string, key: string, mode: InputMode, caps: Capit
   return typeKey(text, upper ? key.toUpperCase() : key, mode);
 }
 
+/**
+ * The text field of a keyboard or pad: no system keyboard popping up on touch screens (ours is
+ * on the screen), NFC always, `after` run on every change.
+ */
+function textField(
+  opts: { label: string; initial: string; onChange: (text: string) => void; testid?: string },
+  type: 'search' | 'text',
+  after: () => void = () => undefined,
+): { input: HTMLInputElement; text: () => string; emit: (next: string) => void } {
+  let text = opts.initial.normalize('NFC');
+  const input = h('input', {
+    type,
+    class: 'kb-field',
+    inputmode: 'none',
+    autocomplete: 'off',
+    autocapitalize: 'off',
+    spellcheck: 'false',
+    'aria-label': opts.label,
+    testid: opts.testid ?? 'kb-field',
+  });
+  input.value = text;
+  const emit = (next: string): void => {
+    text = next.normalize('NFC');
+    if (input.value !== text) input.value = text;
+    opts.onChange(text);
+    after();
+  };
+  input.addEventListener('input', () => {
+    emit(input.value);
+  });
+  return { input, text: () => text, emit };
+}
+
 export function keyboard(opts: {
   label: string;
   initial: string;
@@ -52,23 +85,16 @@ export function keyboard(opts: {
   capitalize?: Capitalize;
 }): Keyboard {
   const caps = opts.capitalize ?? 'none';
-  let text = opts.initial.normalize('NFC');
-  const input = h('input', {
-    type: 'search',
-    class: 'kb-field',
-    // No system keyboard popping up on touch screens: ours is on the screen.
-    inputmode: 'none',
-    autocomplete: 'off',
-    autocapitalize: 'off',
-    spellcheck: 'false',
-    'aria-label': opts.label,
-    testid: opts.testid ?? 'kb-field',
+  // The search field is type=search; forms set their own type after.
+  const field = textField(opts, 'search', () => {
+    paintCase();
   });
-  input.value = text;
+  const { input, emit } = field;
+  const text = field.text;
 
   // One-shot Shift: flips the case of the next letter (from what capitalisation would give).
   let shifted = false;
-  const upperNext = (): boolean => capitalNext(text, caps) !== shifted;
+  const upperNext = (): boolean => capitalNext(text(), caps) !== shifted;
   const letterKeys: HTMLButtonElement[] = [];
   const shiftBtn =
     caps === 'none'
@@ -96,18 +122,8 @@ export function keyboard(opts: {
     }
   };
 
-  const emit = (next: string): void => {
-    text = next.normalize('NFC');
-    if (input.value !== text) input.value = text;
-    opts.onChange(text);
-    paintCase();
-  };
-  input.addEventListener('input', () => {
-    emit(input.value);
-  });
-
   const press = (key: string): void => {
-    const next = pressKey(text, key, lastMode, caps, shifted);
+    const next = pressKey(text(), key, lastMode, caps, shifted);
     if (/^\p{L}$/u.test(key)) shifted = false;
     emit(next);
   };
@@ -153,7 +169,7 @@ export function keyboard(opts: {
               testid: 'key-backspace',
               'aria-label': tr(T.kbBackspace),
               onClick: () => {
-                emit(backspace(text));
+                emit(backspace(text()));
               },
             },
             icon('backspace'),
@@ -193,7 +209,7 @@ export function keyboard(opts: {
   return {
     el,
     input,
-    value: () => text,
+    value: text,
     set: (t: string) => {
       emit(t);
     },
@@ -212,25 +228,9 @@ export function keypad(opts: {
   /** Show the "/" key (dates). */
   slash?: boolean;
 }): Keyboard {
-  let text = opts.initial.normalize('NFC');
-  const input = h('input', {
-    type: 'text',
-    class: 'kb-field',
-    inputmode: 'none',
-    autocomplete: 'off',
-    spellcheck: 'false',
-    'aria-label': opts.label,
-    testid: opts.testid ?? 'kb-field',
-  });
-  input.value = text;
-  const emit = (next: string): void => {
-    text = next.normalize('NFC');
-    if (input.value !== text) input.value = text;
-    opts.onChange(text);
-  };
-  input.addEventListener('input', () => {
-    emit(input.value);
-  });
+  const field = textField(opts, 'text');
+  const { input, emit } = field;
+  const text = field.text;
   const key = (k: string, testid: string, label: string): HTMLButtonElement =>
     button(
       {
@@ -238,7 +238,7 @@ export function keypad(opts: {
         testid,
         'aria-label': label,
         onClick: () => {
-          emit(text + k);
+          emit(text() + k);
         },
       },
       k,
@@ -256,7 +256,7 @@ export function keypad(opts: {
         testid: 'key-backspace',
         'aria-label': tr(T.kbBackspace),
         onClick: () => {
-          emit(Array.from(text).slice(0, -1).join(''));
+          emit(Array.from(text()).slice(0, -1).join(''));
         },
       },
       icon('backspace'),
@@ -275,7 +275,7 @@ export function keypad(opts: {
   return {
     el,
     input,
-    value: () => text,
+    value: text,
     set: (t: string) => {
       emit(t);
     },

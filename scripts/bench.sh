@@ -10,7 +10,7 @@ echo "== machine"; nproc; grep -m1 'model name' /proc/cpuinfo || true; free -g |
 
 echo "== builds first, so that nothing compiles while measuring"
 cargo build --release -p motcua-office --bin motcua --example load --example sse_latency
-cargo build --release -p motcua-kiosk --bin motcua-kiosk --example empty_window
+cargo build --release -p motcua-kiosk --bin motcua-kiosk --example empty_window --example kiosk_filing
 cargo bench -p motcua-office --bench issue --no-run
 cargo bench -p motcua-print --bench escpos --no-run
 cargo bench -p motcua-print --bench receipt --no-run
@@ -32,6 +32,8 @@ echo "== catalog search latency percentiles (24-query mix x 300 rounds, SQLite f
 target/release/examples/search_latency 300
 echo "== online filing over HTTP (three 2 MB attachments)"
 target/release/examples/filing
+echo "== online filing from the kiosk (outbox, send, acknowledgement, receipt printed)"
+target/release/examples/kiosk_filing 2>/dev/null
 
 echo "== load: 64 concurrent clients issuing tickets over HTTP (real server, release build)"
 LOADDB=$(mktemp -d)

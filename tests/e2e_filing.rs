@@ -305,6 +305,15 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
     // Telex on the on-screen keys; names get a capital on each word.
     tap(&app, "nguyeenx minh an");
     assert_eq!(field(&app), CHILD);
+    // A stray tap on Home asks first; "go back and continue" returns to the same question
+    // with what was typed.
+    app.click("[data-testid=btn-home]");
+    app.find("[data-testid=btn-leave-yes]");
+    app.screenshot("file-06b-leave");
+    app.assert_accessible("leave the filing?");
+    app.click("[data-testid=btn-leave-no]");
+    question(&app, "tên của trẻ");
+    assert_eq!(field(&app), CHILD);
     next(&app);
 
     question(&app, "Ngày, tháng, năm sinh của trẻ");

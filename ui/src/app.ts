@@ -344,7 +344,7 @@ export function installGuards(): void {
 // ---------------------------------------------------------------- shared pieces
 
 /** Back and Home, on every screen but Home. */
-export function navBar(opts: { onBack?: () => void; extra?: Node[] } = {}): HTMLElement {
+export function navBar(opts: { onBack?: () => void; onHome?: () => void; extra?: Node[] } = {}): HTMLElement {
   return h(
     'nav',
     { class: 'navbar', 'aria-label': lang() === 'vi' ? 'Điều hướng' : 'Navigation' },
@@ -358,7 +358,8 @@ export function navBar(opts: { onBack?: () => void; extra?: Node[] } = {}): HTML
         class: 'btn btn-nav',
         testid: 'btn-home',
         onClick: () => {
-          goHome();
+          if (opts.onHome) opts.onHome();
+          else goHome();
         },
       },
       icon('home'),

@@ -49,8 +49,16 @@ function endButton(): HTMLButtonElement {
   );
 }
 
+/**
+ * A screen of a filing in progress. Once signed in, Home asks first, as Kết thúc does: one
+ * stray tap must not throw away a dossier half filled in.
+ */
 function filingRoot(cls: string, ...content: (Node | null | undefined | false)[]): HTMLElement {
-  return screenRootWith(`screen-filing ${cls}`, { extra: [endButton()] }, ...content);
+  const onHome = (): void => {
+    if (filing.profile || Object.keys(filing.answers).length > 0) navigate({ name: 'file-leave' });
+    else goHome();
+  };
+  return screenRootWith(`screen-filing ${cls}`, { extra: [endButton()], onHome }, ...content);
 }
 
 function svg(markup: string, label: string): Node {

@@ -258,6 +258,7 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
 
     // ---- Signed in: choose the procedure among those filed online.
     app.find("[data-testid=search-field]");
+    assert!(app.text("h1").contains("Chọn thủ tục bạn muốn nộp"));
     tap(&app, "khai sinh");
     app.find("[data-testid=\"proc-1.001193\"]");
     app.screenshot("file-03-choose");

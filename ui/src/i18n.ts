@@ -216,6 +216,7 @@ export const T = {
 
   // Procedure search
   searchTitle: { vi: 'Tra cứu thủ tục', en: 'Look up a procedure' },
+  searchPickTitle: { vi: 'Chọn thủ tục bạn muốn nộp', en: 'Choose what you want to file' },
   searchLabel: { vi: 'Tên thủ tục, lĩnh vực hoặc mã', en: 'Procedure name, field or code' },
   searchOnline: { vi: 'Chỉ thủ tục nộp trực tuyến được', en: 'Only procedures that can be filed online' },
   searchFieldsTitle: { vi: 'Hoặc chọn lĩnh vực', en: 'Or choose a field' },

@@ -85,6 +85,10 @@ export const FT = {
   deliveryNeedAddress: { vi: 'Nhập địa chỉ để bưu điện chuyển kết quả đến.', en: 'Type the address the post should deliver to.' },
 
   reviewTitle: { vi: 'Kiểm tra lại trước khi gửi', en: 'Check before you send' },
+  reviewLead: {
+    vi: 'Xem từng dòng, bấm Sửa nếu cần. Nút Gửi hồ sơ ở cuối trang.',
+    en: 'Read each line and press Change if needed. The Send button is at the end of the page.',
+  },
   reviewChange: { vi: 'Sửa', en: 'Change' },
   reviewSend: { vi: 'Gửi hồ sơ', en: 'Send the dossier' },
   reviewSending: { vi: 'Đang gửi hồ sơ…', en: 'Sending the dossier…' },

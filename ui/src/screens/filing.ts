@@ -759,6 +759,7 @@ export function renderFileReview(): Screen {
     'screen-file-review',
     h('p', { class: 'eyebrow' }, form ? form.title[lang()] : ''),
     h('h1', null, tr(FT.reviewTitle)),
+    h('p', { class: 'lead' }, tr(FT.reviewLead)),
     h('dl', { class: 'summary' }, ...rows),
     h('h2', { class: 'h-sub' }, tr(FT.reviewDocs)),
     docs.length

@@ -195,7 +195,7 @@ export function renderProcedures(route: Route): Screen {
   const root = screenRootWith(
     'screen-procedures',
     { extra: [kbToggle] },
-    h('h1', null, tr(T.searchTitle)),
+    h('h1', null, tr(r.pick ? T.searchPickTitle : T.searchTitle)),
     h('div', { class: 'search-row' }, icon('search', 'icon search-icon'), kb.input),
     chip,
     countEl,

@@ -32,8 +32,8 @@ const NAME: &str = "Nguyễn Thị Thu Hà";
 const ID: &str = "001190012345";
 const CHILD: &str = "Nguyễn Minh An";
 
-fn office_config(port: u16, db: &Path, issuer: &str) -> motcua_office::ServerConfig {
-    let mut auth = motcua_office::AuthConfig::new(issuer, CLIENT);
+fn office_config(port: u16, db: &Path, issuer: &str, client: &str) -> motcua_office::ServerConfig {
+    let mut auth = motcua_office::AuthConfig::new(issuer, client);
     auth.scopes = ["openid", "profile", "address", "phone", "id_number"]
         .map(String::from)
         .to_vec();
@@ -140,10 +140,42 @@ fn wedge(app: &App, read: &str) {
     assert!(v["value"].is_null(), "scanner typing: {v}");
 }
 
-/// Signs in: the QR on screen is read like the phone's camera does, then approved on the
-/// provider's own pages.
-fn sign_in(app: &App, rt: &tokio::runtime::Runtime, issuer: &str, shot: &str) {
-    app.click("[data-testid=btn-signin]");
+/// The kiosk in its window, talking to the office at `base`; everything it writes under `dir`:
+/// data/, spool/ (the printer), scans/ (the document scanner's folder) and xdg/ (the web
+/// view's own storage and caches, where a test can look into them).
+fn launch_kiosk(dir: &Path, base: &str) -> App {
+    std::fs::create_dir_all(dir.join("scans")).unwrap();
+    let at = |p: &str| dir.join(p).display().to_string();
+    App::launch(&[
+        ("MOTCUA_DATA_DIR", at("data")),
+        ("MOTCUA_WINDOW", "1280x1024".into()),
+        ("MOTCUA_OFFICE_URL", base.to_string()),
+        ("MOTCUA_KIOSK_ID", "kiosk-1".into()),
+        (
+            "MOTCUA_OFFICE_NAME",
+            "UBND phường Hoàn Kiếm – Bộ phận Một cửa".into(),
+        ),
+        ("MOTCUA_PRINTER", format!("folder:{}", at("spool"))),
+        ("MOTCUA_PRINT_FORMAT", "pdf".into()),
+        ("MOTCUA_SCANNER_INBOX", at("scans")),
+        ("MOTCUA_LANGUAGE", "vi".into()),
+        ("XDG_DATA_HOME", at("xdg/data")),
+        ("XDG_CACHE_HOME", at("xdg/cache")),
+        ("XDG_CONFIG_HOME", at("xdg/config")),
+    ])
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The sign-in QR on screen, read like the phone's camera does: the provider's link with the
+/// user code shown beside it.
+fn signin_link(app: &App, issuer: &str, shot: &str) -> String {
     app.find("[data-testid=signin-user-code]");
     let code = app.text("[data-testid=signin-user-code]");
     // The real provider is not the demo: no DEMO label.
@@ -153,9 +185,17 @@ fn sign_in(app: &App, rt: &tokio::runtime::Runtime, issuer: &str, shot: &str) {
     let link = qr
         .iter()
         .find(|q| q.starts_with(issuer))
-        .unwrap_or_else(|| panic!("the sign-in QR is the provider's link: {qr:?}"));
+        .unwrap_or_else(|| panic!("the sign-in QR is the provider's link: {qr:?}"))
+        .clone();
     assert!(link.contains(&code), "{link} carries the user code {code}");
-    let last = rt.block_on(oidc::phone(link, false));
+    link
+}
+
+/// Signs in: the QR read off the screen, then approved on the provider's own pages.
+fn sign_in(app: &App, rt: &tokio::runtime::Runtime, issuer: &str, shot: &str) {
+    app.click("[data-testid=btn-signin]");
+    let link = signin_link(app, issuer, shot);
+    let last = rt.block_on(oidc::phone(&link, false));
     assert!(last.contains("Sign-in Success"), "{last}");
 }
 
@@ -209,15 +249,11 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
     let kiosk_dir = tempfile::tempdir().unwrap();
     let work = tempfile::tempdir().unwrap();
     let db = office_dir.path().join("office.db");
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let port = support::free_port();
     let base = format!("http://127.0.0.1:{port}");
     let server = rt.block_on(office_support::start_office_with(office_config(
-        port, &db, &op.issuer,
+        port, &db, &op.issuer, CLIENT,
     )));
 
     let k = kiosk_dir.path();
@@ -227,25 +263,7 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
         k.join("scans"),
         k.join("xdg"),
     );
-    std::fs::create_dir_all(&scans).unwrap();
-    let app = App::launch(&[
-        ("MOTCUA_DATA_DIR", data.display().to_string()),
-        ("MOTCUA_WINDOW", "1280x1024".into()),
-        ("MOTCUA_OFFICE_URL", base.clone()),
-        ("MOTCUA_KIOSK_ID", "kiosk-1".into()),
-        (
-            "MOTCUA_OFFICE_NAME",
-            "UBND phường Hoàn Kiếm – Bộ phận Một cửa".into(),
-        ),
-        ("MOTCUA_PRINTER", format!("folder:{}", spool.display())),
-        ("MOTCUA_PRINT_FORMAT", "pdf".into()),
-        ("MOTCUA_SCANNER_INBOX", scans.display().to_string()),
-        ("MOTCUA_LANGUAGE", "vi".into()),
-        // The web view's own storage and caches, where this test can look into them.
-        ("XDG_DATA_HOME", xdg.join("data").display().to_string()),
-        ("XDG_CACHE_HOME", xdg.join("cache").display().to_string()),
-        ("XDG_CONFIG_HOME", xdg.join("config").display().to_string()),
-    ]);
+    let app = launch_kiosk(k, &base);
 
     // ---- Start, sign in with the phone.
     app.click("[data-testid=tile-vneid]");
@@ -657,4 +675,58 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
     assert_nothing_personal_left(&[&data, &spool, &scans, &xdg]);
     drop(app);
     rt.block_on(server.shutdown());
+}
+
+/// Declined on the phone, or left until the code expires: the kiosk says which, keeps nothing,
+/// and offers a new code.
+#[test]
+fn a_sign_in_declined_or_expired_says_so_and_offers_a_new_code() {
+    let _one_window = support::WINDOW_LOCK
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let op = oidc::start_provider(&repo_root().join("tests/oidc-provider"), CLIENT, 1);
+    let rt = runtime();
+    let office_dir = tempfile::tempdir().unwrap();
+    // The provider's second client gets device codes that expire after 2 s.
+    for (client, shot) in [
+        (CLIENT, "file-20-declined"),
+        (&*format!("{CLIENT}-short"), "file-21-expired"),
+    ] {
+        let kiosk_dir = tempfile::tempdir().unwrap();
+        let port = support::free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let db = office_dir.path().join(format!("{client}.db"));
+        let server = rt.block_on(office_support::start_office_with(office_config(
+            port, &db, &op.issuer, client,
+        )));
+        let app = launch_kiosk(kiosk_dir.path(), &base);
+        app.click("[data-testid=tile-vneid]");
+        app.click("[data-testid=btn-signin]");
+        let link = signin_link(&app, &op.issuer, &format!("{shot}-qr"));
+        let first = app.text("[data-testid=signin-user-code]");
+        let want = if client == CLIENT {
+            let last = rt.block_on(oidc::phone(&link, true));
+            assert!(!last.contains("Sign-in Success"), "{last}");
+            "Bạn đã từ chối đăng nhập"
+        } else {
+            "Mã đã hết hạn"
+        };
+        wait_until("the sign-in's end", || {
+            app.try_find("[data-testid=signin-failed]").is_some()
+        });
+        let said = app.text("[data-testid=signin-failed]");
+        assert!(said.contains(want) && said.contains("Tạo mã mới"), "{said}");
+        app.screenshot(shot);
+        app.assert_accessible(shot);
+        // Nothing signed in: Home goes straight home, no question asked.
+        app.click("[data-testid=btn-signin-retry]");
+        wait_until("a new code", || {
+            let c = app.text("[data-testid=signin-user-code]");
+            !c.is_empty() && c != first
+        });
+        app.click("[data-testid=btn-home]");
+        app.find("[data-testid=home]");
+        drop(app);
+        rt.block_on(server.shutdown());
+    }
 }

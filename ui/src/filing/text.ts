@@ -32,7 +32,10 @@ export const FT = {
   signinWaiting: { vi: 'Đang chờ bạn đồng ý trên điện thoại…', en: 'Waiting for you to approve on your phone…' },
   signinDemo: { vi: 'DEMO – không phải VNeID thật', en: 'DEMO – not the real VNeID' },
   signinStarting: { vi: 'Đang tạo mã đăng nhập…', en: 'Making a sign-in code…' },
-  signinDenied: { vi: 'Bạn đã từ chối đăng nhập trên điện thoại.', en: 'The sign-in was declined on the phone.' },
+  signinDenied: {
+    vi: 'Bạn đã từ chối đăng nhập trên điện thoại. Bấm "Tạo mã mới" nếu muốn thử lại.',
+    en: 'The sign-in was declined on the phone. Press "New code" to try again.',
+  },
   signinExpired: { vi: 'Mã đã hết hạn. Bấm "Tạo mã mới" để thử lại.', en: 'The code has expired. Press "New code" to try again.' },
   signinRetry: { vi: 'Tạo mã mới', en: 'New code' },
   signinOk: { vi: 'Đăng nhập thành công', en: 'Signed in' },

@@ -149,7 +149,7 @@ export function renderSignin(): Screen {
     body.setAttribute('aria-busy', 'false');
     body.replaceChildren(
       err ? errorBox(err, { testid: 'signin-failed' }) : h('p', { class: 'alert alert-error', role: 'alert', testid: 'signin-failed' }, msg),
-      button({ class: 'btn btn-primary btn-choice', testid: 'btn-signin-retry', onClick: start }, tr(FT.signinRetry)),
+      button({ class: 'btn btn-primary btn-xl signin-retry', testid: 'btn-signin-retry', onClick: start }, tr(FT.signinRetry)),
     );
   };
 

@@ -131,26 +131,19 @@ impl Kiosk {
             .payment
             .as_ref()
             .map(|p| motcua_print::qr_svg(&p.vietqr));
-        let (transport, format, d) = (self.transport.clone(), self.format, dossier.clone());
-        let printed = tokio::task::spawn_blocking(move || -> Result<(), ApiError> {
-            let rf = receipt_format(format);
-            let bytes = motcua_print::render_receipt(&d, rf)?;
-            let out_format = match rf {
-                ReceiptFormat::EscPos(p) => Format::EscPos(p),
-                ReceiptFormat::ThermalPng | ReceiptFormat::Png => Format::Png,
-                ReceiptFormat::Pdf(_) => Format::Pdf,
-            };
-            motcua_print::print(
-                &transport,
-                &format!("receipt-{}", d.code),
-                out_format,
-                &bytes,
-            )?;
-            Ok(())
-        })
-        .await
-        .unwrap_or_else(|_| Err(ApiError::internal()));
-        let print_error = printed.err();
+        let rf = receipt_format(self.format);
+        let out_format = match rf {
+            ReceiptFormat::EscPos(p) => Format::EscPos(p),
+            ReceiptFormat::ThermalPng | ReceiptFormat::Png => Format::Png,
+            ReceiptFormat::Pdf(_) => Format::Pdf,
+        };
+        let d = dossier.clone();
+        let print_error = self
+            .print_job(format!("receipt-{}", d.code), out_format, move || {
+                Ok(motcua_print::render_receipt(&d, rf)?)
+            })
+            .await
+            .err();
         SubmitResult {
             dossier: Some(dossier),
             tracking_qr_svg: Some(tracking),

@@ -82,6 +82,24 @@ pub struct IssuedTicket {
 }
 
 impl Kiosk {
+    /// Renders and prints one job away from the async threads (rendering, and a printer's
+    /// socket or device file, block): tickets, checklists and receipts all go this way.
+    pub(crate) async fn print_job(
+        &self,
+        job: String,
+        format: Format,
+        render: impl FnOnce() -> Result<Vec<u8>, ApiError> + Send + 'static,
+    ) -> Result<(), ApiError> {
+        let transport = self.transport.clone();
+        tokio::task::spawn_blocking(move || -> Result<(), ApiError> {
+            let bytes = render()?;
+            motcua_print::print(&transport, &job, format, &bytes)?;
+            Ok(())
+        })
+        .await
+        .unwrap_or_else(|_| Err(ApiError::internal()))
+    }
+
     /// Starts the kiosk's services; in embedded mode this starts the office server on loopback.
     pub async fn start(config: KioskConfig, data_dir: PathBuf) -> Result<Self, String> {
         std::fs::create_dir_all(&data_dir)
@@ -278,16 +296,14 @@ impl Kiosk {
             ticket.office_name = Some(self.config.office_name.clone());
         }
         let qr_svg = motcua_print::qr_svg(&ticket.status_url);
-        let (transport, format, t) = (self.transport.clone(), self.format, ticket.clone());
-        let printed = tokio::task::spawn_blocking(move || -> Result<(), ApiError> {
-            let bytes = motcua_print::render_ticket(&t, format)?;
-            let job = format!("ticket-{}-{}", t.number, &t.id[..t.id.len().min(8)]);
-            motcua_print::print(&transport, &job, format, &bytes)?;
-            Ok(())
-        })
-        .await
-        .unwrap_or_else(|_| Err(ApiError::internal()));
-        let print_error = printed.err();
+        let (format, t) = (self.format, ticket.clone());
+        let job = format!("ticket-{}-{}", t.number, &t.id[..t.id.len().min(8)]);
+        let print_error = self
+            .print_job(job, format, move || {
+                Ok(motcua_print::render_ticket(&t, format)?)
+            })
+            .await
+            .err();
         if let Some(e) = &print_error {
             tracing::warn!(code = ?e.code, "ticket not printed; shown on screen instead");
         }

@@ -172,16 +172,14 @@ impl Kiosk {
     pub async fn print_checklist(&self, code: String) -> Result<PrintResult, ApiError> {
         let view = self.procedure(code).await?;
         let checklist = checklist_of(&view, &self.config.office_name);
-        let (transport, format) = (self.transport.clone(), self.format);
-        let printed = tokio::task::spawn_blocking(move || -> Result<(), ApiError> {
-            let bytes = motcua_print::render_checklist(&checklist, format)?;
-            let job = format!("checklist-{}", checklist.code);
-            motcua_print::print(&transport, &job, format, &bytes)?;
-            Ok(())
-        })
-        .await
-        .unwrap_or_else(|_| Err(ApiError::internal()));
-        let print_error = printed.err();
+        let format = self.format;
+        let job = format!("checklist-{}", checklist.code);
+        let print_error = self
+            .print_job(job, format, move || {
+                Ok(motcua_print::render_checklist(&checklist, format)?)
+            })
+            .await
+            .err();
         if let Some(e) = &print_error {
             tracing::warn!(code = ?e.code, "checklist not printed");
         }
@@ -203,15 +201,7 @@ fn channel_vi(c: &str) -> String {
 
 /// "8.000 đồng".
 pub fn fee_vi(vnd: i64) -> String {
-    let digits = vnd.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(ch);
-    }
-    format!("{out} đồng")
+    format!("{} đồng", motcua_core::text::thousands(vnd.unsigned_abs()))
 }
 
 fn duration_vi(d: &motcua_core::catalog::Duration) -> String {

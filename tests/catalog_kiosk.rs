@@ -2,23 +2,10 @@
 //! searched in process, and still there when the server is down (real office server on
 //! loopback with the demo seed catalog, real SQLite files on both sides).
 
-use motcua_kiosk::config::KioskConfig;
-use motcua_kiosk::kiosk::Kiosk;
-use std::path::Path;
-use std::time::{Duration, Instant};
+mod office_support;
 
-fn kiosk_config(office_url: &str, data: &Path) -> KioskConfig {
-    let office_url = office_url.to_string();
-    let data = data.display().to_string();
-    KioskConfig::from_parts(None, move |k| match k {
-        "MOTCUA_OFFICE_URL" => Some(office_url.clone()),
-        "MOTCUA_DATA_DIR" => Some(data.clone()),
-        "MOTCUA_KIOSK_ID" => Some("kiosk-7".into()),
-        "MOTCUA_PRINTER" => Some(format!("folder:{data}/spool")),
-        _ => None,
-    })
-    .unwrap()
-}
+use motcua_kiosk::kiosk::Kiosk;
+use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_kiosk_searches_its_own_copy_and_keeps_it_when_the_server_is_down() {
@@ -33,9 +20,12 @@ async fn the_kiosk_searches_its_own_copy_and_keeps_it_when_the_server_is_down() 
     .unwrap();
     let base = format!("http://{}", server.addr);
     let data = tmp.path().join("kiosk");
-    let kiosk = Kiosk::start(kiosk_config(&base, &data), data.clone())
-        .await
-        .unwrap();
+    let kiosk = Kiosk::start(
+        office_support::kiosk_config(&base, &data, "kiosk-7", &[]),
+        data.clone(),
+    )
+    .await
+    .unwrap();
 
     // The first sync brings the whole seed catalog.
     let start = Instant::now();
@@ -94,9 +84,12 @@ async fn the_kiosk_searches_its_own_copy_and_keeps_it_when_the_server_is_down() 
 
     // The copy survives a restart of the kiosk (a file, not memory).
     drop(kiosk);
-    let kiosk = Kiosk::start(kiosk_config(&base, &data), data.clone())
-        .await
-        .unwrap();
+    let kiosk = Kiosk::start(
+        office_support::kiosk_config(&base, &data, "kiosk-7", &[]),
+        data.clone(),
+    )
+    .await
+    .unwrap();
     assert!(kiosk.catalog.version() > 0);
     let hits = kiosk
         .search_procedures("chung thuc ban sao".into(), None, false, 3)

@@ -9,7 +9,6 @@ mod support;
 
 use base64::Engine;
 use motcua_core::dossier::{Applicant, Delivery, DocumentRequest, DossierRequest, Submission};
-use motcua_kiosk::config::KioskConfig;
 use motcua_kiosk::kiosk::Kiosk;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -60,20 +59,6 @@ fn request(file: Vec<u8>) -> DossierRequest {
     }
 }
 
-fn kiosk_config(office_url: &str, data: &Path) -> KioskConfig {
-    let office_url = office_url.to_string();
-    let data = data.display().to_string();
-    KioskConfig::from_parts(None, move |k| match k {
-        "MOTCUA_OFFICE_URL" => Some(office_url.clone()),
-        "MOTCUA_DATA_DIR" => Some(data.clone()),
-        "MOTCUA_KIOSK_ID" => Some("kiosk-5".into()),
-        "MOTCUA_PRINTER" => Some(format!("folder:{data}/spool")),
-        "MOTCUA_PRINT_FORMAT" => Some("pdf".into()),
-        _ => None,
-    })
-    .unwrap()
-}
-
 fn dossiers_on_server(db: &Path) -> i64 {
     let c = rusqlite::Connection::open(db).unwrap();
     c.query_row("SELECT COUNT(*) FROM dossiers", [], |r| r.get(0))
@@ -110,9 +95,12 @@ async fn filing_prints_a_receipt_survives_an_outage_and_leaves_no_personal_data(
     let server = office_support::start_office(&db, &listen).await;
     let base = format!("http://{listen}");
     let data = tmp.path().join("kiosk");
-    let kiosk = Kiosk::start(kiosk_config(&base, &data), data.clone())
-        .await
-        .unwrap();
+    let kiosk = Kiosk::start(
+        office_support::kiosk_config(&base, &data, "kiosk-5", &[("MOTCUA_PRINT_FORMAT", "pdf")]),
+        data.clone(),
+    )
+    .await
+    .unwrap();
 
     // Filed: a dossier code of the official shape, a receipt printed with its QR codes.
     let done = kiosk.submit_dossier(request(pdf_bytes())).await.unwrap();
@@ -191,9 +179,17 @@ fn kill_9_between_outbox_and_send_files_exactly_once() {
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async {
             let data = PathBuf::from(dir);
-            let kiosk = Kiosk::start(kiosk_config(&url, &data), data.clone())
-                .await
-                .unwrap();
+            let kiosk = Kiosk::start(
+                office_support::kiosk_config(
+                    &url,
+                    &data,
+                    "kiosk-5",
+                    &[("MOTCUA_PRINT_FORMAT", "pdf")],
+                ),
+                data.clone(),
+            )
+            .await
+            .unwrap();
             // MOTCUA_TEST_PAUSE_AFTER_OUTBOX_MS holds it between the write and the send.
             let _ = kiosk.submit_dossier(request(pdf_bytes())).await;
             println!("SENT");
@@ -233,16 +229,22 @@ fn kill_9_between_outbox_and_send_files_exactly_once() {
     assert_eq!(dossiers_on_server(&db), 0, "not sent before the kill");
 
     rt.block_on(async {
-        let kiosk = Kiosk::start(kiosk_config(&url, &data), data.clone())
-            .await
-            .unwrap();
+        let kiosk = Kiosk::start(
+            office_support::kiosk_config(&url, &data, "kiosk-5", &[("MOTCUA_PRINT_FORMAT", "pdf")]),
+            data.clone(),
+        )
+        .await
+        .unwrap();
         wait_until("the replayed filing", || outbox_rows(&data) == 0).await;
         assert_eq!(dossiers_on_server(&db), 1, "filed once");
         drop(kiosk);
         // A second restart sends nothing more.
-        let kiosk = Kiosk::start(kiosk_config(&url, &data), data.clone())
-            .await
-            .unwrap();
+        let kiosk = Kiosk::start(
+            office_support::kiosk_config(&url, &data, "kiosk-5", &[("MOTCUA_PRINT_FORMAT", "pdf")]),
+            data.clone(),
+        )
+        .await
+        .unwrap();
         tokio::time::sleep(Duration::from_secs(3)).await;
         assert_eq!(dossiers_on_server(&db), 1, "still once");
         drop(kiosk);

@@ -5,25 +5,10 @@
 mod office_support;
 
 use motcua_core::{IssueTicketRequest, Priority, Ticket};
-use motcua_kiosk::config::KioskConfig;
 use motcua_kiosk::kiosk::Kiosk;
 use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn kiosk_config(office_url: &str, data: &Path) -> KioskConfig {
-    let office_url = office_url.to_string();
-    let data = data.display().to_string();
-    KioskConfig::from_parts(None, move |k| match k {
-        "MOTCUA_OFFICE_URL" => Some(office_url.clone()),
-        "MOTCUA_DATA_DIR" => Some(data.clone()),
-        "MOTCUA_KIOSK_ID" => Some("kiosk-4".into()),
-        "MOTCUA_PRINTER" => Some(format!("folder:{data}/spool")),
-        "MOTCUA_PUBLIC_URL" => Some("http://motcua.test".into()),
-        _ => None,
-    })
-    .unwrap()
-}
 
 async fn get_ticket(base: &str, id: &str) -> Option<Ticket> {
     let r = reqwest::get(format!("{base}/api/v1/tickets/{id}"))
@@ -44,9 +29,17 @@ async fn fifty_tickets_issued_while_the_server_is_down_reach_it_once() {
     let addr = server.addr;
     let base = format!("http://{addr}");
     let data = tmp.path().join("kiosk");
-    let kiosk = Kiosk::start(kiosk_config(&base, &data), data.clone())
-        .await
-        .unwrap();
+    let kiosk = Kiosk::start(
+        office_support::kiosk_config(
+            &base,
+            &data,
+            "kiosk-4",
+            &[("MOTCUA_PUBLIC_URL", "http://motcua.test")],
+        ),
+        data.clone(),
+    )
+    .await
+    .unwrap();
     assert!(kiosk.status().online);
 
     // Online: the server's number; the kiosk remembers the services for later.

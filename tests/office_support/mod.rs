@@ -1,5 +1,5 @@
 //! A real office server for the kiosk's integration tests (tests/offline_kiosk.rs,
-//! tests/filing_kiosk.rs).
+//! tests/filing_kiosk.rs, tests/catalog_kiosk.rs), and the kiosk's settings to reach it.
 #![allow(dead_code)]
 
 use std::path::Path;
@@ -30,4 +30,27 @@ pub async fn start_office_with(config: motcua_office::ServerConfig) -> motcua_of
             Err(e) => panic!("office server does not start: {e}"),
         }
     }
+}
+
+/// The settings of a kiosk `kiosk_id` that talks to the office at `office_url` and keeps its
+/// files under `data` (its printer spools to `data/spool`); `extra` adds or overrides settings
+/// (`MOTCUA_PRINT_FORMAT`, `MOTCUA_PUBLIC_URL`…).
+pub fn kiosk_config(
+    office_url: &str,
+    data: &Path,
+    kiosk_id: &str,
+    extra: &[(&str, &str)],
+) -> motcua_kiosk::config::KioskConfig {
+    let data = data.display().to_string();
+    let mut vars: std::collections::HashMap<String, String> = [
+        ("MOTCUA_OFFICE_URL", office_url.to_string()),
+        ("MOTCUA_DATA_DIR", data.clone()),
+        ("MOTCUA_KIOSK_ID", kiosk_id.to_string()),
+        ("MOTCUA_PRINTER", format!("folder:{data}/spool")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    motcua_kiosk::config::KioskConfig::from_parts(None, move |k| vars.get(k).cloned()).unwrap()
 }

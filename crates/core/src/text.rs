@@ -1,7 +1,20 @@
-//! Vietnamese text: NFC normalisation and accent folding.
+//! Vietnamese text: NFC normalisation, accent folding, and amounts as Vietnamese write them.
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
+
+/// An amount with dots between thousands, as Vietnamese write money: `150.000`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// Returns `s` in Unicode Normalization Form C, the form every stored and rendered string uses.
 pub fn nfc(s: &str) -> String {
@@ -42,6 +55,14 @@ pub fn ascii_fold(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_grouped_with_dots() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(5), "5");
+        assert_eq!(thousands(150_000), "150.000");
+        assert_eq!(thousands(1_234_567), "1.234.567");
+    }
 
     #[test]
     fn nfc_composes_decomposed_input() {

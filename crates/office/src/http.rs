@@ -79,11 +79,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
                 if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     ApiFailure::from(body_too_large())
                 } else {
-                    ApiFailure::from(ApiError::new(
-                        ErrorCode::BadRequest,
-                        "Không đọc được nội dung yêu cầu.",
-                        "The request body could not be read.",
-                    ))
+                    ApiFailure::from(unreadable_body())
                 }
             })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -140,6 +136,15 @@ pub fn json_rejection(rejection: JsonRejection) -> ApiError {
             ),
         ),
     }
+}
+
+/// A request body that could not be read (the connection broke, bad framing).
+pub(crate) fn unreadable_body() -> ApiError {
+    ApiError::new(
+        ErrorCode::BadRequest,
+        "Không đọc được nội dung yêu cầu.",
+        "The request body could not be read.",
+    )
 }
 
 fn body_too_large() -> ApiError {
@@ -564,7 +569,8 @@ async fn fallback() -> ApiFailure {
     not_found_route().into()
 }
 
-async fn method_not_allowed() -> ApiFailure {
+/// 405 in both languages, for every router of the API.
+pub(crate) async fn method_not_allowed() -> ApiFailure {
     ApiFailure {
         status: StatusCode::METHOD_NOT_ALLOWED,
         error: ApiError::new(

@@ -441,6 +441,14 @@ async fn fake_sign_in(fake: &Fake, base: &str, answers: Vec<Answer>) -> Value {
     outcome(&c, base, started["session_id"].as_str().unwrap()).await
 }
 
+/// Signs in through the fake with this ID token: refused, with a message naming the fault in
+/// both languages and no profile.
+async fn refused(fake: &Fake, base: &str, token: String, vi: &str, en: &str) {
+    let v = fake_sign_in(fake, base, vec![Answer::Token(token)]).await;
+    assert_eq!(v["status"], "error", "{v}");
+    assert_message(&v, vi, en);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn id_tokens_that_do_not_check_out_are_refused_and_keys_may_rotate() {
     let (a, b, c) = (Key::new("key-a"), Key::new("key-b"), Key::new("key-c"));
@@ -458,9 +466,7 @@ async fn id_tokens_that_do_not_check_out_are_refused_and_keys_may_rotate() {
 
     // Signed by another key but naming the provider's key: a forged or tampered token.
     let forged = b.sign("key-a", &fake.claims());
-    let v = fake_sign_in(&fake, &base, vec![Answer::Token(forged)]).await;
-    assert_eq!(v["status"], "error", "{v}");
-    assert_message(&v, "chữ ký", "signature");
+    refused(&fake, &base, forged, "chữ ký", "signature").await;
 
     // A token whose payload was altered after signing.
     let good = a.sign("key-a", &fake.claims());
@@ -469,38 +475,42 @@ async fn id_tokens_that_do_not_check_out_are_refused_and_keys_may_rotate() {
     claims["sub"] = "someone-else".into();
     let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims.to_string());
     let tampered = format!("{}.{payload}.{}", parts[0], parts[2]);
-    let v = fake_sign_in(&fake, &base, vec![Answer::Token(tampered)]).await;
-    assert_eq!(v["status"], "error", "{v}");
-    assert_message(&v, "chữ ký", "signature");
+    refused(&fake, &base, tampered, "chữ ký", "signature").await;
 
     // For another client.
     let mut claims = fake.claims();
     claims["aud"] = "another-app".into();
-    let v = fake_sign_in(&fake, &base, vec![Answer::Token(a.sign("key-a", &claims))]).await;
-    assert_eq!(v["status"], "error", "{v}");
-    assert_message(&v, "ứng dụng khác", "aud");
+    refused(
+        &fake,
+        &base,
+        a.sign("key-a", &claims),
+        "ứng dụng khác",
+        "aud",
+    )
+    .await;
 
     // Expired an hour ago (beyond the 60 s leeway).
     let mut claims = fake.claims();
     claims["exp"] = (chrono::Utc::now().timestamp() - 3600).into();
     claims["iat"] = (chrono::Utc::now().timestamp() - 7200).into();
-    let v = fake_sign_in(&fake, &base, vec![Answer::Token(a.sign("key-a", &claims))]).await;
-    assert_eq!(v["status"], "error", "{v}");
-    assert_message(&v, "hết hạn", "expired");
+    refused(&fake, &base, a.sign("key-a", &claims), "hết hạn", "expired").await;
 
     // From another issuer.
     let mut claims = fake.claims();
     claims["iss"] = "https://evil.example".into();
-    let v = fake_sign_in(&fake, &base, vec![Answer::Token(a.sign("key-a", &claims))]).await;
-    assert_eq!(v["status"], "error", "{v}");
-    assert_message(&v, "nơi khác", "iss");
+    refused(&fake, &base, a.sign("key-a", &claims), "nơi khác", "iss").await;
 
     // A nonce that is not the one the office sent.
     let mut claims = fake.claims();
     claims["nonce"] = "not-ours".into();
-    let v = fake_sign_in(&fake, &base, vec![Answer::Token(a.sign("key-a", &claims))]).await;
-    assert_eq!(v["status"], "error", "{v}");
-    assert_message(&v, "không hợp lệ", "nonce");
+    refused(
+        &fake,
+        &base,
+        a.sign("key-a", &claims),
+        "không hợp lệ",
+        "nonce",
+    )
+    .await;
 
     // HMAC-signed with the public key's text as the secret (algorithm confusion).
     let mut h = Header::new(Algorithm::HS256);
@@ -512,9 +522,7 @@ async fn id_tokens_that_do_not_check_out_are_refused_and_keys_may_rotate() {
         &EncodingKey::from_secret(secret.as_bytes()),
     )
     .unwrap();
-    let v = fake_sign_in(&fake, &base, vec![Answer::Token(hs)]).await;
-    assert_eq!(v["status"], "error", "{v}");
-    assert_message(&v, "thuật toán", "algorithm");
+    refused(&fake, &base, hs, "thuật toán", "algorithm").await;
 
     // The provider rotates to key C: the office fetches the JWKS again for the new kid.
     fake.state.lock().unwrap().jwks = vec![c.jwk.clone()];
@@ -523,9 +531,7 @@ async fn id_tokens_that_do_not_check_out_are_refused_and_keys_may_rotate() {
     assert_eq!(v["status"], "approved", "{v}");
     // A key nobody publishes.
     let unknown = b.sign(&b.kid, &fake.claims());
-    let v = fake_sign_in(&fake, &base, vec![Answer::Token(unknown)]).await;
-    assert_eq!(v["status"], "error", "{v}");
-    assert_message(&v, "khóa", "key");
+    refused(&fake, &base, unknown, "khóa", "key").await;
     srv.shutdown().await;
 }
 

@@ -2,35 +2,13 @@
 //! acknowledged dossier is on disk with its attachment, codes have no gap, a replay of an
 //! acknowledged key after the restart returns the same dossier, and numbering continues.
 
+mod support;
+
 use base64::Engine;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-fn spawn_server(db: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--no-seed", "--db"])
-        .arg(db)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn motcua");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
-    (child, url)
-}
 
 fn body(n: usize) -> Value {
     let mut file = b"%PDF-1.4\n".to_vec();
@@ -60,7 +38,7 @@ fn post(c: &reqwest::blocking::Client, url: &str, key: &str, n: usize) -> Option
 fn acknowledged_dossiers_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("office.db");
-    let (mut child, url) = spawn_server(&db);
+    let (mut child, url) = support::spawn_motcua(&db, &["--no-seed"]);
 
     let acked: Arc<Mutex<Vec<(String, usize, String)>>> = Arc::default();
     let count = Arc::new(AtomicUsize::new(0));
@@ -132,7 +110,7 @@ fn acknowledged_dossiers_survive_sigkill() {
 
     // Restart: a kiosk replaying an acknowledged submission gets the same dossier; a new one
     // continues the sequence.
-    let (mut child, url) = spawn_server(&db);
+    let (mut child, url) = support::spawn_motcua(&db, &["--no-seed"]);
     let c = reqwest::blocking::Client::new();
     let (key, n0, code) = &acked[acked.len() / 2];
     let (st, d) = post(&c, &url, key, *n0).unwrap();

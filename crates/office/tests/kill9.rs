@@ -1,35 +1,15 @@
 //! Durability: SIGKILL the real `motcua serve` while clients are issuing tickets; every
 //! acknowledged ticket must survive, numbering must continue without duplicates or gaps.
 
+mod support;
+
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-fn spawn_server(db: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-        .arg(db)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn motcua");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
-    (child, url)
-}
 
 fn seqs_in_db(db: &Path, service: &str) -> Vec<u32> {
     let conn = rusqlite::Connection::open(db).unwrap();
@@ -46,7 +26,7 @@ fn seqs_in_db(db: &Path, service: &str) -> Vec<u32> {
 fn acknowledged_tickets_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("office.db");
-    let (mut child, url) = spawn_server(&db);
+    let (mut child, url) = support::spawn_motcua(&db, &[]);
 
     let acked: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
     let count = Arc::new(AtomicUsize::new(0));
@@ -116,7 +96,7 @@ fn acknowledged_tickets_survive_sigkill() {
     }
 
     // Restart on the same file: every acknowledged ticket is there with its number.
-    let (mut child, url) = spawn_server(&db);
+    let (mut child, url) = support::spawn_motcua(&db, &[]);
     let c = reqwest::blocking::Client::new();
     for (id, number) in &acked {
         let r = c.get(format!("{url}/api/v1/tickets/{id}")).send().unwrap();

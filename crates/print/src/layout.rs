@@ -336,27 +336,7 @@ pub(crate) fn layout(blocks: &[Block], g: Geometry) -> Layout {
                 let side = module * total;
                 let x0 = snap((g.width - side) / 2.0) + module * quiet as f32;
                 let y0 = snap(y) + module * quiet as f32;
-                let colors = code.to_colors();
-                for row in 0..n {
-                    // One rectangle per horizontal run of dark modules.
-                    let mut col = 0;
-                    while col < n {
-                        if colors[row * n + col] == qrcode::Color::Dark {
-                            let start = col;
-                            while col < n && colors[row * n + col] == qrcode::Color::Dark {
-                                col += 1;
-                            }
-                            items.push(Placed::Rect {
-                                x: x0 + start as f32 * module,
-                                y: y0 + row as f32 * module,
-                                w: (col - start) as f32 * module,
-                                h: module,
-                            });
-                        } else {
-                            col += 1;
-                        }
-                    }
-                }
+                qr_rects(&code, x0, y0, module, &mut items);
                 y = snap(y) + side;
             }
             Block::Text {
@@ -429,6 +409,32 @@ pub(crate) fn layout(blocks: &[Block], g: Geometry) -> Layout {
     Layout {
         items,
         height: y.ceil(),
+    }
+}
+
+/// The dark modules of a QR code as rectangles, one per horizontal run, the top-left module at
+/// (`x0`, `y0`) (inside the quiet zone), each module `module` wide.
+pub(crate) fn qr_rects(code: &QrCode, x0: f32, y0: f32, module: f32, out: &mut Vec<Placed>) {
+    let n = code.width();
+    let colors = code.to_colors();
+    for row in 0..n {
+        let mut col = 0;
+        while col < n {
+            if colors[row * n + col] == qrcode::Color::Dark {
+                let start = col;
+                while col < n && colors[row * n + col] == qrcode::Color::Dark {
+                    col += 1;
+                }
+                out.push(Placed::Rect {
+                    x: x0 + start as f32 * module,
+                    y: y0 + row as f32 * module,
+                    w: (col - start) as f32 * module,
+                    h: module,
+                });
+            } else {
+                col += 1;
+            }
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 use crate::fonts::{metrics, text_width_em, Weight};
 use crate::layout::{Block, Placed, Style};
 use motcua_core::dossier::{Delivery, Dossier};
+use motcua_core::text::thousands;
 use qrcode::{EcLevel, QrCode};
 use unicode_normalization::UnicodeNormalization;
 
@@ -58,19 +59,6 @@ fn time_vi(rfc3339: &str) -> String {
             .to_string(),
         Err(_) => rfc3339.to_owned(),
     }
-}
-
-/// `150.000`.
-pub(crate) fn vnd(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn delivery_vi(d: &Dossier) -> String {
@@ -195,26 +183,7 @@ impl Page {
         let n = code.width();
         let module = side / (n + 8) as f32;
         let (x0, y0) = (x + 4.0 * module, y + 4.0 * module);
-        let colors = code.to_colors();
-        for row in 0..n {
-            let mut col = 0;
-            while col < n {
-                if colors[row * n + col] == qrcode::Color::Dark {
-                    let start = col;
-                    while col < n && colors[row * n + col] == qrcode::Color::Dark {
-                        col += 1;
-                    }
-                    self.items.push(Placed::Rect {
-                        x: x0 + start as f32 * module,
-                        y: y0 + row as f32 * module,
-                        w: (col - start) as f32 * module,
-                        h: module,
-                    });
-                } else {
-                    col += 1;
-                }
-            }
-        }
+        crate::layout::qr_rects(&code, x0, y0, module, &mut self.items);
         true
     }
 }
@@ -394,7 +363,7 @@ pub(crate) fn a4_items(d: &Dossier) -> (Vec<Placed>, f32, f32) {
     let fee = if d.fee_vnd == 0 {
         "7. Phí, lệ phí: không".to_owned()
     } else {
-        format!("7. Phí, lệ phí: {} đồng", vnd(d.fee_vnd))
+        format!("7. Phí, lệ phí: {} đồng", thousands(d.fee_vnd))
     };
     p.para(0.0, &[(&fee, r)]);
 
@@ -429,7 +398,7 @@ pub(crate) fn a4_items(d: &Dossier) -> (Vec<Placed>, f32, f32) {
             col,
             width,
             yr,
-            &format!("Số tiền: {} đồng", vnd(pay.amount_vnd)),
+            &format!("Số tiền: {} đồng", thousands(pay.amount_vnd)),
             10.5,
             b,
             true,
@@ -454,7 +423,7 @@ pub(crate) fn a4_items(d: &Dossier) -> (Vec<Placed>, f32, f32) {
             col,
             width,
             y0 + side / 2.0 - 10.0,
-            &format!("Phí, lệ phí {} đồng: nộp tại quầy", vnd(d.fee_vnd)),
+            &format!("Phí, lệ phí {} đồng: nộp tại quầy", thousands(d.fee_vnd)),
             10.5,
             b,
             true,
@@ -548,7 +517,7 @@ pub(crate) fn thermal_blocks(d: &Dossier) -> Vec<Block> {
         });
         out.push(t("Quét để nộp phí/lệ phí", 9.5, b));
         out.push(t(
-            &format!("Số tiền: {} đồng", vnd(pay.amount_vnd)),
+            &format!("Số tiền: {} đồng", thousands(pay.amount_vnd)),
             10.5,
             b,
         ));
@@ -566,9 +535,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn money_and_time() {
-        assert_eq!(vnd(150_000), "150.000");
-        assert_eq!(vnd(5), "5");
+    fn time_of_receipt() {
         assert_eq!(
             time_vi("2026-11-23T09:05:00+07:00"),
             "09 giờ 05 phút, ngày 23/11/2026"

@@ -27,19 +27,8 @@ pub fn router(auth: Option<AuthService>) -> Router {
         .route("/api/v1/auth/device", post(start))
         .route("/api/v1/auth/device/{session_id}", get(state))
         .route("/api/v1/auth/sessions/{session_id}", delete(sign_out))
-        .method_not_allowed_fallback(method_not_allowed)
+        .method_not_allowed_fallback(crate::http::method_not_allowed)
         .with_state(auth)
-}
-
-async fn method_not_allowed() -> ApiFailure {
-    ApiFailure {
-        status: StatusCode::METHOD_NOT_ALLOWED,
-        error: ApiError::new(
-            ErrorCode::BadRequest,
-            "Địa chỉ này không nhận phương thức này. Xem /api/v1/openapi.json.",
-            "This address does not accept this method. See /api/v1/openapi.json.",
-        ),
-    }
 }
 
 fn no_store(mut r: Response) -> Response {

@@ -108,11 +108,7 @@ pub async fn post_dossier(
                 "The dossier is too large: attachments total at most 30 MB. Please remove some or hand in paper at the counter.",
             ))
         } else {
-            ApiFailure::from(ApiError::new(
-                ErrorCode::BadRequest,
-                "Không đọc được nội dung yêu cầu.",
-                "The request body could not be read.",
-            ))
+            ApiFailure::from(crate::http::unreadable_body())
         }
     })?;
     let f = filing.clone();

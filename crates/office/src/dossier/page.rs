@@ -3,6 +3,7 @@
 
 use crate::status_page::escape;
 use motcua_core::dossier::Dossier;
+use motcua_core::text::thousands;
 use motcua_core::ApiError;
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;padding:1.5rem;\
@@ -21,19 +22,6 @@ fn page(title: &str, body: &str) -> String {
 /// `12/03/2026`.
 pub fn date_vi(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
-}
-
-/// Đồng with dot thousands: `150.000 đồng`.
-pub fn vnd(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The page of one dossier. `signed`: the link's secret and signature are right.
@@ -57,8 +45,8 @@ pub fn render(d: &Dossier, signed: bool) -> String {
     } else {
         format!(
             "{} đồng <span class=\"en\">/ VND {}</span>",
-            vnd(d.fee_vnd),
-            vnd(d.fee_vnd).replace('.', ",")
+            thousands(d.fee_vnd),
+            thousands(d.fee_vnd).replace('.', ",")
         )
     };
     let check = if signed {
@@ -93,16 +81,4 @@ pub fn render_error(e: &ApiError) -> String {
         escape(&e.message_en)
     );
     page("Không tìm thấy / Not found", &body)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn vnd_groups_thousands() {
-        assert_eq!(vnd(0), "0");
-        assert_eq!(vnd(150000), "150.000");
-        assert_eq!(vnd(1234567), "1.234.567");
-    }
 }

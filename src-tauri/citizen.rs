@@ -68,7 +68,7 @@ impl Kiosk {
         let id = self.citizen.lock().await.take();
         if let Some(id) = id {
             if let Err(e) = self.office.auth_end(&id).await {
-                tracing::warn!(code = ?e.code, "sign-out not confirmed by the office server");
+                tracing::warn!(error = %e, "sign-out not confirmed by the office server");
             }
             tracing::info!("citizen session ended");
         }
@@ -76,7 +76,7 @@ impl Kiosk {
 }
 
 /// What a barcode scanner read: a CCCD (checked), a VietQR, a receipt link, or unknown.
-pub fn scan_decode(text: &str) -> Result<serde_json::Value, ApiError> {
+pub fn scan_decode(text: &str) -> Result<motcua_core::scan::ScanResult, ApiError> {
     if text.len() > MAX_SCAN {
         return Err(ApiError::new(
             ErrorCode::BadRequest,
@@ -96,6 +96,7 @@ mod tests {
 
     #[test]
     fn scans_are_classified_and_checked() {
+        let scan_decode = |s: &str| scan_decode(s).map(|r| serde_json::to_value(r).unwrap());
         let v = scan_decode("001099012345||Lê Thị Cúc|01021999|Nữ|Hà Nội|15082021").unwrap();
         assert_eq!(v["kind"], "cccd");
         assert_eq!(v["full_name"], "Lê Thị Cúc");

@@ -144,7 +144,7 @@ pub async fn session_end(kiosk: State<'_, Kiosk>) -> Result<(), ApiError> {
 
 /// What the barcode scanner typed: a CCCD (to prefill, never to sign in), a VietQR, a receipt.
 #[tauri::command]
-pub fn scan_decode(text: String) -> Result<serde_json::Value, ApiError> {
+pub fn scan_decode(text: String) -> Result<motcua_core::scan::ScanResult, ApiError> {
     crate::citizen::scan_decode(&text)
 }
 

@@ -5,7 +5,7 @@
 
 use crate::kiosk::Kiosk;
 use crate::local_store::LocalStore;
-use crate::office_client::{is_unreachable, OfficeClient};
+use crate::office_client::OfficeClient;
 use base64::Engine;
 use motcua_core::dossier::{Dossier, DossierRequest, Submission};
 use motcua_core::{ApiError, ErrorCode};
@@ -104,7 +104,7 @@ impl Kiosk {
                 tracing::info!("filing acknowledged");
                 Ok(self.print_receipt(dossier).await)
             }
-            Err(e) if is_unreachable(&e) => {
+            Err(e) if e.is_unreachable() => {
                 self.online
                     .store(false, std::sync::atomic::Ordering::Relaxed);
                 tracing::warn!("filing kept in the outbox: office server unreachable");
@@ -120,7 +120,7 @@ impl Kiosk {
                 // Refused (bad input): nothing was filed; the citizen fixes it on screen.
                 let local = self.local.clone();
                 let _ = tokio::task::spawn_blocking(move || local.remove_dossier(&key)).await;
-                Err(e)
+                Err(e.into())
             }
         }
     }
@@ -224,8 +224,9 @@ pub(crate) async fn flush_dossiers(office: &OfficeClient, local: &std::sync::Arc
                 let _ = tokio::task::spawn_blocking(move || l.remove_dossier(&key)).await;
                 tracing::info!("queued filing acknowledged");
             }
-            Err(e) if is_unreachable(&e) => return,
+            Err(e) if e.is_unreachable() => return,
             Err(e) => {
+                let e = ApiError::from(e);
                 let l = local.clone();
                 let reason = e.message_en.clone();
                 let _ = tokio::task::spawn_blocking(move || l.reject_dossier(&key, &reason)).await;

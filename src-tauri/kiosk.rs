@@ -4,7 +4,7 @@
 use crate::catalog_cache::CatalogCache;
 use crate::config::{KioskConfig, OfficeMode};
 use crate::local_store::{LocalStore, OfflineTicket};
-use crate::office_client::{is_unreachable, OfficeClient};
+use crate::office_client::{ClientError, OfficeClient};
 use crate::pin::{PinLock, PinOutcome};
 use chrono::Utc;
 use motcua_core::{ApiError, ErrorCode, IssueTicketRequest, Service, Ticket, TicketStatus};
@@ -100,40 +100,53 @@ impl Kiosk {
         .unwrap_or_else(|_| Err(ApiError::internal()))
     }
 
-    /// Starts the kiosk's services; in embedded mode this starts the office server on loopback.
+    /// Starts the kiosk's services; in embedded mode this starts the office server on loopback
+    /// (its counter and board pages: the office library's default, none in a release kiosk).
     pub async fn start(config: KioskConfig, data_dir: PathBuf) -> Result<Self, String> {
+        Self::start_with_pages(config, data_dir, motcua_office::UiSource::default()).await
+    }
+
+    /// [`Kiosk::start`], with the embedded office server serving the counter and board pages
+    /// from `pages` (the app hands in its own embedded copy of ui/dist).
+    pub async fn start_with_pages(
+        config: KioskConfig,
+        data_dir: PathBuf,
+        pages: motcua_office::UiSource,
+    ) -> Result<Self, String> {
         std::fs::create_dir_all(&data_dir)
             .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
         let (office, embedded) = match &config.office {
             OfficeMode::Remote(url) => (OfficeClient::new(url.clone()), None),
             OfficeMode::Embedded => {
-                let handle = motcua_office::start(motcua_office::ServerConfig {
-                    listen: config.embedded_listen.clone(),
-                    db_path: data_dir.join("office.sqlite3"),
-                    office_name: config.office_name.clone(),
-                    public_base_url: config.public_url.clone(),
-                    seed_demo: config.demo,
-                    // The sandbox sign-in provider, labelled DEMO, only in demo mode.
-                    demo_sign_in: config.demo,
-                    catalog: motcua_office::catalog_http::CatalogConfig {
-                        own_levels: config.levels.clone(),
-                        ..Default::default()
-                    },
-                    filing: if config.demo {
-                        // Demo data: a sample fee account, so receipts show a payment QR.
-                        motcua_office::dossier::FilingConfig {
-                            bank_bin: Some("970415".into()),
-                            bank_account: Some("113000000000".into()),
-                            account_name: "UBND XA MAU (DU LIEU MAU)".into(),
+                let handle =
+                    motcua_office::embedded::start(motcua_office::embedded::ServerConfig {
+                        listen: config.embedded_listen.clone(),
+                        db_path: data_dir.join("office.sqlite3"),
+                        office_name: config.office_name.clone(),
+                        public_base_url: config.public_url.clone(),
+                        seed_demo: config.demo,
+                        ui: pages,
+                        // The sandbox sign-in provider, labelled DEMO, only in demo mode.
+                        demo_sign_in: config.demo,
+                        catalog: motcua_office::embedded::CatalogConfig {
+                            own_levels: config.levels.clone(),
                             ..Default::default()
-                        }
-                    } else {
-                        Default::default()
-                    },
-                    ..Default::default()
-                })
-                .await
-                .map_err(|e| format!("cannot start the embedded office server: {e}"))?;
+                        },
+                        filing: if config.demo {
+                            // Demo data: a sample fee account, so receipts show a payment QR.
+                            motcua_office::embedded::FilingConfig {
+                                bank_bin: Some("970415".into()),
+                                bank_account: Some("113000000000".into()),
+                                account_name: "UBND XA MAU (DU LIEU MAU)".into(),
+                                ..Default::default()
+                            }
+                        } else {
+                            Default::default()
+                        },
+                        ..Default::default()
+                    })
+                    .await
+                    .map_err(|e| format!("cannot start the embedded office server: {e}"))?;
                 let base = format!("http://{}", handle.addr);
                 (OfficeClient::new(base), Some(handle))
             }
@@ -231,7 +244,7 @@ impl Kiosk {
                 .await;
                 Ok(list)
             }
-            Err(e) if is_unreachable(&e) => {
+            Err(e) if e.is_unreachable() => {
                 self.online.store(false, Ordering::Relaxed);
                 self.wake_sync.notify_one();
                 let local = self.local.clone();
@@ -250,9 +263,9 @@ impl Kiosk {
                 .ok()
                 .flatten()
                 .filter(|l| !l.is_empty());
-                cached.ok_or(e)
+                cached.ok_or_else(|| e.into())
             }
-            Err(e) => Err(e),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -277,20 +290,20 @@ impl Kiosk {
         let attempt = if self.online.load(Ordering::Relaxed) {
             self.office.issue(&req).await
         } else {
-            Err(crate::office_client::unreachable_error())
+            Err(ClientError::Unreachable("known to be offline".into()))
         };
         let mut ticket = match attempt {
             Ok(t) => {
                 self.online.store(true, Ordering::Relaxed);
                 t
             }
-            Err(e) if is_unreachable(&e) => {
+            Err(e) if e.is_unreachable() => {
                 self.online.store(false, Ordering::Relaxed);
                 let t = self.issue_offline(req).await?;
                 self.wake_sync.notify_one();
                 t
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         };
         if ticket.office_name.is_none() {
             ticket.office_name = Some(self.config.office_name.clone());
@@ -441,11 +454,12 @@ async fn flush_outbox(
     for t in pending {
         let result = office.send_offline(&t, kiosk_id).await;
         let (l, id) = (local.clone(), t.local_id.clone());
-        let stop = matches!(&result, Err(e) if is_unreachable(e));
+        let stop = matches!(&result, Err(e) if e.is_unreachable());
         let write = tokio::task::spawn_blocking(move || match result {
             Ok(_) => l.acknowledge(&id),
-            Err(e) if is_unreachable(&e) => l.note_attempt(&id),
+            Err(e) if e.is_unreachable() => l.note_attempt(&id),
             Err(e) => {
+                let e = ApiError::from(e);
                 tracing::warn!(code = ?e.code, "the office server refused an offline ticket; kept for staff");
                 l.reject(&id, &format!("{:?}: {}", e.code, e.message_en))
             }

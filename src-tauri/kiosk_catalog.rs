@@ -7,7 +7,7 @@
 
 use crate::catalog_cache::CatalogCache;
 use crate::kiosk::Kiosk;
-use crate::office_client::{is_unreachable, OfficeClient};
+use crate::office_client::OfficeClient;
 use motcua_catalog::SearchRequest;
 use motcua_core::catalog::{FieldCount, Hit, Procedure};
 use motcua_core::{ApiError, ErrorCode};
@@ -88,7 +88,8 @@ impl Kiosk {
             return self
                 .office
                 .search_procedures(&q, field.as_deref(), online_only, limit)
-                .await;
+                .await
+                .map_err(Into::into);
         }
         let req = SearchRequest {
             q,
@@ -107,7 +108,7 @@ impl Kiosk {
     pub async fn procedure_fields(&self) -> Result<Vec<FieldCount>, ApiError> {
         let cache = self.catalog();
         if cache.version() == 0 {
-            return self.office.procedure_fields().await;
+            return Ok(self.office.procedure_fields().await?);
         }
         let levels = self.config.levels.clone();
         tokio::task::spawn_blocking(move || cache.fields(&levels))
@@ -133,7 +134,7 @@ impl Kiosk {
                 let public = op.public_url.unwrap_or_else(|| public_url(&op.procedure));
                 (op.procedure, op.service_id, public, false)
             }
-            Some(Err(e)) if !is_unreachable(&e) => return Err(e),
+            Some(Err(e)) if !e.is_unreachable() => return Err(e.into()),
             _ => {
                 let c = cache.clone();
                 let code2 = code.clone();
@@ -278,7 +279,7 @@ pub(crate) async fn catalog_sync_loop(
                         Err(_) => tracing::warn!("catalog delta task failed"),
                     }
                 }
-                Err(e) => tracing::debug!(code = ?e.code, "catalog changes not fetched"),
+                Err(e) => tracing::debug!(error = %e, "catalog changes not fetched"),
             }
         }
         tokio::time::sleep(pause).await;

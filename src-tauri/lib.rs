@@ -10,6 +10,7 @@ pub mod kiosk;
 pub mod kiosk_catalog;
 pub mod local_store;
 pub mod office_client;
+mod pages;
 pub mod pin;
 
 use config::{KioskConfig, WindowMode};
@@ -37,6 +38,11 @@ pub fn run() {
         }
     };
 
+    // The counter and board pages the embedded office server serves come from the same
+    // embedded ui/dist the window uses: one copy in the binary.
+    let mut context = tauri::generate_context!();
+    let assets = pages::share(&mut context);
+
     tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![
             commands::kiosk_info,
@@ -63,7 +69,11 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             let window_mode = config.window;
-            let kiosk = tauri::async_runtime::block_on(kiosk::Kiosk::start(config, data_dir))?;
+            let kiosk = tauri::async_runtime::block_on(kiosk::Kiosk::start_with_pages(
+                config,
+                data_dir,
+                assets.clone(),
+            ))?;
             app.manage(kiosk);
 
             let mut builder =
@@ -85,6 +95,6 @@ pub fn run() {
             builder.build()?;
             Ok(())
         })
-        .run(tauri::generate_context!())
+        .run(context)
         .expect("error while running the kiosk");
 }

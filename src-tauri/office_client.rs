@@ -41,7 +41,7 @@ impl OfficeClient {
         )
     }
 
-    pub async fn services(&self) -> Result<Vec<Service>, ApiError> {
+    pub async fn services(&self) -> Result<Vec<Service>, ClientError> {
         let r = self
             .http
             .get(format!("{}/api/v1/services", self.base))
@@ -51,7 +51,7 @@ impl OfficeClient {
         decode(r).await
     }
 
-    pub async fn issue(&self, req: &IssueTicketRequest) -> Result<Ticket, ApiError> {
+    pub async fn issue(&self, req: &IssueTicketRequest) -> Result<Ticket, ClientError> {
         let r = self
             .http
             .post(format!("{}/api/v1/tickets", self.base))
@@ -67,7 +67,7 @@ impl OfficeClient {
         &self,
         t: &OfflineTicket,
         kiosk_id: &str,
-    ) -> Result<Ticket, ApiError> {
+    ) -> Result<Ticket, ClientError> {
         let body = OfflineTicketRequest {
             local_id: t.local_id.clone(),
             kiosk_id: kiosk_id.to_string(),
@@ -93,7 +93,7 @@ impl OfficeClient {
         field: Option<&str>,
         online: bool,
         limit: usize,
-    ) -> Result<Vec<Hit>, ApiError> {
+    ) -> Result<Vec<Hit>, ClientError> {
         let mut query: Vec<(&str, String)> =
             vec![("q", q.to_string()), ("limit", limit.to_string())];
         if let Some(f) = field {
@@ -114,7 +114,7 @@ impl OfficeClient {
     }
 
     /// One procedure with the service queue its field maps to and its public page.
-    pub async fn procedure(&self, code: &str) -> Result<OfficeProcedure, ApiError> {
+    pub async fn procedure(&self, code: &str) -> Result<OfficeProcedure, ClientError> {
         let r = self
             .http
             .get(format!(
@@ -128,7 +128,7 @@ impl OfficeClient {
         decode(r).await
     }
 
-    pub async fn procedure_fields(&self) -> Result<Vec<FieldCount>, ApiError> {
+    pub async fn procedure_fields(&self) -> Result<Vec<FieldCount>, ClientError> {
         let r = self
             .http
             .get(format!("{}/api/v1/procedure-fields", self.base))
@@ -139,7 +139,7 @@ impl OfficeClient {
     }
 
     /// The catalog's changes after version `since`; `None` when there are none (304).
-    pub async fn catalog_changes(&self, since: u64) -> Result<Option<CatalogChanges>, ApiError> {
+    pub async fn catalog_changes(&self, since: u64) -> Result<Option<CatalogChanges>, ClientError> {
         let r = self
             .http
             .get(format!("{}/api/v1/catalog/changes", self.base))
@@ -163,7 +163,7 @@ impl OfficeClient {
         &self,
         idem_key: &str,
         req: &motcua_core::dossier::DossierRequest,
-    ) -> Result<motcua_core::dossier::Dossier, ApiError> {
+    ) -> Result<motcua_core::dossier::Dossier, ClientError> {
         let r = self
             .http
             .post(format!("{}/api/v1/dossiers", self.base))
@@ -178,7 +178,7 @@ impl OfficeClient {
     }
 
     /// Starts a VNeID sign-in (device flow) at the office server.
-    pub async fn auth_start(&self) -> Result<DeviceSignIn, ApiError> {
+    pub async fn auth_start(&self) -> Result<DeviceSignIn, ClientError> {
         let r = self
             .http
             .post(format!("{}/api/v1/auth/device", self.base))
@@ -188,7 +188,7 @@ impl OfficeClient {
         decode(r).await
     }
 
-    pub async fn auth_state(&self, session_id: &str) -> Result<SignInState, ApiError> {
+    pub async fn auth_state(&self, session_id: &str) -> Result<SignInState, ClientError> {
         let r = self
             .http
             .get(format!(
@@ -202,7 +202,7 @@ impl OfficeClient {
         decode(r).await
     }
 
-    pub async fn auth_end(&self, session_id: &str) -> Result<(), ApiError> {
+    pub async fn auth_end(&self, session_id: &str) -> Result<(), ClientError> {
         let r = self
             .http
             .delete(format!(
@@ -250,40 +250,114 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// Whether an error means "the server could not be reached or is restarting" (try again
-/// later, meanwhile work offline) rather than "the server refused this request".
-pub fn is_unreachable(e: &ApiError) -> bool {
-    e.code == ErrorCode::ServerUnavailable
+/// What a call to the office server can end in, short of success. Only
+/// [`ClientError::is_unreachable`] sends the kiosk to its offline path or keeps a filing in
+/// the outbox; a refusal is shown to the citizen as the server worded it, and nothing is kept.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ClientError {
+    /// No answer: the network, or the server is down (the detail is for the log).
+    #[error("office server unreachable: {0}")]
+    Unreachable(String),
+    /// The server answered with its bilingual error. A 503 `server_unavailable` ("restarting,
+    /// try again later") counts as unreachable: nothing was done and a retry is what it asks.
+    #[error("office server refused: {0}")]
+    Refused(ApiError),
+    /// An answer the kiosk cannot read (a proxy's page, another version).
+    #[error("office server answered something unreadable: {0}")]
+    Unreadable(String),
 }
 
-async fn decode<T: serde::de::DeserializeOwned>(r: reqwest::Response) -> Result<T, ApiError> {
+impl ClientError {
+    /// Whether the server could not be reached (or says to come back later): work offline,
+    /// keep what must be sent, try again.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            ClientError::Unreachable(_) => true,
+            ClientError::Refused(e) => e.code == ErrorCode::ServerUnavailable,
+            ClientError::Unreadable(_) => false,
+        }
+    }
+}
+
+impl From<ClientError> for ApiError {
+    fn from(e: ClientError) -> ApiError {
+        match e {
+            ClientError::Unreachable(_) => unreachable_error(),
+            ClientError::Refused(e) => e,
+            ClientError::Unreadable(_) => ApiError::new(
+                ErrorCode::UnreadableAnswer,
+                "Máy chủ của Bộ phận Một cửa trả lời không đúng dạng. Vui lòng báo cán bộ.",
+                "The office server gave an answer the kiosk cannot read. Please tell a staff \
+                 member.",
+            ),
+        }
+    }
+}
+
+async fn decode<T: serde::de::DeserializeOwned>(r: reqwest::Response) -> Result<T, ClientError> {
     let status = r.status();
     let body = r.bytes().await.map_err(unreachable)?;
     if status.is_success() {
         serde_json::from_slice(&body).map_err(|e| {
             tracing::error!("office server answered with an unexpected body: {e}");
-            ApiError::internal()
+            ClientError::Unreadable(e.to_string())
         })
     } else {
-        Err(
-            serde_json::from_slice::<ApiError>(&body).unwrap_or_else(|_| {
+        match serde_json::from_slice::<ApiError>(&body) {
+            Ok(e) => Err(ClientError::Refused(e)),
+            Err(_) => {
                 tracing::error!("office server answered {status} without an error body");
-                ApiError::internal()
-            }),
-        )
+                Err(ClientError::Unreadable(format!(
+                    "HTTP {status} without an error body"
+                )))
+            }
+        }
     }
 }
 
-fn unreachable(e: reqwest::Error) -> ApiError {
+fn unreachable(e: reqwest::Error) -> ClientError {
+    // Without the URL: a path may hold a sign-in session handle.
+    let e = e.without_url();
     tracing::warn!("office server unreachable: {e}");
-    unreachable_error()
+    ClientError::Unreachable(e.to_string())
 }
 
-/// The error of an office server that cannot be reached.
+/// The error of an office server that cannot be reached, as the citizen reads it.
 pub fn unreachable_error() -> ApiError {
     ApiError::new(
-        ErrorCode::ServerUnavailable,
+        ErrorCode::ServerUnreachable,
         "Không kết nối được máy chủ của Bộ phận Một cửa. Vui lòng thử lại sau ít phút hoặc báo cán bộ.",
         "Cannot reach the office server. Please try again in a few minutes or tell a staff member.",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_unreachable_and_try_later_go_offline() {
+        assert!(ClientError::Unreachable("refused".into()).is_unreachable());
+        let later = ApiError::new(ErrorCode::ServerUnavailable, "a", "b");
+        assert!(ClientError::Refused(later).is_unreachable());
+        for code in [
+            ErrorCode::FilingDisabled,
+            ErrorCode::DailyLimitReached,
+            ErrorCode::BadRequest,
+        ] {
+            let e = ClientError::Refused(ApiError::new(code, "a", "b"));
+            assert!(!e.is_unreachable(), "{code:?}");
+            assert_eq!(
+                ApiError::from(e).code,
+                code,
+                "a refusal reaches the screen as it is"
+            );
+        }
+        assert!(!ClientError::Unreadable("x".into()).is_unreachable());
+        let shown = ApiError::from(ClientError::Unreadable("x".into()));
+        assert_eq!(shown.code, ErrorCode::UnreadableAnswer);
+        assert!(!shown.message_vi.is_empty() && !shown.message_en.is_empty());
+        let shown = ApiError::from(ClientError::Unreachable("x".into()));
+        assert_eq!(shown.code, ErrorCode::ServerUnreachable);
+    }
 }

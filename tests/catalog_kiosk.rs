@@ -2,7 +2,7 @@
 //! searched in process, and still there when the server is down (real office server on
 //! loopback with the demo seed catalog, real SQLite files on both sides).
 
-mod office_support;
+use crate::support;
 
 use motcua_kiosk::kiosk::Kiosk;
 use std::time::{Duration, Instant};
@@ -21,7 +21,7 @@ async fn the_kiosk_searches_its_own_copy_and_keeps_it_when_the_server_is_down() 
     let base = format!("http://{}", server.addr);
     let data = tmp.path().join("kiosk");
     let kiosk = Kiosk::start(
-        office_support::kiosk_config(&base, &data, "kiosk-7", &[]),
+        support::kiosk_config(&base, &data, "kiosk-7", &[]),
         data.clone(),
     )
     .await
@@ -85,7 +85,7 @@ async fn the_kiosk_searches_its_own_copy_and_keeps_it_when_the_server_is_down() 
     // The copy survives a restart of the kiosk (a file, not memory).
     drop(kiosk);
     let kiosk = Kiosk::start(
-        office_support::kiosk_config(&base, &data, "kiosk-7", &[]),
+        support::kiosk_config(&base, &data, "kiosk-7", &[]),
         data.clone(),
     )
     .await

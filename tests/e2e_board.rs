@@ -4,7 +4,7 @@
 //! board recovers by itself and shows a later call. Screenshots: target/e2e/board-*.png and
 //! counter-*.png; axe-core on both pages.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -29,7 +29,7 @@ fn config(port: u16, db: &Path) -> motcua_office::ServerConfig {
         db_path: db.to_path_buf(),
         office_name: "UBND xã Tân Phú – Bộ phận Một cửa".into(),
         seed_demo: true,
-        ui_dir: Some(ui_dist()),
+        ui: motcua_office::UiSource::Dir(ui_dist()),
         ..Default::default()
     }
 }

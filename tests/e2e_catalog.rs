@@ -3,7 +3,7 @@
 //! a number for it. The embedded office server serves the demo catalog (the seed shipped in the
 //! project); the kiosk searches its own synced copy.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -3,7 +3,7 @@
 //! when the server returns the TV board (headless Chromium) shows the ticket waiting, then
 //! called. Screenshots: target/e2e/offline-*.png.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -18,7 +18,7 @@ fn config(port: u16, db: &Path) -> motcua_office::ServerConfig {
         db_path: db.to_path_buf(),
         office_name: "UBND xã Tân Phú – Bộ phận Một cửa".into(),
         seed_demo: true,
-        ui_dir: Some(repo_root().join("ui/dist")),
+        ui: motcua_office::UiSource::Dir(repo_root().join("ui/dist")),
         ..Default::default()
     }
 }

@@ -1,7 +1,7 @@
 //! End to end in the real kiosk window (tauri-driver + WebKitWebDriver under Xvfb): a citizen
 //! takes a queue number, from the home screen to the printed ticket.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

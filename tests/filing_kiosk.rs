@@ -4,8 +4,7 @@
 //! write and the send files it exactly once after restart; after the session ends no file the
 //! kiosk wrote holds the citizen's name or ID number.
 
-mod office_support;
-mod support;
+use crate::support;
 
 use base64::Engine;
 use motcua_core::dossier::{Applicant, Delivery, DocumentRequest, DossierRequest, Submission};
@@ -92,11 +91,11 @@ async fn filing_prints_a_receipt_survives_an_outage_and_leaves_no_personal_data(
         .unwrap()
         .port();
     let listen = format!("127.0.0.1:{port}");
-    let server = office_support::start_office(&db, &listen).await;
+    let server = support::start_office(&db, &listen).await;
     let base = format!("http://{listen}");
     let data = tmp.path().join("kiosk");
     let kiosk = Kiosk::start(
-        office_support::kiosk_config(&base, &data, "kiosk-5", &[("MOTCUA_PRINT_FORMAT", "pdf")]),
+        support::kiosk_config(&base, &data, "kiosk-5", &[("MOTCUA_PRINT_FORMAT", "pdf")]),
         data.clone(),
     )
     .await
@@ -139,7 +138,7 @@ async fn filing_prints_a_receipt_survives_an_outage_and_leaves_no_personal_data(
     let queued = kiosk.submit_dossier(request(pdf_bytes())).await.unwrap();
     assert!(queued.dossier.is_none());
     assert_eq!(outbox_rows(&data), 1);
-    let server = office_support::start_office(&db, &listen).await;
+    let server = support::start_office(&db, &listen).await;
     wait_until("the queued filing to reach the server", || {
         outbox_rows(&data) == 0
     })
@@ -180,12 +179,7 @@ fn kill_9_between_outbox_and_send_files_exactly_once() {
         rt.block_on(async {
             let data = PathBuf::from(dir);
             let kiosk = Kiosk::start(
-                office_support::kiosk_config(
-                    &url,
-                    &data,
-                    "kiosk-5",
-                    &[("MOTCUA_PRINT_FORMAT", "pdf")],
-                ),
+                support::kiosk_config(&url, &data, "kiosk-5", &[("MOTCUA_PRINT_FORMAT", "pdf")]),
                 data.clone(),
             )
             .await
@@ -200,7 +194,7 @@ fn kill_9_between_outbox_and_send_files_exactly_once() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("office.db");
-    let server = rt.block_on(office_support::start_office(&db, "127.0.0.1:0"));
+    let server = rt.block_on(support::start_office(&db, "127.0.0.1:0"));
     let url = format!("http://{}", server.addr);
     let data = tmp.path().join("kiosk");
     let mut child = std::process::Command::new(std::env::current_exe().unwrap())
@@ -230,7 +224,7 @@ fn kill_9_between_outbox_and_send_files_exactly_once() {
 
     rt.block_on(async {
         let kiosk = Kiosk::start(
-            office_support::kiosk_config(&url, &data, "kiosk-5", &[("MOTCUA_PRINT_FORMAT", "pdf")]),
+            support::kiosk_config(&url, &data, "kiosk-5", &[("MOTCUA_PRINT_FORMAT", "pdf")]),
             data.clone(),
         )
         .await
@@ -240,7 +234,7 @@ fn kill_9_between_outbox_and_send_files_exactly_once() {
         drop(kiosk);
         // A second restart sends nothing more.
         let kiosk = Kiosk::start(
-            office_support::kiosk_config(&url, &data, "kiosk-5", &[("MOTCUA_PRINT_FORMAT", "pdf")]),
+            support::kiosk_config(&url, &data, "kiosk-5", &[("MOTCUA_PRINT_FORMAT", "pdf")]),
             data.clone(),
         )
         .await
@@ -250,4 +244,44 @@ fn kill_9_between_outbox_and_send_files_exactly_once() {
         drop(kiosk);
         server.shutdown().await;
     });
+}
+
+/// With online filing turned off at the server, the kiosk shows the server's refusal (its own
+/// words, code `filing_disabled`) and parks nothing in the outbox: a refusal is not an outage.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_is_shown_and_nothing_is_parked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("office.db");
+    let server = support::start_office_with(motcua_office::ServerConfig {
+        listen: "127.0.0.1:0".into(),
+        db_path: db.clone(),
+        seed_demo: true,
+        filing: motcua_office::dossier::FilingConfig {
+            enabled: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .await;
+    let data = tmp.path().join("kiosk");
+    let kiosk = Kiosk::start(
+        support::kiosk_config(&server.url(), &data, "kiosk-6", &[]),
+        data.clone(),
+    )
+    .await
+    .unwrap();
+    let err = kiosk
+        .submit_dossier(request(pdf_bytes()))
+        .await
+        .expect_err("refused");
+    assert_eq!(err.code, motcua_core::ErrorCode::FilingDisabled, "{err:?}");
+    assert!(
+        err.message_vi.contains("chưa bật nộp hồ sơ trực tuyến"),
+        "{err:?}"
+    );
+    assert!(err.message_en.contains("not enabled"), "{err:?}");
+    assert_eq!(outbox_rows(&data), 0, "a refusal is not kept for replay");
+    assert!(kiosk.status().online, "a refusal is not an outage");
+    drop(kiosk);
+    server.shutdown().await;
 }

@@ -2,7 +2,7 @@
 //! reaches the server exactly once when it returns (real office server on loopback, real
 //! SQLite files on both sides).
 
-mod office_support;
+use crate::support;
 
 use motcua_core::{IssueTicketRequest, Priority, Ticket};
 use motcua_kiosk::kiosk::Kiosk;
@@ -25,12 +25,12 @@ async fn get_ticket(base: &str, id: &str) -> Option<Ticket> {
 async fn fifty_tickets_issued_while_the_server_is_down_reach_it_once() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("office.sqlite3");
-    let server = office_support::start_office(&db, "127.0.0.1:0").await;
+    let server = support::start_office(&db, "127.0.0.1:0").await;
     let addr = server.addr;
     let base = format!("http://{addr}");
     let data = tmp.path().join("kiosk");
     let kiosk = Kiosk::start(
-        office_support::kiosk_config(
+        support::kiosk_config(
             &base,
             &data,
             "kiosk-4",
@@ -99,7 +99,7 @@ async fn fifty_tickets_issued_while_the_server_is_down_reach_it_once() {
     assert_eq!(kiosk.status().outbox_pending, 50);
 
     // The server returns on the same address: the outbox drains by itself.
-    let server = office_support::start_office(&db, &addr.to_string()).await;
+    let server = support::start_office(&db, &addr.to_string()).await;
     let start = Instant::now();
     while kiosk.status().outbox_pending > 0 {
         assert!(

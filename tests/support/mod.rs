@@ -443,3 +443,31 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
 pub fn contains_bytes(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
+
+// ------------------------------------------------------------------ the office server
+
+#[allow(unused_imports)]
+pub use motcua_testkit::{start_office, start_office_with};
+
+/// The settings of a kiosk `kiosk_id` that talks to the office at `office_url` and keeps its
+/// files under `data` (its printer spools to `data/spool`); `extra` adds or overrides settings
+/// (`MOTCUA_PRINT_FORMAT`, `MOTCUA_PUBLIC_URL`…).
+pub fn kiosk_config(
+    office_url: &str,
+    data: &Path,
+    kiosk_id: &str,
+    extra: &[(&str, &str)],
+) -> motcua_kiosk::config::KioskConfig {
+    let data = data.display().to_string();
+    let mut vars: std::collections::HashMap<String, String> = [
+        ("MOTCUA_OFFICE_URL", office_url.to_string()),
+        ("MOTCUA_DATA_DIR", data.clone()),
+        ("MOTCUA_KIOSK_ID", kiosk_id.to_string()),
+        ("MOTCUA_PRINTER", format!("folder:{data}/spool")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    motcua_kiosk::config::KioskConfig::from_parts(None, move |k| vars.get(k).cloned()).unwrap()
+}

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const LEVELS: &[&str] = &["ministry", "province", "commune", "other"];
 
 /// A procedure as the national database publishes it, cleaned where it could be.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS, utoipa::ToSchema)]
 #[serde(default)]
 pub struct Procedure {
     /// Mã thủ tục, e.g. `1.001193` (unique).
@@ -46,6 +46,7 @@ pub struct Procedure {
     /// What the importer found noisy or repaired, e.g. `template_split:documents[3]`,
     /// `duration_unreadable:channels[0]`, `unknown_level:xyz`. Empty when clean.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<String>>", optional)]
     pub flags: Vec<String>,
 }
 
@@ -57,7 +58,7 @@ impl Procedure {
 }
 
 /// One way of submitting: `online`, `in_person` or `postal`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS, utoipa::ToSchema)]
 #[serde(default)]
 pub struct Channel {
     /// `online`, `in_person`, `postal`.
@@ -65,13 +66,14 @@ pub struct Channel {
     /// Thời hạn giải quyết; `None` where the source could not be read.
     pub duration: Option<Duration>,
     /// Fee in đồng where one amount could be read; 0 for free.
+    #[ts(type = "number")]
     pub fee_vnd: Option<i64>,
     /// The fee text as published.
     pub fee_text: String,
 }
 
 /// A deadline: `{"value": 5.0, "unit": "Ngày làm việc"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS, utoipa::ToSchema)]
 pub struct Duration {
     /// Amount.
     pub value: f64,
@@ -80,7 +82,7 @@ pub struct Duration {
 }
 
 /// A document to bring.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS, utoipa::ToSchema)]
 #[serde(default)]
 pub struct Document {
     /// Tên giấy tờ.
@@ -94,7 +96,7 @@ pub struct Document {
 }
 
 /// A result of the procedure.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ResultDoc {
     /// Name.
@@ -104,7 +106,7 @@ pub struct ResultDoc {
 }
 
 /// A search result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct Hit {
     /// Mã thủ tục.
     pub code: String,
@@ -121,7 +123,7 @@ pub struct Hit {
 }
 
 /// A field (lĩnh vực) with the number of procedures in it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct FieldCount {
     /// Lĩnh vực.
     pub field: String,
@@ -131,11 +133,13 @@ pub struct FieldCount {
 
 /// What changed in a catalog after version `since`: apply in a kiosk's cache to reach
 /// `version`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS, utoipa::ToSchema)]
 pub struct CatalogChanges {
     /// The version the client had.
+    #[ts(type = "number")]
     pub since: u64,
     /// The catalog's version now.
+    #[ts(type = "number")]
     pub version: u64,
     /// Procedures added or changed after `since`, full records.
     pub upserts: Vec<Procedure>,

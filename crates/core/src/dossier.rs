@@ -48,7 +48,9 @@ pub fn is_dossier_code(s: &str) -> bool {
 }
 
 /// The person filing.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
 pub struct Applicant {
     /// Họ và tên.
     pub full_name: String,
@@ -73,7 +75,7 @@ pub struct Applicant {
 }
 
 /// How a document of the checklist is handed in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Submission {
     /// A file attached online (PDF, JPEG or PNG by content).
@@ -89,7 +91,7 @@ pub enum Submission {
 }
 
 /// One document of the request's checklist.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct DocumentRequest {
     /// Name as in the procedure's checklist.
     pub name: String,
@@ -104,7 +106,7 @@ pub struct DocumentRequest {
 }
 
 /// How the result is received.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum Delivery {
     /// At the office's one-stop counter.
@@ -117,7 +119,7 @@ pub enum Delivery {
 }
 
 /// `POST /api/v1/dossiers`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct DossierRequest {
     /// Mã thủ tục, e.g. `1.001193`.
     pub procedure_code: String,
@@ -134,7 +136,9 @@ pub struct DossierRequest {
 }
 
 /// Life-cycle of a dossier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DossierStatus {
     /// Đã tiếp nhận.
@@ -198,20 +202,21 @@ impl DossierStatus {
 }
 
 /// A stored attachment, as the dossier reports it (not its content).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct AttachmentInfo {
     /// File name as submitted.
     pub file_name: String,
     /// MIME type recognised from the content.
     pub media_type: String,
     /// Size in bytes.
+    #[ts(type = "number")]
     pub size: u64,
     /// SHA-256 of the content, hex.
     pub sha256: String,
 }
 
 /// A document of a filed dossier.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct DossierDocument {
     /// Name.
     pub name: String,
@@ -226,9 +231,10 @@ pub struct DossierDocument {
 }
 
 /// The fee payment by VietQR.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct Payment {
     /// Amount in đồng.
+    #[ts(type = "number")]
     pub amount_vnd: u64,
     /// Bank BIN.
     pub bank_bin: String,
@@ -243,7 +249,9 @@ pub struct Payment {
 }
 
 /// The office the dossier was filed with, as the receipt's header and "where to collect" show.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
 pub struct Agency {
     /// Cơ quan chủ quản (e.g. `UBND TỈNH …`); may be empty.
     #[serde(default)]
@@ -258,7 +266,7 @@ pub struct Agency {
 }
 
 /// A filed dossier, as `GET /api/v1/dossiers/{code}` (with its lookup secret) returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct Dossier {
     /// Mã hồ sơ.
     pub code: String,
@@ -278,6 +286,7 @@ pub struct Dossier {
     /// Ngày hẹn trả kết quả.
     pub due_date: NaiveDate,
     /// Phí, lệ phí in đồng (0: none).
+    #[ts(type = "number")]
     pub fee_vnd: u64,
     /// Status.
     pub status: DossierStatus,
@@ -295,7 +304,7 @@ pub struct Dossier {
 
 /// What `GET /api/v1/dossiers/{code}` returns without the lookup secret: status only, nothing
 /// personal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct DossierStatusView {
     /// Mã hồ sơ.
     pub code: String,

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 /// Stable machine-readable error codes shared by the office API, the kiosk commands and the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     BadRequest,
@@ -13,7 +15,19 @@ pub enum ErrorCode {
     ServiceClosed,
     UnknownPriority,
     NotFound,
+    /// The server is there but cannot do it right now (restarting, storage busy): try again
+    /// later; nothing was done (503).
     ServerUnavailable,
+    /// The kiosk could not reach the office server at all (network, server down). Made by the
+    /// kiosk, never sent by the server.
+    ServerUnreachable,
+    /// The office server answered something the kiosk cannot read (a proxy's page, a
+    /// different version). Made by the kiosk.
+    UnreadableAnswer,
+    /// Online filing is not enabled on this office server (503).
+    FilingDisabled,
+    /// Today's dossier numbers are used up (503).
+    DailyLimitReached,
     PrinterUnavailable,
     WrongPin,
     LockedOut,
@@ -55,7 +69,17 @@ pub enum ErrorCode {
 
 /// A user-facing error: `{"code", "message", "message_vi", "message_en"}` on the wire, where
 /// `message` is the Vietnamese and English text joined, for clients that show one string.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    thiserror::Error,
+    ts_rs::TS,
+    utoipa::ToSchema,
+)]
 #[error("{message_vi} / {message_en}")]
 pub struct ApiError {
     pub code: ErrorCode,
@@ -97,11 +121,15 @@ impl ApiError {
             ErrorCode::WrongPin => 401,
             ErrorCode::LockedOut | ErrorCode::TooManySignIns => 429,
             ErrorCode::ServerUnavailable
+            | ErrorCode::ServerUnreachable
+            | ErrorCode::FilingDisabled
+            | ErrorCode::DailyLimitReached
             | ErrorCode::PrinterUnavailable
             | ErrorCode::VoiceUnavailable
             | ErrorCode::PagesNotBuilt
             | ErrorCode::SignInUnavailable => 503,
             ErrorCode::Internal => 500,
+            ErrorCode::UnreadableAnswer => 502,
         }
     }
 

@@ -10,27 +10,33 @@ use zeroize::Zeroize;
 
 /// Who signed in, as the provider vouches for it. Every field but `subject` is optional: a
 /// provider may not release it, or release it in a shape the office does not understand.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS, utoipa::ToSchema)]
 pub struct CitizenProfile {
     /// The provider's stable identifier of the citizen (`sub`).
     pub subject: String,
     /// Full name, NFC (e.g. "Nguyễn Thị Thu Hà").
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub full_name: Option<String>,
     /// Date of birth, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub date_of_birth: Option<String>,
     /// `male` or `female`; absent when the provider's value was anything else.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub gender: Option<String>,
     /// The 12-digit personal identification number (số định danh cá nhân / CCCD).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub id_number: Option<String>,
     /// Permanent or current address, one line, NFC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub address: Option<String>,
     /// Phone number as the provider gives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub phone: Option<String>,
 }
 
@@ -62,7 +68,7 @@ impl Zeroize for CitizenProfile {
 
 /// What `POST /api/v1/auth/device` answers: what the kiosk shows (the QR of
 /// `verification_uri_complete`, the user code, a countdown) and the session to ask about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct DeviceSignIn {
     /// Random, unguessable id of this sign-in on the office server (43 characters, base64url).
     pub session_id: String,
@@ -72,11 +78,14 @@ pub struct DeviceSignIn {
     pub verification_uri: String,
     /// The same with the code filled in: the QR the kiosk shows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub verification_uri_complete: Option<String>,
     /// Seconds until the code expires.
+    #[ts(type = "number")]
     pub expires_in: u64,
     /// Seconds between the office server's polls of the provider (a sensible pace for the
     /// kiosk's own status checks too).
+    #[ts(type = "number")]
     pub interval: u64,
     /// The office's built-in sandbox provider, not VNeID: label it "DEMO – không phải VNeID
     /// thật".
@@ -85,7 +94,9 @@ pub struct DeviceSignIn {
 }
 
 /// Where a sign-in stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SignInStatus {
     /// Waiting for the citizen to approve on their phone.
@@ -114,27 +125,33 @@ impl SignInStatus {
 }
 
 /// What `GET /api/v1/auth/device/{session_id}` answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct SignInState {
     /// Where the sign-in stands.
     pub status: SignInStatus,
     /// Vietnamese and English joined with " / " when the status is `denied`, `expired` or
     /// `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub message: Option<String>,
     /// Vietnamese message (same cases as `message`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub message_vi: Option<String>,
     /// English message (same cases as `message`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub message_en: Option<String>,
     /// The citizen, when `approved`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub profile: Option<CitizenProfile>,
     /// Seconds the office server now waits between polls of the provider (grows by 5 each
     /// time the provider answers `slow_down`).
+    #[ts(type = "number")]
     pub interval: u64,
     /// Seconds left before the code expires (0 once it has, or once the sign-in ended).
+    #[ts(type = "number")]
     pub expires_in: u64,
     /// Signed in with the built-in sandbox provider, not VNeID.
     #[serde(default)]

@@ -5,7 +5,19 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Priority category of a ticket (đối tượng ưu tiên). Wire form is snake_case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    ts_rs::TS,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     /// Không ưu tiên.
@@ -94,7 +106,7 @@ impl FromStr for Priority {
 }
 
 /// A service queue (hàng đợi) with its letter prefix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct Service {
     /// Stable identifier, e.g. `"ho-tich"`.
     pub id: String,
@@ -115,7 +127,7 @@ pub struct Service {
 }
 
 /// Body of `POST /api/v1/tickets`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IssueTicketRequest {
     pub service_id: String,
@@ -125,7 +137,7 @@ pub struct IssueTicketRequest {
 
 /// Body of `POST /api/v1/tickets/offline`: a ticket a kiosk issued while the office server
 /// could not be reached (see docs/QUEUE.md).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OfflineTicketRequest {
     /// 32 lowercase hex digits (a UUID without dashes); becomes the ticket's `id`.
@@ -144,7 +156,9 @@ pub struct OfflineTicketRequest {
 }
 
 /// Life cycle of a ticket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TicketStatus {
     #[default]
@@ -182,7 +196,7 @@ impl FromStr for TicketStatus {
 
 /// A queue ticket as `POST /api/v1/tickets` and `GET /api/v1/tickets/{id}` return it.
 /// `office_name`, `service_name_vi` and `service_name_en` are added for printing and display.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct Ticket {
     pub id: String,
     /// Display form: prefix + zero-padded daily sequence, e.g. `"A023"`.
@@ -197,13 +211,17 @@ pub struct Ticket {
     #[serde(default)]
     pub status: TicketStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub service_name_vi: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub service_name_en: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub office_name: Option<String>,
     /// Issued by a kiosk while the office server could not be reached (number `A1-007`).
     #[serde(default, skip_serializing_if = "is_false")]
+    #[ts(as = "Option<bool>", optional)]
     pub offline: bool,
 }
 

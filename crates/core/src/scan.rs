@@ -1,62 +1,138 @@
 //! What a scanned string is: a CCCD QR, a VietQR payment payload, a receipt's tracking URL,
-//! or unknown. `motcua scan decode` prints [`decode`]'s JSON.
+//! or unknown. `motcua scan decode` prints [`decode`]'s JSON; the kiosk's `scan_decode`
+//! command returns it to the screen (one type, generated for TypeScript).
 
 use crate::receipt::{parse_tracking_url, ReceiptVerifyingKey};
 use chrono::NaiveDate;
-use serde_json::{json, Value};
+use serde::Serialize;
+
+/// A citizen ID card (CCCD) QR, as read and checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct CccdScan {
+    /// Số định danh cá nhân (12 digits).
+    pub id_number: String,
+    /// The old 9-digit CMND number, empty when the card has none.
+    pub old_id_number: String,
+    /// Họ và tên (NFC).
+    pub full_name: String,
+    /// YYYY-MM-DD, `null` when the field is not a real date.
+    pub date_of_birth: Option<String>,
+    /// YYYY-MM-DD, `null` when the field is not a real date.
+    pub issue_date: Option<String>,
+    /// As printed (`Nam` / `Nữ`).
+    pub gender: String,
+    /// Nơi thường trú (NFC).
+    pub address: String,
+    /// Whether every check passed (dates, province code, century/gender digit).
+    pub valid: bool,
+    /// Why not, in English with the field (when not valid).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reason: Option<String>,
+    /// Why not, for the citizen in Vietnamese (when not valid).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reason_vi: Option<String>,
+    /// Why not, for the citizen in English (when not valid).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reason_en: Option<String>,
+}
+
+/// A VietQR (NAPAS 247) payment payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct VietQrScan {
+    /// Bank BIN.
+    pub bin: Option<String>,
+    /// Account.
+    pub account: Option<String>,
+    /// Service code, e.g. `QRIBFTTA`.
+    pub service: Option<String>,
+    /// Amount in đồng as written.
+    pub amount: Option<String>,
+    /// Currency, `704` for VND.
+    pub currency: Option<String>,
+    /// Country.
+    pub country: Option<String>,
+    /// Purpose.
+    pub purpose: Option<String>,
+    /// Whether the CRC matches.
+    pub crc_ok: bool,
+}
+
+/// What a scan is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ScanResult {
+    /// A CCCD: prefills answers, never signs anyone in.
+    Cccd(CccdScan),
+    /// A payment payload.
+    Vietqr(VietQrScan),
+    /// A receipt's tracking link.
+    Receipt {
+        /// The dossier it tracks.
+        dossier_code: String,
+        /// Whether its signature verifies with the office's key (`false` without a key).
+        signature_ok: bool,
+    },
+    /// Anything else.
+    Unknown,
+}
 
 /// Classifies and decodes a scan. `key` is the office's receipt public key (without it a
 /// receipt's `signature_ok` is `false`); `today` is the local date CCCD dates are checked
 /// against.
-pub fn decode(scan: &str, key: Option<&ReceiptVerifyingKey>, today: NaiveDate) -> Value {
+pub fn decode(scan: &str, key: Option<&ReceiptVerifyingKey>, today: NaiveDate) -> ScanResult {
     let trimmed = scan.trim();
     if let Some(c) = crate::cccd::parse(trimmed) {
         let date = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
-        let mut v = json!({
-            "kind": "cccd",
-            "id_number": c.id_number,
-            "old_id_number": c.old_id_number,
-            "full_name": c.full_name,
-            "date_of_birth": date(c.date_of_birth),
-            "issue_date": date(c.issue_date),
-            "gender": c.gender,
-            "address": c.address,
-            "valid": true,
+        let check = c.validate(today);
+        return ScanResult::Cccd(CccdScan {
+            date_of_birth: date(c.date_of_birth),
+            issue_date: date(c.issue_date),
+            valid: check.is_ok(),
+            reason: check.as_ref().err().map(|e| e.to_string()),
+            reason_vi: check.as_ref().err().map(|e| e.reason_vi.clone()),
+            reason_en: check.as_ref().err().map(|e| e.reason_en.clone()),
+            id_number: c.id_number,
+            old_id_number: c.old_id_number,
+            full_name: c.full_name,
+            gender: c.gender,
+            address: c.address,
         });
-        if let Err(e) = c.validate(today) {
-            v["valid"] = json!(false);
-            v["reason"] = json!(e.to_string());
-            v["reason_vi"] = json!(e.reason_vi);
-            v["reason_en"] = json!(e.reason_en);
-        }
-        return v;
     }
     if let Some(q) = crate::vietqr::decode(trimmed) {
-        return json!({
-            "kind": "vietqr",
-            "bin": q.bin,
-            "account": q.account,
-            "service": q.service,
-            "amount": q.amount,
-            "currency": q.currency,
-            "country": q.country,
-            "purpose": q.purpose,
-            "crc_ok": q.crc_ok,
+        return ScanResult::Vietqr(VietQrScan {
+            bin: q.bin,
+            account: q.account,
+            service: q.service,
+            amount: q.amount,
+            currency: q.currency,
+            country: q.country,
+            purpose: q.purpose,
+            crc_ok: q.crc_ok,
         });
     }
     if let Some(link) = parse_tracking_url(trimmed) {
-        return json!({
-            "kind": "receipt",
-            "dossier_code": link.code,
-            "signature_ok": key.is_some_and(|k| link.signature_ok(k)),
-        });
+        return ScanResult::Receipt {
+            signature_ok: key.is_some_and(|k| link.signature_ok(k)),
+            dossier_code: link.code,
+        };
     }
-    json!({"kind": "unknown"})
+    ScanResult::Unknown
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn decode(
+        scan: &str,
+        key: Option<&ReceiptVerifyingKey>,
+        today: NaiveDate,
+    ) -> serde_json::Value {
+        serde_json::to_value(super::decode(scan, key, today)).unwrap()
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()

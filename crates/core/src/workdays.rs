@@ -22,7 +22,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Unit of a processing time, as the national procedure database writes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
 pub enum DurationUnit {
     /// Ngày làm việc.
     #[serde(rename = "Ngày làm việc")]
@@ -76,7 +78,7 @@ impl DurationUnit {
 }
 
 /// A processing time: `{"value": 5.0, "unit": "Ngày làm việc"}`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct ProcessingTime {
     /// How many units (may be fractional: 0.5 ngày làm việc).
     pub value: f64,

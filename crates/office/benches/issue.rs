@@ -4,7 +4,7 @@
 use chrono::Utc;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use motcua_core::Priority;
-use motcua_office::store::IssueRequest;
+use motcua_office::queue::store::IssueRequest;
 use motcua_office::{SqliteStore, Store, StoreOptions};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -16,33 +16,30 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Layers: [`http`] (routes, extractors, error mapping) → [`service`] (wire types, errors,
-//! blocking work off the runtime) → [`store`] (the [`store::Store`] trait; SQLite with a
-//! group-commit writer thread). Beside them: [`events`] (Server-Sent Events with resume by
-//! event id), [`voice`] (espeak-ng announcements), [`pages`] (the counter and board pages).
-//! docs/QUEUE.md describes the queue API.
+//! One module per domain, each with its service, storage and routes: [`queue`] (tickets,
+//! counters, board, events, voice), [`catalog`] (procedures), [`dossier`] (online filing,
+//! receipts), [`identity`] (citizen sign-in), [`pages`] (the counter page and the board).
+//! [`app`] merges their routers and applies the shared [`edge`] (errors, limits, headers) once.
+//! docs/ARCHITECTURE.md draws the whole; docs/QUEUE.md describes the queue API.
 
 #![warn(missing_docs)]
 
-pub mod auth;
-pub mod catalog_cli;
-pub mod catalog_http;
+pub mod app;
+pub mod catalog;
 pub mod dossier;
-pub mod events;
-pub mod http;
+pub mod edge;
+#[cfg(feature = "embedded")]
+pub mod embedded;
+pub mod identity;
 pub mod openapi;
 pub mod pages;
-pub mod service;
-pub mod status_page;
-pub mod store;
-pub mod voice;
+pub mod queue;
 
-pub use auth::{AuthConfig, AuthService};
-pub use http::router;
+pub use identity::{AuthConfig, AuthService};
 pub use motcua_core::PriorityStrategy;
-pub use pages::UiSource;
-pub use service::{AppOptions, AppState, OfficeInfo};
-pub use store::{SqliteStore, Store, StoreError, StoreOptions};
+pub use pages::{UiProvider, UiSource};
+pub use queue::store::{SqliteStore, Store, StoreError, StoreOptions};
+pub use queue::{AppOptions, AppState, OfficeInfo};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -69,13 +66,13 @@ pub struct ServerConfig {
     /// How counters mix priority tickets with ordinary ones (`motcua serve --priority`);
     /// default `strict` (see docs/DECISIONS.md, "Queue").
     pub priority: PriorityStrategy,
-    /// A Vite build of `ui/` to serve the counter and board pages from (`--ui-dir`); `None`
-    /// serves the `ui/dist` embedded at build time (a debug build reads the source tree's).
-    pub ui_dir: Option<PathBuf>,
+    /// Where the counter and board pages come from: the bundled build (feature `bundled-ui`,
+    /// the default there), a folder (`--ui-dir`), or the host's copy (the kiosk's).
+    pub ui: UiSource,
     /// Program that speaks the announcements (`--espeak`); default `espeak-ng` on `PATH`.
     pub espeak: PathBuf,
     /// Procedure catalog settings (own levels, field → service map).
-    pub catalog: catalog_http::CatalogConfig,
+    pub catalog: catalog::CatalogConfig,
     /// Citizen sign-in with an OpenID provider (`--auth-config`, `--auth-issuer`…); `None`:
     /// the sandbox provider when `demo_sign_in` is on, otherwise sign-in answers 503.
     pub auth: Option<AuthConfig>,
@@ -96,9 +93,9 @@ impl Default for ServerConfig {
             number_width: 3,
             seed_demo: true,
             priority: PriorityStrategy::default(),
-            ui_dir: None,
+            ui: UiSource::default(),
             espeak: PathBuf::from("espeak-ng"),
-            catalog: catalog_http::CatalogConfig::default(),
+            catalog: catalog::CatalogConfig::default(),
             auth: None,
             demo_sign_in: false,
             filing: dossier::FilingConfig::default(),
@@ -197,11 +194,10 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         })?;
     let store: Arc<dyn Store> = Arc::new(store);
     let (db, ccfg, seed) = (cfg.db_path.clone(), cfg.catalog.clone(), cfg.seed_demo);
-    let catalog =
-        tokio::task::spawn_blocking(move || catalog_http::CatalogState::open(&db, ccfg, seed))
-            .await
-            .map_err(|e| OfficeError::Io(std::io::Error::other(e)))?
-            .map_err(OfficeError::Config)?;
+    let catalog = tokio::task::spawn_blocking(move || catalog::CatalogState::open(&db, ccfg, seed))
+        .await
+        .map_err(|e| OfficeError::Io(std::io::Error::other(e)))?
+        .map_err(OfficeError::Config)?;
 
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
         .await
@@ -214,6 +210,7 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         .public_base_url
         .clone()
         .unwrap_or_else(|| format!("http://{addr}"));
+    let enabled = cfg.filing.enabled;
     let filing = {
         let (db, name, base, fc) = (
             cfg.db_path.clone(),
@@ -245,14 +242,17 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         },
         AppOptions {
             espeak: cfg.espeak.clone(),
-            ui: cfg.ui_dir.clone().map_or(UiSource::Embedded, UiSource::Dir),
-            filing: Some(Arc::new(filing)),
         },
     );
     let base_url = state.office().public_base_url.clone();
-    let app = router(state.clone())
-        .merge(catalog_http::router(catalog))
-        .merge(auth::mount(&cfg, addr, &base_url)?);
+    let app = app::assemble(app::Domains {
+        queue: queue::http::router(state.clone()),
+        catalog: catalog::router(catalog),
+        dossiers: dossier::http::router(enabled.then(|| Arc::new(filing))),
+        identity: identity::mount(&cfg, addr, &base_url)?,
+        pages: pages::router(cfg.ui.clone()),
+        docs: openapi::router(),
+    });
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

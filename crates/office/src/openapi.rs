@@ -546,7 +546,15 @@ fn queue_document() -> Value {
             }
         }
     });
-    crate::catalog_http::extend_openapi(&mut doc);
-    crate::auth::openapi::extend(&mut doc);
+    crate::catalog::extend_openapi(&mut doc);
+    crate::identity::openapi::extend(&mut doc);
     doc
+}
+
+/// `GET /api/v1/openapi.json`.
+pub fn router() -> axum::Router {
+    axum::Router::new().route(
+        "/api/v1/openapi.json",
+        axum::routing::get(|| async { axum::Json(document()) }),
+    )
 }

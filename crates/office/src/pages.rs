@@ -1,27 +1,66 @@
 //! The counter page and the TV board: the front end's Vite build (`ui/dist`: `counter.html`,
 //! `board.html`, `assets/…`, built with relative URLs) served at `/counter/` and `/board/`.
 //!
-//! By default the files are embedded in the binary at build time (release builds; a debug build
-//! reads `ui/dist` from the source tree at run time), so `motcua serve` is one file to deploy.
-//! [`UiSource::Dir`] serves a folder instead (a kiosk shipping its own copy, or tests).
+//! With the feature `bundled-ui` (the `motcua` command) the files are embedded in the binary at
+//! build time (release builds; a debug build reads `ui/dist` from the source tree at run time),
+//! so `motcua serve` is one file to deploy. [`UiSource::Provided`] serves the host's copy (the
+//! kiosk's, which Tauri already embeds), [`UiSource::Dir`] a folder (tests).
 
+use crate::edge::{not_found_route, ApiFailure};
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
 use std::borrow::Cow;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// The build of `ui/dist` at compile time (release) or the folder itself (debug).
+#[cfg(feature = "bundled-ui")]
 #[derive(rust_embed::Embed)]
 #[folder = "../../ui/dist"]
 #[allow_missing = true]
 struct UiDist;
 
+/// Reads one file of a UI build by its relative path (a host's own copy of `ui/dist`: the
+/// kiosk hands in the pages Tauri already carries, so the binary holds them once).
+pub type UiProvider = Arc<dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync>;
+
 /// Where the pages come from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone)]
 pub enum UiSource {
-    /// `ui/dist` embedded when the server was built.
-    #[default]
-    Embedded,
+    /// `ui/dist` built into the library (feature `bundled-ui`, what `motcua serve` uses).
+    #[cfg(feature = "bundled-ui")]
+    Bundled,
     /// This folder (a Vite build of `ui/`).
     Dir(PathBuf),
+    /// The host's copy (the kiosk's embedded assets).
+    Provided(UiProvider),
+    /// No pages: `/counter/` and `/board/` answer 503 "not built".
+    None,
+}
+
+impl Default for UiSource {
+    /// The bundled pages where the library has them, otherwise none.
+    fn default() -> Self {
+        #[cfg(feature = "bundled-ui")]
+        return UiSource::Bundled;
+        #[cfg(not(feature = "bundled-ui"))]
+        return UiSource::None;
+    }
+}
+
+impl std::fmt::Debug for UiSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            #[cfg(feature = "bundled-ui")]
+            UiSource::Bundled => f.write_str("Bundled"),
+            UiSource::Dir(d) => f.debug_tuple("Dir").field(d).finish(),
+            UiSource::Provided(_) => f.write_str("Provided"),
+            UiSource::None => f.write_str("None"),
+        }
+    }
 }
 
 /// The two pages the office server serves.
@@ -72,8 +111,11 @@ impl UiSource {
             return None;
         }
         match self {
-            UiSource::Embedded => UiDist::get(path).map(|f| f.data),
+            #[cfg(feature = "bundled-ui")]
+            UiSource::Bundled => UiDist::get(path).map(|f| f.data),
             UiSource::Dir(dir) => tokio::fs::read(dir.join(path)).await.ok().map(Cow::Owned),
+            UiSource::Provided(read) => read(path).map(Cow::Owned),
+            UiSource::None => None,
         }
     }
 }
@@ -132,6 +174,79 @@ should run <code>make ui</code> and rebuild the server, or point it at a build w
 "#,
         file = page.file()
     )
+}
+
+/// `/counter` → `/counter/` (keeping the query), so the page's relative asset URLs resolve
+/// under it.
+fn to_slash(page: Page, uri: &Uri) -> Redirect {
+    match uri.query() {
+        Some(q) => Redirect::permanent(&format!("{}?{q}", page.path())),
+        None => Redirect::permanent(page.path()),
+    }
+}
+
+async fn page_file(ui: &UiSource, page: Page, path: Option<&str>) -> Response {
+    let file = path.unwrap_or(page.file());
+    match ui.file(file).await {
+        Some(bytes) => {
+            let cache = if file.starts_with("assets/") {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, content_type(file)),
+                    (header::CACHE_CONTROL, cache),
+                ],
+                bytes.into_owned(),
+            )
+                .into_response()
+        }
+        None if path.is_none() => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CACHE_CONTROL, "no-cache")],
+            Html(not_built_html(page)),
+        )
+            .into_response(),
+        None => ApiFailure::from(not_found_route()).into_response(),
+    }
+}
+
+async fn counter_redirect(uri: Uri) -> Redirect {
+    to_slash(Page::Counter, &uri)
+}
+
+async fn board_redirect(uri: Uri) -> Redirect {
+    to_slash(Page::Board, &uri)
+}
+
+async fn counter_page(State(ui): State<Arc<UiSource>>) -> Response {
+    page_file(&ui, Page::Counter, None).await
+}
+
+async fn board_page(State(ui): State<Arc<UiSource>>) -> Response {
+    page_file(&ui, Page::Board, None).await
+}
+
+async fn counter_asset(State(ui): State<Arc<UiSource>>, Path(path): Path<String>) -> Response {
+    page_file(&ui, Page::Counter, Some(&path)).await
+}
+
+async fn board_asset(State(ui): State<Arc<UiSource>>, Path(path): Path<String>) -> Response {
+    page_file(&ui, Page::Board, Some(&path)).await
+}
+
+/// The counter page and the board at `/counter/` and `/board/`, with their files.
+pub fn router(ui: UiSource) -> Router {
+    Router::new()
+        .route("/counter/", get(counter_page))
+        .route("/board/", get(board_page))
+        .route("/counter", get(counter_redirect))
+        .route("/board", get(board_redirect))
+        .route("/counter/{*path}", get(counter_asset))
+        .route("/board/{*path}", get(board_asset))
+        .with_state(Arc::new(ui))
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-mod support;
+use motcua_testkit as support;
 use support::{assert_api_error, get, server_at};
 
 const CLIENT: &str = "motcua-kiosk";
@@ -26,8 +26,7 @@ const CLIENT: &str = "motcua-kiosk";
 // ---------------------------------------------------------------------------------------------
 // The real provider (oidc-provider on Node.js), one per test binary.
 
-#[path = "../../../tests/oidc-provider/harness.rs"]
-mod oidc;
+use motcua_testkit::oidc;
 use oidc::{forms, phone, RealProvider};
 
 fn real_provider() -> &'static RealProvider {

@@ -1,10 +1,9 @@
 //! The procedure catalog over real HTTP on loopback (a real SQLite file, the seed catalog built
-//! into the binary) and the `motcua catalog` command.
+//! into the binary); the `motcua catalog` command is tested in crates/cli.
 
 use motcua_office::{start, ServerConfig};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
-use std::process::Command;
 
 async fn get(c: &Client, url: String) -> (StatusCode, Value) {
     let r = c.get(url).send().await.unwrap();
@@ -164,75 +163,4 @@ async fn catalog_endpoints_on_the_seeded_demo() {
         assert!(doc["paths"][p]["get"].is_object(), "{p}");
     }
     srv.shutdown().await;
-}
-
-#[test]
-fn cli_imports_and_searches() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("office.db");
-    let file = dir.path().join("p.jsonl");
-    let good = |code: &str, name: &str| {
-        serde_json::json!({"code": code, "name": name, "levels": ["commune"], "field": "Hộ tịch"})
-            .to_string()
-    };
-    std::fs::write(
-        &file,
-        [
-            good("1.001193", "Thủ tục đăng ký khai sinh"),
-            good("1.003583", "Thủ tục đăng ký khai sinh lưu động"),
-            "{broken".into(),
-            good("1.001193", "again"),
-        ]
-        .join("\n"),
-    )
-    .unwrap();
-    let motcua = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            String::from_utf8(out.stdout).unwrap(),
-            String::from_utf8(out.stderr).unwrap(),
-        )
-    };
-    let dbs = db.to_str().unwrap();
-    let (ok, out, err) = motcua(&["catalog", "import", file.to_str().unwrap(), "--db", dbs]);
-    assert!(ok, "{err}");
-    assert!(
-        out.starts_with("added 2, updated 0, unchanged 0, skipped 2"),
-        "{out}"
-    );
-    assert!(
-        out.contains("skipped line 3: ") && out.contains("malformed JSON"),
-        "{out}"
-    );
-    assert!(
-        out.contains("skipped line 4 (1.001193): ") && out.contains("duplicate code"),
-        "{out}"
-    );
-    // Again: nothing changes.
-    let (ok, out, _) = motcua(&["catalog", "import", file.to_str().unwrap(), "--db", dbs]);
-    assert!(ok);
-    assert!(out.starts_with("added 0, updated 0, unchanged 2"), "{out}");
-    assert!(out.contains("catalog version 1"), "{out}");
-
-    let (ok, out, err) = motcua(&[
-        "catalog", "search", "khai si", "--db", dbs, "--json", "--limit", "5",
-    ]);
-    assert!(ok, "{err}");
-    let hits: Vec<Value> = serde_json::from_str(&out).unwrap();
-    assert_eq!(hits.len(), 2);
-    assert_eq!(hits[0]["code"], "1.001193");
-    assert_eq!(hits[0]["name"], "Thủ tục đăng ký khai sinh");
-    assert!(hits[0]["score"].as_f64().unwrap() > hits[1]["score"].as_f64().unwrap());
-    let (ok, out, _) = motcua(&["catalog", "search", "luu dong", "--db", dbs]);
-    assert!(ok);
-    assert!(out.lines().next().unwrap().contains("1.003583"), "{out}");
-    // Bad input: a clear message, failure.
-    let (ok, _, err) = motcua(&["catalog", "search", "x", "--db", dbs, "--level", "moon"]);
-    assert!(!ok && err.contains("unknown level"), "{err}");
-    let (ok, _, err) = motcua(&["catalog", "import", "/nonexistent.jsonl", "--db", dbs]);
-    assert!(!ok && err.contains("Cannot read"), "{err}");
 }

@@ -1,7 +1,7 @@
 //! Server-Sent Events resumed by event id (also across a restart), the spoken announcements
 //! (real espeak-ng) and the counter and board pages, over real HTTP on loopback.
 
-mod support;
+use motcua_testkit as support;
 
 use reqwest::Client;
 use serde_json::json;
@@ -242,7 +242,7 @@ async fn counter_and_board_pages_are_served_from_the_ui_build() {
     std::fs::write(ui.join("assets/base-x2.css"), "body{}").unwrap();
     std::fs::write(dir.path().join("secret.txt"), "do not serve").unwrap();
     let srv = server_at(&dir.path().join("office.db"), |cfg| {
-        cfg.ui_dir = Some(ui.clone());
+        cfg.ui = motcua_office::UiSource::Dir(ui.clone());
     })
     .await;
     let base = srv.url();

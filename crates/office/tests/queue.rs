@@ -3,7 +3,7 @@
 //! the board snapshot. Demo data: quầy 1 serves ho-tich (A), quầy 2 ho-tich and kinh-doanh
 //! (C), quầy 3 dat-dai (B), quầy 4 kinh-doanh and lao-dong (D).
 
-mod support;
+use motcua_testkit as support;
 
 use motcua_office::PriorityStrategy;
 use reqwest::Client;

@@ -1,6 +1,6 @@
 //! Public API odds and ends: the screen QR, settings strings, user-facing errors.
 
-mod common;
+use crate::common;
 
 use motcua_core::{ApiError, ErrorCode};
 use motcua_print::{qr_svg, sample_ticket, PrintError, Transport};

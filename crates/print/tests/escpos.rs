@@ -1,6 +1,6 @@
 //! ESC/POS output, checked by decoding the byte stream the way a printer would.
 
-mod common;
+use crate::common;
 
 use motcua_print::{render_ticket, sample_ticket, ticket_bitmap, Format, Paper};
 use qrcode::{EcLevel, QrCode};

@@ -1,7 +1,7 @@
 //! The PDF ticket, checked with the real poppler tools: the text extracts (font embedded with a
 //! ToUnicode map), the fonts are embedded subsets, and the rasterized QR decodes.
 
-mod common;
+use crate::common;
 
 use common::{run, squash, zbar};
 use motcua_core::{Priority, Ticket};

@@ -1,6 +1,6 @@
 //! The PNG preview: the 80 mm printer's bitmap, with a QR that decodes.
 
-mod common;
+use crate::common;
 
 use motcua_print::{render_ticket, sample_ticket, ticket_bitmap, Format, Paper};
 

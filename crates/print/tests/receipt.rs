@@ -2,7 +2,7 @@
 //! zbar tools: its text extracts, both QR codes decode from the rasterized page, the tracking
 //! URL's signature verifies and the payment QR carries the fee with a valid CRC.
 
-mod common;
+use crate::common;
 
 use common::{run, squash, zbar};
 use motcua_print::{render_receipt, sample_dossier, PageSize, Paper, ReceiptFormat};

@@ -125,7 +125,7 @@ impl DossierDb {
                     if f.code == rusqlite::ErrorCode::ConstraintViolation =>
                 {
                     ApiError::new(
-                        ErrorCode::ServerUnavailable,
+                        ErrorCode::DailyLimitReached,
                         "Hôm nay đã hết số hồ sơ (9.999). Vui lòng nộp vào ngày mai hoặc hỏi cán bộ.",
                         "Today's dossier numbers (9,999) are used up. Please file tomorrow or ask a staff member.",
                     )

@@ -1,8 +1,8 @@
-//! The dossier routes' handlers (registered in [`crate::http`]).
+//! The dossier routes: filing (`POST /api/v1/dossiers`), the citizen's lookup by code and
+//! secret, the tracking page and the receipt key.
 
 use super::{is_idempotency_key, sha256_hex, Filing};
-use crate::http::ApiFailure;
-use crate::service::AppState;
+use crate::edge::ApiFailure;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -19,12 +19,16 @@ use std::sync::Arc;
 /// Body limit of `POST /api/v1/dossiers`: 30 MB of files in base64 (4/3) plus the form.
 pub const DOSSIER_BODY_LIMIT: usize = MAX_DOSSIER_BYTES / 3 * 4 + 2 * 1024 * 1024;
 
-fn filing(app: &AppState) -> Result<Arc<Filing>, ApiFailure> {
-    app.filing().cloned().ok_or_else(|| {
+/// The dossier routes' state: the filing service, `None` where online filing is off.
+pub type DossierState = Option<Arc<Filing>>;
+
+fn filing(app: &DossierState) -> Result<Arc<Filing>, ApiFailure> {
+    app.clone().ok_or_else(|| {
         ApiFailure::from(ApiError::new(
-            ErrorCode::ServerUnavailable,
-            "Máy chủ này chưa bật nộp hồ sơ trực tuyến.",
-            "Online filing is not enabled on this server.",
+            ErrorCode::FilingDisabled,
+            "Máy chủ này chưa bật nộp hồ sơ trực tuyến. Vui lòng lấy số để nộp hồ sơ tại quầy.",
+            "Online filing is not enabled on this server. Please take a number and file at a \
+             counter.",
         ))
     })
 }
@@ -71,7 +75,7 @@ fn json_error(e: &serde_json::Error) -> ApiError {
 
 /// `POST /api/v1/dossiers`.
 pub async fn post_dossier(
-    State(app): State<AppState>,
+    State(app): State<DossierState>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiFailure> {
@@ -108,7 +112,7 @@ pub async fn post_dossier(
                 "The dossier is too large: attachments total at most 30 MB. Please remove some or hand in paper at the counter.",
             ))
         } else {
-            ApiFailure::from(crate::http::unreadable_body())
+            ApiFailure::from(crate::edge::unreadable_body())
         }
     })?;
     let f = filing.clone();
@@ -141,7 +145,7 @@ pub struct LookupQuery {
 /// `GET /api/v1/dossiers/{code}`: the whole dossier with its lookup secret `?k=`, only the
 /// public status (code, procedure, status, due date) without it; a wrong secret is 404.
 pub async fn get_dossier(
-    State(app): State<AppState>,
+    State(app): State<DossierState>,
     code: Result<Path<String>, PathRejection>,
     q: Result<Query<LookupQuery>, QueryRejection>,
 ) -> Result<Response, ApiFailure> {
@@ -176,7 +180,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// `GET /d/{code}`: the tracking page (the receipt's QR).
 pub async fn tracking_page(
-    State(app): State<AppState>,
+    State(app): State<DossierState>,
     code: Result<Path<String>, PathRejection>,
     q: Result<Query<LookupQuery>, QueryRejection>,
 ) -> Response {
@@ -221,11 +225,27 @@ pub async fn tracking_page(
 }
 
 /// `GET /api/v1/receipt-key`: the public key receipts are signed with.
-pub async fn receipt_key(State(app): State<AppState>) -> Result<Response, ApiFailure> {
+pub async fn receipt_key(State(app): State<DossierState>) -> Result<Response, ApiFailure> {
     let filing = filing(&app)?;
     Ok(Json(serde_json::json!({
         "algorithm": "ed25519",
         "public_key": motcua_core::receipt::public_key_text(&filing.public_key()),
     }))
     .into_response())
+}
+
+/// The dossier routes over `filing` (`None`: online filing is off, they answer 503
+/// `filing_disabled`). The only route with a large body limit is the filing itself.
+pub fn router(filing: DossierState) -> axum::Router {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route(
+            "/api/v1/dossiers",
+            post(post_dossier).layer(DefaultBodyLimit::max(DOSSIER_BODY_LIMIT)),
+        )
+        .route("/api/v1/dossiers/{code}", get(get_dossier))
+        .route("/d/{code}", get(tracking_page))
+        .route("/api/v1/receipt-key", get(receipt_key))
+        .with_state(filing)
 }

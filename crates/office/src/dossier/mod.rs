@@ -32,6 +32,9 @@ use std::sync::Arc;
 /// Filing settings of an office (`motcua serve --agency-code …`).
 #[derive(Debug, Clone)]
 pub struct FilingConfig {
+    /// Whether this server takes online dossiers (`motcua serve --no-online-filing` turns it
+    /// off: `POST /api/v1/dossiers` then answers 503 `filing_disabled`).
+    pub enabled: bool,
     /// Agency code, the prefix of dossier codes (`A–Z 0–9 .`, e.g. `000.00.00.H26`).
     pub agency_code: String,
     /// Cơ quan chủ quản, the first line of the receipt's header (may be empty).
@@ -56,6 +59,7 @@ pub struct FilingConfig {
 impl Default for FilingConfig {
     fn default() -> Self {
         FilingConfig {
+            enabled: true,
             agency_code: "H00.00".into(),
             parent_agency: String::new(),
             address: String::new(),

@@ -1,7 +1,7 @@
 //! The tracking page `/d/{code}` (the receipt's QR): status and return date, in Vietnamese
 //! and English, UTF-8, no scripts, nothing personal.
 
-use crate::status_page::escape;
+use crate::queue::status_page::escape;
 use motcua_core::dossier::Dossier;
 use motcua_core::text::thousands;
 use motcua_core::ApiError;

@@ -67,7 +67,7 @@ impl ProcedureSource for BuiltinProcedures {
 /// The office's procedure catalog: any procedure with an online channel can be filed. The
 /// built-in table wins for its four (curated figures); otherwise the online channel's
 /// processing time and fee, or the first channel with a readable time.
-pub struct CatalogProcedures(pub crate::catalog_http::CatalogState);
+pub struct CatalogProcedures(pub crate::catalog::CatalogState);
 
 impl ProcedureSource for CatalogProcedures {
     fn procedure(&self, code: &str) -> Option<ProcedureFacts> {

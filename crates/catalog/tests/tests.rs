@@ -1,0 +1,4 @@
+//! The catalog's integration tests: one binary, a module per subject.
+
+mod import;
+mod ranking;

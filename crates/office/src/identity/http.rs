@@ -1,0 +1,121 @@
+//! The sign-in routes: `POST /api/v1/auth/device`, `GET /api/v1/auth/device/{session_id}`,
+//! `DELETE /api/v1/auth/sessions/{session_id}`. Every answer is `Cache-Control: no-store`
+//! (a profile must not stay in a cache).
+
+use super::AuthService;
+use crate::edge::ApiFailure;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use motcua_core::{ApiError, ErrorCode};
+
+/// The routes and their documented paths (for the OpenAPI check).
+pub fn routes() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("post", "/api/v1/auth/device"),
+        ("get", "/api/v1/auth/device/{session_id}"),
+        ("delete", "/api/v1/auth/sessions/{session_id}"),
+    ]
+}
+
+/// The sign-in router; `None` answers every call with 503 `sign_in_unavailable`.
+pub fn router(auth: Option<AuthService>) -> Router {
+    Router::new()
+        .route("/api/v1/auth/device", post(start))
+        .route("/api/v1/auth/device/{session_id}", get(state))
+        .route("/api/v1/auth/sessions/{session_id}", delete(sign_out))
+        .with_state(auth)
+}
+
+fn no_store(mut r: Response) -> Response {
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+fn service(auth: &Option<AuthService>) -> Result<&AuthService, ApiFailure> {
+    auth.as_ref().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::SignInUnavailable,
+            "Máy chủ này chưa được cài đặt đăng nhập bằng VNeID. Vui lòng hỏi cán bộ.",
+            "Sign-in with VNeID is not set up on this server. Please ask a staff member.",
+        )
+        .into()
+    })
+}
+
+/// Session ids are 43 base64url characters; anything else cannot exist.
+fn session_id(p: Result<Path<String>, PathRejection>) -> Option<String> {
+    let Path(id) = p.ok()?;
+    let ok = id.len() == 43
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ok.then_some(id)
+}
+
+fn no_session() -> ApiFailure {
+    ApiError::new(
+        ErrorCode::NotFound,
+        "Không có phiên đăng nhập này, hoặc phiên đã kết thúc (đăng xuất hay hết thời gian). \
+         Vui lòng bắt đầu đăng nhập lại.",
+        "There is no such sign-in, or it has ended (signed out or timed out). Please start \
+         signing in again.",
+    )
+    .into()
+}
+
+async fn start(State(auth): State<Option<AuthService>>) -> Response {
+    let r = match service(&auth) {
+        Ok(s) => match s.start().await {
+            Ok(started) => {
+                let loc = format!("/api/v1/auth/device/{}", started.session_id);
+                let loc = HeaderValue::from_str(&loc).expect("ids are base64url");
+                (
+                    StatusCode::CREATED,
+                    [(header::LOCATION, loc)],
+                    Json(started),
+                )
+                    .into_response()
+            }
+            Err(e) => ApiFailure::from(e).into_response(),
+        },
+        Err(f) => f.into_response(),
+    };
+    no_store(r)
+}
+
+async fn state(
+    State(auth): State<Option<AuthService>>,
+    id: Result<Path<String>, PathRejection>,
+) -> Response {
+    let r = match service(&auth) {
+        Ok(s) => match session_id(id).and_then(|id| s.state(&id)) {
+            Some(st) => Json(st).into_response(),
+            None => no_session().into_response(),
+        },
+        Err(f) => f.into_response(),
+    };
+    no_store(r)
+}
+
+async fn sign_out(
+    State(auth): State<Option<AuthService>>,
+    id: Result<Path<String>, PathRejection>,
+) -> Response {
+    // Signing out twice, or after the session timed out, is not an error: the citizen is
+    // signed out either way.
+    let r = match service(&auth) {
+        Ok(s) => {
+            if let Some(id) = session_id(id) {
+                s.sign_out(&id);
+            }
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(f) => f.into_response(),
+    };
+    no_store(r)
+}

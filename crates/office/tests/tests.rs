@@ -1,0 +1,9 @@
+//! The office server's integration tests: one binary (ripgrep's habit: one link, one harness,
+//! `motcua_testkit`), a module per subject. Real SQLite files, real HTTP on loopback.
+
+mod api;
+mod auth;
+mod catalog;
+mod edge;
+mod live;
+mod queue;

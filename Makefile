@@ -2,17 +2,19 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test deps ui kiosk lint test-rust bench release serve clean
+.PHONY: run test deps ui kiosk lint generated bench release serve clean
 
 ## Installs what is missing, builds, and opens the kiosk with an embedded office server and demo data.
 run: deps ui
 	cargo build --release -p motcua-kiosk
 	MOTCUA_DEMO=1 ./target/release/motcua-kiosk
 
-## Runs every test, the real-window end-to-end ones included (under Xvfb).
+## Runs every test, the real-window end-to-end ones included (under Xvfb). Examples and
+## benches are compiled by clippy (--all-targets), not linked again here; doc tests run apart.
 test: deps ui lint
 	cd ui && npm test
-	cargo test --workspace --no-fail-fast
+	cargo test --workspace --no-fail-fast --tests
+	cargo test --workspace --no-fail-fast --doc
 
 deps:
 	@./scripts/install-deps.sh
@@ -25,17 +27,24 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cd ui && npm run lint
 
+## Rewrites ui/src/generated (the TypeScript twins of the Rust wire types); `make test` fails
+## when they are out of date.
+generated:
+	MOTCUA_WRITE_GENERATED=1 cargo test -p motcua-kiosk --lib wire_ts
+
 ## Office server alone, for a LAN deployment.
-serve: deps
-	cargo run --release -p motcua-office --bin motcua -- serve
+serve: deps ui
+	cargo run --release -p motcua-cli --bin motcua -- serve
 
 ## Benchmarks; figures go to docs/PERFORMANCE.md.
 bench: deps ui
 	./scripts/bench.sh
 
-## Release build of the kiosk and its Linux package.
+## Release builds of the kiosk and of `motcua`, each on its own so that the kiosk does not get
+## the office's bundled pages through feature unification (it serves Tauri's copy).
 release: deps ui
-	cargo build --release --workspace
+	cargo build --release -p motcua-kiosk
+	cargo build --release -p motcua-cli
 
 clean:
 	cargo clean

@@ -11,7 +11,7 @@
 use base64::Engine;
 use motcua_core::dossier::{Applicant, Delivery, DocumentRequest, DossierRequest, Submission};
 use motcua_kiosk::config::KioskConfig;
-use motcua_kiosk::kiosk::Kiosk;
+use motcua_kiosk::services::Kiosk;
 use std::time::Instant;
 
 #[tokio::main]
@@ -81,7 +81,7 @@ async fn main() {
             delivery: Delivery::Office,
         };
         let t = Instant::now();
-        let done = kiosk.submit_dossier(req).await.unwrap();
+        let done = kiosk.filing.submit(req).await.unwrap();
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         assert!(done.dossier.is_some(), "filed at once");
         assert!(done.printed, "receipt printed");

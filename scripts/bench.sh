@@ -9,7 +9,7 @@ command -v hyperfine >/dev/null || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo;
 echo "== machine"; nproc; grep -m1 'model name' /proc/cpuinfo || true; free -g | head -2; date -u +%F
 
 echo "== builds first, so that nothing compiles while measuring"
-cargo build --release -p motcua-office --bin motcua --example load --example sse_latency
+cargo build --release -p motcua-cli --bin motcua --example load --example sse_latency
 cargo build --release -p motcua-kiosk --bin motcua-kiosk --example empty_window --example kiosk_filing
 cargo bench -p motcua-office --bench issue --no-run
 cargo bench -p motcua-print --bench escpos --no-run

@@ -1,17 +1,11 @@
 //! Một Cửa Kiosk: the Tauri app. A thin layer over the domain crates: configuration, the
 //! kiosk window, and commands that call the kiosk's services.
 
-pub mod catalog_cache;
-pub mod citizen;
 mod commands;
 pub mod config;
-pub mod filing;
-pub mod kiosk;
-pub mod kiosk_catalog;
-pub mod local_store;
-pub mod office_client;
 mod pages;
-pub mod pin;
+pub mod services;
+mod wire_ts;
 
 use config::{KioskConfig, WindowMode};
 use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
@@ -45,23 +39,23 @@ pub fn run() {
 
     tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![
-            commands::kiosk_info,
-            commands::list_services,
-            commands::issue_ticket,
-            commands::staff_unlock,
-            commands::exit_kiosk,
-            commands::ui_ready,
-            commands::kiosk_status,
-            commands::search_procedures,
-            commands::procedure_fields,
-            commands::get_procedure,
-            commands::print_checklist,
-            commands::signin_start,
-            commands::signin_status,
-            commands::session_end,
-            commands::scan_decode,
-            commands::submit_dossier,
-            commands::scanner_take,
+            commands::kiosk::kiosk_info,
+            commands::queue::list_services,
+            commands::queue::issue_ticket,
+            commands::staff::staff_unlock,
+            commands::staff::exit_kiosk,
+            commands::kiosk::ui_ready,
+            commands::kiosk::kiosk_status,
+            commands::catalog::search_procedures,
+            commands::catalog::procedure_fields,
+            commands::catalog::get_procedure,
+            commands::catalog::print_checklist,
+            commands::citizen::signin_start,
+            commands::citizen::signin_status,
+            commands::citizen::session_end,
+            commands::citizen::scan_decode,
+            commands::filing::submit_dossier,
+            commands::filing::scanner_take,
         ])
         .setup(move |app| {
             let data_dir = match &config.data_dir {
@@ -69,7 +63,7 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             let window_mode = config.window;
-            let kiosk = tauri::async_runtime::block_on(kiosk::Kiosk::start_with_pages(
+            let kiosk = tauri::async_runtime::block_on(services::Kiosk::start_with_pages(
                 config,
                 data_dir,
                 assets.clone(),

@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use motcua_kiosk::kiosk::Kiosk;
+use motcua_kiosk::services::Kiosk;
 use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -44,7 +44,8 @@ async fn the_kiosk_searches_its_own_copy_and_keeps_it_when_the_server_is_down() 
             .await
             .unwrap();
     let hits = kiosk
-        .search_procedures("khai sinh".into(), None, false, 5)
+        .catalog
+        .search("khai sinh".into(), None, false, 5)
         .await
         .unwrap();
     assert_eq!(hits[0].code, "1.001193", "{hits:?}");
@@ -54,32 +55,39 @@ async fn the_kiosk_searches_its_own_copy_and_keeps_it_when_the_server_is_down() 
     );
 
     // While online, a procedure's page comes from the server with its service queue.
-    let p = kiosk.procedure("1.001193".into()).await.unwrap();
+    let p = kiosk.catalog.procedure("1.001193".into()).await.unwrap();
     assert!(!p.from_cache);
-    assert!(p.service_id.is_some(), "Hộ tịch maps to a queue");
-    assert!(p.public_url.starts_with("https://"), "{}", p.public_url);
+    assert!(p.page.service_id.is_some(), "Hộ tịch maps to a queue");
+    assert!(
+        p.page.public_url.starts_with("https://"),
+        "{}",
+        p.page.public_url
+    );
     assert!(p.qr_svg.starts_with("<svg"), "QR for the screen");
 
     // Server down: search, fields and pages still work from the copy, the queue remembered.
     server.shutdown().await;
-    kiosk
-        .online
-        .store(false, std::sync::atomic::Ordering::Relaxed);
+    kiosk.link.set_online(false);
     let hits = kiosk
-        .search_procedures("ddawng kys keets hoon".into(), None, false, 5)
+        .catalog
+        .search("ddawng kys keets hoon".into(), None, false, 5)
         .await
         .unwrap();
     assert_eq!(hits[0].code, "1.000894", "raw Telex offline: {hits:?}");
-    let fields = kiosk.procedure_fields().await.unwrap();
+    let fields = kiosk.catalog.fields().await.unwrap();
     assert!(
         fields.iter().any(|f| f.field == "Hộ tịch" && f.count > 10),
         "{fields:?}"
     );
-    let p = kiosk.procedure("1.001193".into()).await.unwrap();
+    let p = kiosk.catalog.procedure("1.001193".into()).await.unwrap();
     assert!(p.from_cache);
-    assert!(!p.procedure.documents.is_empty());
-    assert_eq!(p.service_id.as_deref(), Some("ho-tich"));
-    let missing = kiosk.procedure("9.999999".into()).await.unwrap_err();
+    assert!(!p.page.procedure.documents.is_empty());
+    assert_eq!(p.page.service_id.as_deref(), Some("ho-tich"));
+    let missing = kiosk
+        .catalog
+        .procedure("9.999999".into())
+        .await
+        .unwrap_err();
     assert_eq!(missing.code, motcua_core::ErrorCode::NotFound);
 
     // The copy survives a restart of the kiosk (a file, not memory).
@@ -92,7 +100,8 @@ async fn the_kiosk_searches_its_own_copy_and_keeps_it_when_the_server_is_down() 
     .unwrap();
     assert!(kiosk.catalog.version() > 0);
     let hits = kiosk
-        .search_procedures("chung thuc ban sao".into(), None, false, 3)
+        .catalog
+        .search("chung thuc ban sao".into(), None, false, 3)
         .await
         .unwrap();
     assert!(!hits.is_empty());

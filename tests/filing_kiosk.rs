@@ -8,7 +8,7 @@ use crate::support;
 
 use base64::Engine;
 use motcua_core::dossier::{Applicant, Delivery, DocumentRequest, DossierRequest, Submission};
-use motcua_kiosk::kiosk::Kiosk;
+use motcua_kiosk::services::Kiosk;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use support::{contains_bytes as contains, files_under as files};
@@ -102,7 +102,7 @@ async fn filing_prints_a_receipt_survives_an_outage_and_leaves_no_personal_data(
     .unwrap();
 
     // Filed: a dossier code of the official shape, a receipt printed with its QR codes.
-    let done = kiosk.submit_dossier(request(pdf_bytes())).await.unwrap();
+    let done = kiosk.filing.submit(request(pdf_bytes())).await.unwrap();
     let d = done.dossier.expect("filed at once");
     assert!(
         motcua_core::dossier::is_dossier_code(&d.code),
@@ -126,7 +126,8 @@ async fn filing_prints_a_receipt_survives_an_outage_and_leaves_no_personal_data(
 
     // A file renamed to .pdf that is not one: a clear message, nothing stored anywhere.
     let err = kiosk
-        .submit_dossier(request(b"PK\x03\x04 this is a zip".to_vec()))
+        .filing
+        .submit(request(b"PK\x03\x04 this is a zip".to_vec()))
         .await
         .unwrap_err();
     assert!(err.message_vi.contains("Giấy chứng sinh"), "{err:?}");
@@ -135,7 +136,7 @@ async fn filing_prints_a_receipt_survives_an_outage_and_leaves_no_personal_data(
 
     // Server down: the filing waits in the outbox, and is filed once when the server returns.
     server.shutdown().await;
-    let queued = kiosk.submit_dossier(request(pdf_bytes())).await.unwrap();
+    let queued = kiosk.filing.submit(request(pdf_bytes())).await.unwrap();
     assert!(queued.dossier.is_none());
     assert_eq!(outbox_rows(&data), 1);
     let server = support::start_office(&db, &listen).await;
@@ -185,7 +186,7 @@ fn kill_9_between_outbox_and_send_files_exactly_once() {
             .await
             .unwrap();
             // MOTCUA_TEST_PAUSE_AFTER_OUTBOX_MS holds it between the write and the send.
-            let _ = kiosk.submit_dossier(request(pdf_bytes())).await;
+            let _ = kiosk.filing.submit(request(pdf_bytes())).await;
             println!("SENT");
         });
         return;
@@ -200,7 +201,7 @@ fn kill_9_between_outbox_and_send_files_exactly_once() {
     let mut child = std::process::Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "kill_9_between_outbox_and_send_files_exactly_once",
+            "filing_kiosk::kill_9_between_outbox_and_send_files_exactly_once",
             "--nocapture",
         ])
         .env("MOTCUA_FILING_CHILD", &data)
@@ -271,7 +272,8 @@ async fn a_refusal_is_shown_and_nothing_is_parked() {
     .await
     .unwrap();
     let err = kiosk
-        .submit_dossier(request(pdf_bytes()))
+        .filing
+        .submit(request(pdf_bytes()))
         .await
         .expect_err("refused");
     assert_eq!(err.code, motcua_core::ErrorCode::FilingDisabled, "{err:?}");

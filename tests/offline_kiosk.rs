@@ -5,7 +5,7 @@
 use crate::support;
 
 use motcua_core::{IssueTicketRequest, Priority, Ticket};
-use motcua_kiosk::kiosk::Kiosk;
+use motcua_kiosk::services::Kiosk;
 use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -43,12 +43,13 @@ async fn fifty_tickets_issued_while_the_server_is_down_reach_it_once() {
     assert!(kiosk.status().online);
 
     // Online: the server's number; the kiosk remembers the services for later.
-    assert!(!kiosk.services().await.unwrap().is_empty());
+    assert!(!kiosk.queue.services().await.unwrap().is_empty());
     let req = |service: &str, priority| IssueTicketRequest {
         service_id: service.into(),
         priority,
     };
     let first = kiosk
+        .queue
         .issue_ticket(req("ho-tich", Priority::None))
         .await
         .unwrap();
@@ -57,7 +58,7 @@ async fn fifty_tickets_issued_while_the_server_is_down_reach_it_once() {
 
     // The server goes away.
     server.shutdown().await;
-    let offline_services = kiosk.services().await.unwrap();
+    let offline_services = kiosk.queue.services().await.unwrap();
     assert!(
         offline_services.iter().any(|s| s.id == "ho-tich"),
         "the kiosk still offers the remembered services"
@@ -72,6 +73,7 @@ async fn fifty_tickets_issued_while_the_server_is_down_reach_it_once() {
             _ => ("ho-tich", Priority::None),
         };
         let t = kiosk
+            .queue
             .issue_ticket(req(service, priority))
             .await
             .unwrap()
@@ -92,6 +94,7 @@ async fn fifty_tickets_issued_while_the_server_is_down_reach_it_once() {
     assert_eq!(issued[49].number, "A4-040");
     // A service the kiosk never saw is refused offline too, with nothing queued.
     let err = kiosk
+        .queue
         .issue_ticket(req("no-such-service", Priority::None))
         .await
         .unwrap_err();
@@ -133,6 +136,7 @@ async fn fifty_tickets_issued_while_the_server_is_down_reach_it_once() {
 
     // The queue counts them: the first ticket was A001, then 40 offline Hộ tịch tickets.
     let after = kiosk
+        .queue
         .issue_ticket(req("ho-tich", Priority::None))
         .await
         .unwrap();
@@ -152,7 +156,7 @@ async fn fifty_tickets_issued_while_the_server_is_down_reach_it_once() {
 /// itself as the child process that issues (`MOTCUA_KILL9_CHILD` names its data folder).
 #[test]
 fn offline_tickets_survive_kill_9() {
-    use motcua_kiosk::local_store::LocalStore;
+    use motcua_kiosk::services::local_store::LocalStore;
     use std::io::{BufRead, BufReader, Write};
 
     let service = motcua_core::Service {
@@ -183,7 +187,11 @@ fn offline_tickets_survive_kill_9() {
 
     let tmp = tempfile::tempdir().unwrap();
     let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "offline_tickets_survive_kill_9", "--nocapture"])
+        .args([
+            "--exact",
+            "offline_kiosk::offline_tickets_survive_kill_9",
+            "--nocapture",
+        ])
         .env("MOTCUA_KILL9_CHILD", tmp.path())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())

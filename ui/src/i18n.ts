@@ -1,6 +1,6 @@
 // Every word the kiosk shows, in Vietnamese (NFC) and English. Plain words, short sentences.
 
-import type { Lang, Priority, Service, Ticket } from './wire';
+import { type Lang, type Priority, PRIORITY_LABELS, type Service, type Ticket } from './wire';
 
 export type Text = Readonly<Record<Lang, string>>;
 
@@ -270,13 +270,8 @@ export const T = {
   copy: { vi: 'bản sao', en: 'copy' },
 } as const satisfies Record<string, Text>;
 
-export const PRIORITY_LABEL: Readonly<Record<Exclude<Priority, 'none'>, Text>> = {
-  elderly: { vi: 'Người cao tuổi', en: 'Older person' },
-  disabled: { vi: 'Người khuyết tật', en: 'Person with a disability' },
-  pregnant: { vi: 'Phụ nữ mang thai', en: 'Pregnant woman' },
-  child_under_6: { vi: 'Người đi cùng trẻ dưới 6 tuổi', en: 'With a child under 6' },
-  appointment: { vi: 'Có lịch hẹn trước', en: 'I have an appointment' },
-};
+/** The priorities' labels: the same words the printed ticket uses (generated from Rust). */
+export const PRIORITY_LABEL: Readonly<Record<Exclude<Priority, 'none'>, Text>> = PRIORITY_LABELS;
 
 export function serviceName(s: Pick<Service, 'name_vi' | 'name_en'>, l: Lang = current): string {
   return l === 'vi' ? s.name_vi.normalize('NFC') : s.name_en;

@@ -5,7 +5,8 @@
 // the snapshot (fresh wait estimates) and reconnects if the server is gone or events stopped
 // arriving.
 
-import { API, type BoardSnapshot, EVENT_TYPES, type QueueEvent, fetchBoard, parseEvent } from './office';
+import { API, EVENT_TYPES, fetchBoard, parseEvent } from './office';
+import type { BoardWire as BoardSnapshot, EventWire as QueueEvent } from './wire';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
@@ -44,7 +45,7 @@ export function startLive(h: LiveHandlers): Live {
   let owed = 0;
 
   const onMessage = (ev: MessageEvent<string>): void => {
-    const e = parseEvent(ev.data, ev.type, ev.lastEventId);
+    const e = parseEvent(ev.data);
     if (!e || e.id <= last) return;
     last = e.id;
     h.event(e, e.id <= snapId);

@@ -3,62 +3,24 @@
 
 export type Lang = 'vi' | 'en';
 
-export interface Service {
-  id: string;
-  prefix: string;
-  name_vi: string;
-  name_en: string;
-  open: boolean;
-  waiting: number;
-  estimated_wait_minutes: number;
-}
-
-export const PRIORITIES = [
-  'none',
-  'elderly',
-  'disabled',
-  'pregnant',
-  'child_under_6',
-  'appointment',
-] as const;
-
-export type Priority = (typeof PRIORITIES)[number];
-
-export type TicketStatus = 'waiting' | 'called' | 'skipped' | 'completed';
-
-export interface Ticket {
-  id: string;
-  /** Display form, e.g. "A023". */
-  number: string;
-  service_id: string;
-  priority: Priority;
-  /** RFC 3339, local time (+07:00). */
-  issued_at: string;
-  people_ahead: number;
-  estimated_wait_minutes: number;
-  status_url: string;
-  status: TicketStatus;
-  service_name_vi?: string;
-  service_name_en?: string;
-  office_name?: string;
-  /** Issued by a kiosk while the office server could not be reached (number `A1-007`). */
-  offline?: boolean;
-}
-
-export interface ApiError {
-  code: string;
-  message: string;
-  message_vi: string;
-  message_en: string;
-}
+// The shapes themselves are generated from the Rust types (src-tauri/wire_ts.rs).
+export type * from './generated';
+export { ERROR_CODES, EVENT_KINDS, PRIORITIES, PRIORITY_LABELS } from './generated';
+import { type ApiError, type ErrorCode, ERROR_CODES } from './generated';
 
 /** What a failed call gave: an ApiError, or sometimes a plain string. */
 export type CommandError = ApiError | string;
+
+/** Whether `c` is one of the codes the Rust side can answer. */
+export function isErrorCode(c: unknown): c is ErrorCode {
+  return typeof c === 'string' && (ERROR_CODES as readonly string[]).includes(c);
+}
 
 export function isApiError(e: unknown): e is ApiError {
   if (typeof e !== 'object' || e === null) return false;
   const o = e as Record<string, unknown>;
   return (
+    // Any code string: a newer server's code still shows its bilingual message.
     typeof o.code === 'string' &&
     typeof o.message_vi === 'string' &&
     typeof o.message_en === 'string'

@@ -50,23 +50,73 @@ pub struct Procedure {
     pub flags: Vec<String>,
 }
 
+/// Where the national portal shows a procedure when its record has no usable `source_url`.
+pub const PORTAL_PROCEDURE_URL: &str =
+    "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=";
+
 impl Procedure {
     /// Whether any channel is `online`.
     pub fn has_online(&self) -> bool {
         self.channels.iter().any(|c| c.channel == "online")
     }
+
+    /// The procedure's public page (the QR a citizen's phone opens): its `source_url` when
+    /// that is a web address, otherwise the national portal's page for its code.
+    pub fn public_url(&self) -> String {
+        match &self.source_url {
+            Some(u) if u.starts_with("https://") || u.starts_with("http://") => u.clone(),
+            _ => format!("{PORTAL_PROCEDURE_URL}{}", self.code),
+        }
+    }
+}
+
+/// `GET /api/v1/procedures/{code}`: the record and what the office adds to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct ProcedurePage {
+    /// The record.
+    #[serde(flatten)]
+    pub procedure: Procedure,
+    /// Whether an online channel exists.
+    pub has_online: bool,
+    /// The queue service its field maps to ("Lấy số cho thủ tục này"), if any.
+    pub service_id: Option<String>,
+    /// Its public page, for the QR ([`Procedure::public_url`]).
+    pub public_url: String,
+}
+
+impl ProcedurePage {
+    /// The page of `procedure` for an office whose field maps to `service_id`.
+    pub fn new(procedure: Procedure, service_id: Option<String>) -> ProcedurePage {
+        ProcedurePage {
+            has_online: procedure.has_online(),
+            public_url: procedure.public_url(),
+            procedure,
+            service_id,
+        }
+    }
+}
+
+/// `GET /api/v1/procedures?q=…`: ranked results of the catalog at `catalog_version`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct SearchPage {
+    /// The catalog version searched.
+    #[ts(type = "number")]
+    pub catalog_version: u64,
+    /// Best first.
+    pub hits: Vec<Hit>,
 }
 
 /// One way of submitting: `online`, `in_person` or `postal`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS, utoipa::ToSchema)]
 #[serde(default)]
+#[ts(rename = "ProcedureChannel")]
 pub struct Channel {
     /// `online`, `in_person`, `postal`.
     pub channel: String,
     /// Thời hạn giải quyết; `None` where the source could not be read.
     pub duration: Option<Duration>,
     /// Fee in đồng where one amount could be read; 0 for free.
-    #[ts(type = "number")]
+    #[ts(type = "number | null")]
     pub fee_vnd: Option<i64>,
     /// The fee text as published.
     pub fee_text: String,
@@ -74,6 +124,7 @@ pub struct Channel {
 
 /// A deadline: `{"value": 5.0, "unit": "Ngày làm việc"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS, utoipa::ToSchema)]
+#[ts(rename = "ProcedureDuration")]
 pub struct Duration {
     /// Amount.
     pub value: f64,
@@ -84,6 +135,7 @@ pub struct Duration {
 /// A document to bring.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS, utoipa::ToSchema)]
 #[serde(default)]
+#[ts(rename = "ProcedureDocument")]
 pub struct Document {
     /// Tên giấy tờ.
     pub name: String,

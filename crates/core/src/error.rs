@@ -67,6 +67,83 @@ pub enum ErrorCode {
     IdempotencyConflict,
 }
 
+impl ErrorCode {
+    /// Every code (the TypeScript union and the UI's list come from the same enum).
+    pub const ALL: [ErrorCode; 32] = [
+        ErrorCode::BadRequest,
+        ErrorCode::MalformedJson,
+        ErrorCode::BodyTooLarge,
+        ErrorCode::UnknownService,
+        ErrorCode::ServiceClosed,
+        ErrorCode::UnknownPriority,
+        ErrorCode::NotFound,
+        ErrorCode::ServerUnavailable,
+        ErrorCode::ServerUnreachable,
+        ErrorCode::UnreadableAnswer,
+        ErrorCode::FilingDisabled,
+        ErrorCode::DailyLimitReached,
+        ErrorCode::PrinterUnavailable,
+        ErrorCode::WrongPin,
+        ErrorCode::LockedOut,
+        ErrorCode::Internal,
+        ErrorCode::SignInUnavailable,
+        ErrorCode::TooManySignIns,
+        ErrorCode::UnknownCounter,
+        ErrorCode::QueueEmpty,
+        ErrorCode::NoCurrentTicket,
+        ErrorCode::NotYourTicket,
+        ErrorCode::ServiceNotServed,
+        ErrorCode::TicketConflict,
+        ErrorCode::VoiceUnavailable,
+        ErrorCode::PagesNotBuilt,
+        ErrorCode::UnsupportedFile,
+        ErrorCode::FileTooLarge,
+        ErrorCode::DossierTooLarge,
+        ErrorCode::UnknownProcedure,
+        ErrorCode::MissingIdempotencyKey,
+        ErrorCode::IdempotencyConflict,
+    ];
+
+    /// Its place in [`ErrorCode::ALL`]; the match lists every code, so a new one cannot be
+    /// left out of `ALL` without the test below failing.
+    pub const fn index(self) -> usize {
+        match self {
+            ErrorCode::BadRequest => 0,
+            ErrorCode::MalformedJson => 1,
+            ErrorCode::BodyTooLarge => 2,
+            ErrorCode::UnknownService => 3,
+            ErrorCode::ServiceClosed => 4,
+            ErrorCode::UnknownPriority => 5,
+            ErrorCode::NotFound => 6,
+            ErrorCode::ServerUnavailable => 7,
+            ErrorCode::ServerUnreachable => 8,
+            ErrorCode::UnreadableAnswer => 9,
+            ErrorCode::FilingDisabled => 10,
+            ErrorCode::DailyLimitReached => 11,
+            ErrorCode::PrinterUnavailable => 12,
+            ErrorCode::WrongPin => 13,
+            ErrorCode::LockedOut => 14,
+            ErrorCode::Internal => 15,
+            ErrorCode::SignInUnavailable => 16,
+            ErrorCode::TooManySignIns => 17,
+            ErrorCode::UnknownCounter => 18,
+            ErrorCode::QueueEmpty => 19,
+            ErrorCode::NoCurrentTicket => 20,
+            ErrorCode::NotYourTicket => 21,
+            ErrorCode::ServiceNotServed => 22,
+            ErrorCode::TicketConflict => 23,
+            ErrorCode::VoiceUnavailable => 24,
+            ErrorCode::PagesNotBuilt => 25,
+            ErrorCode::UnsupportedFile => 26,
+            ErrorCode::FileTooLarge => 27,
+            ErrorCode::DossierTooLarge => 28,
+            ErrorCode::UnknownProcedure => 29,
+            ErrorCode::MissingIdempotencyKey => 30,
+            ErrorCode::IdempotencyConflict => 31,
+        }
+    }
+}
+
 /// A user-facing error: `{"code", "message", "message_vi", "message_en"}` on the wire, where
 /// `message` is the Vietnamese and English text joined, for clients that show one string.
 #[derive(
@@ -171,6 +248,13 @@ impl ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_lists_every_code_once() {
+        for (i, c) in ErrorCode::ALL.iter().enumerate() {
+            assert_eq!(c.index(), i, "{c:?}");
+        }
+    }
 
     #[test]
     fn serializes_code_and_both_languages() {

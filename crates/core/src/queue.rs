@@ -1,6 +1,7 @@
 //! Queue wire types: services, priorities, tickets.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -59,7 +60,8 @@ impl Priority {
         }
     }
 
-    /// Vietnamese label, as printed on the ticket.
+    /// Vietnamese label, as printed on the ticket and shown on the screen (one source: the
+    /// UI's labels are generated from it).
     pub fn label_vi(self) -> &'static str {
         match self {
             Priority::None => "Không ưu tiên",
@@ -67,7 +69,7 @@ impl Priority {
             Priority::Disabled => "Người khuyết tật",
             Priority::Pregnant => "Phụ nữ mang thai",
             Priority::ChildUnder6 => "Người đi cùng trẻ dưới 6 tuổi",
-            Priority::Appointment => "Có lịch hẹn",
+            Priority::Appointment => "Có lịch hẹn trước",
         }
     }
 
@@ -75,11 +77,11 @@ impl Priority {
     pub fn label_en(self) -> &'static str {
         match self {
             Priority::None => "No priority",
-            Priority::Elderly => "Elderly",
-            Priority::Disabled => "Person with disability",
-            Priority::Pregnant => "Pregnant",
+            Priority::Elderly => "Older person",
+            Priority::Disabled => "Person with a disability",
+            Priority::Pregnant => "Pregnant woman",
             Priority::ChildUnder6 => "With a child under 6",
-            Priority::Appointment => "Appointment",
+            Priority::Appointment => "With an appointment",
         }
     }
 
@@ -295,6 +297,156 @@ impl<'de> Deserialize<'de> for PriorityStrategy {
 /// ```
 pub fn format_number(prefix: &str, seq: u32, width: usize) -> String {
     format!("{prefix}{seq:0width$}")
+}
+
+// ---------------------------------------------------------------- counters, board, events
+
+/// What happened to a ticket; the `event:` name of the stream.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// A ticket was issued (by the server, or by a kiosk offline and now received).
+    Issued,
+    /// A counter called it.
+    Called,
+    /// The counter announced it again.
+    Recalled,
+    /// The citizen did not come (no-show).
+    Skipped,
+    /// Sent to another service's queue, keeping its place by issue time.
+    Transferred,
+    /// Served.
+    Completed,
+}
+
+impl EventKind {
+    /// Every kind.
+    pub const ALL: [EventKind; 6] = [
+        EventKind::Issued,
+        EventKind::Called,
+        EventKind::Recalled,
+        EventKind::Skipped,
+        EventKind::Transferred,
+        EventKind::Completed,
+    ];
+
+    /// Wire and stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Issued => "issued",
+            EventKind::Called => "called",
+            EventKind::Recalled => "recalled",
+            EventKind::Skipped => "skipped",
+            EventKind::Transferred => "transferred",
+            EventKind::Completed => "completed",
+        }
+    }
+
+    /// Whether the board announces it aloud.
+    pub fn is_announced(self) -> bool {
+        matches!(self, EventKind::Called | EventKind::Recalled)
+    }
+}
+
+impl FromStr for EventKind {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        EventKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or(())
+    }
+}
+
+/// A counter as events and snapshots name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct CounterRef {
+    /// Stable id, e.g. `quay-3`.
+    pub id: String,
+    /// Number announced and shown, e.g. 3.
+    pub number: u32,
+    /// Display name, e.g. `Quầy 3`.
+    pub name: String,
+}
+
+/// A counter as `GET /api/v1/counters` and the board return it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct CounterWire {
+    /// Stable id, e.g. `quay-3`.
+    pub id: String,
+    /// Number announced and shown.
+    pub number: u32,
+    /// Display name.
+    pub name: String,
+    /// Services it serves.
+    pub service_ids: Vec<String>,
+    /// Its current ticket.
+    pub current: Option<Ticket>,
+    /// Tickets it completed today.
+    pub served_today: u32,
+}
+
+/// What a counter action answers: the counter after it and the ticket acted on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct ActionResult {
+    /// The counter after the action.
+    pub counter: CounterWire,
+    /// The ticket called or acted on, as it is now.
+    pub ticket: Ticket,
+}
+
+/// One entry of the board's "last called" list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct CalledWire {
+    /// The ticket as it was called.
+    pub ticket: Ticket,
+    /// The calling counter.
+    pub counter: CounterRef,
+    /// When, RFC 3339 (+07:00).
+    pub at: String,
+}
+
+/// `GET /api/v1/board`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct BoardWire {
+    /// The office name.
+    pub office_name: String,
+    /// Counters with their current tickets.
+    pub counters: Vec<CounterWire>,
+    /// Today's latest calls, newest first, one per ticket.
+    pub last_called: Vec<CalledWire>,
+    /// Services with today's waiting counts and estimates.
+    pub services: Vec<Service>,
+    /// Server time, RFC 3339 (+07:00).
+    pub server_time: String,
+    /// The latest event this snapshot includes; stream from it.
+    #[ts(type = "number")]
+    pub last_event_id: i64,
+}
+
+/// The `data:` of a queue event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct EventWire {
+    /// Event id (also the SSE `id:`).
+    #[ts(type = "number")]
+    pub id: i64,
+    /// What happened.
+    #[serde(rename = "type")]
+    pub kind: EventKind,
+    /// When, RFC 3339 (+07:00).
+    pub at: String,
+    /// The ticket right after the event.
+    pub ticket: Ticket,
+    /// The acting counter (`null` for `issued`).
+    pub counter: Option<CounterRef>,
+    /// Tickets waiting per service right after the event.
+    pub waiting: BTreeMap<String, u32>,
+    /// For `transferred`: the service the ticket left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub from_service_id: Option<String>,
 }
 
 #[cfg(test)]

@@ -12,34 +12,25 @@ use axum::Router;
 use motcua_core::ApiError;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
-/// Each domain's routes, with its state applied.
+/// Each domain's routes, with its state applied. The API domains register their routes with
+/// `utoipa_axum::routes!`, so each route brings its OpenAPI description.
 pub struct Domains {
     /// Services, tickets, counters, the board, events, announcements, the ticket page.
-    pub queue: Router,
+    pub queue: OpenApiRouter,
     /// Procedures and the kiosks' catalog deltas.
-    pub catalog: Router,
+    pub catalog: OpenApiRouter,
     /// Online filing, the dossier lookup and tracking page, the receipt key.
-    pub dossiers: Router,
-    /// Citizen sign-in (and the demo provider, when on).
-    pub identity: Router,
+    pub dossiers: OpenApiRouter,
+    /// Citizen sign-in.
+    pub identity: OpenApiRouter,
     /// The counter page and the TV board.
-    pub pages: Router,
-    /// The API document.
-    pub docs: Router,
-}
-
-impl Domains {
-    fn into_iter(self) -> [Router; 6] {
-        [
-            self.queue,
-            self.catalog,
-            self.dossiers,
-            self.identity,
-            self.pages,
-            self.docs,
-        ]
-    }
+    pub pages: OpenApiRouter,
+    /// Routes outside the API (the demo sign-in provider's pages, when on): the same edge,
+    /// not in the document.
+    pub outside: Router,
 }
 
 /// The largest body a route takes, by its path: the dossier upload has its own (30 MB of files
@@ -85,13 +76,22 @@ async fn security_headers(req: Request, next: Next) -> Response {
     res
 }
 
-/// Merges the domains and applies the edge once to every route.
+/// Merges the domains, serves the document they make at `/api/v1/openapi.json`, and applies
+/// the edge once to every route.
 pub fn assemble(domains: Domains) -> Router {
-    let mut app = Router::new();
-    for r in domains.into_iter() {
-        app = app.merge(r);
-    }
-    app.fallback(edge::fallback)
+    let doc = crate::openapi::Document::default();
+    let api = OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
+        .merge(domains.queue)
+        .merge(domains.catalog)
+        .merge(domains.dossiers)
+        .merge(domains.identity)
+        .merge(domains.pages)
+        .merge(crate::openapi::router(doc.clone()));
+    let (router, openapi) = api.split_for_parts();
+    let _ = doc.set(openapi.to_json().expect("the OpenAPI document serializes"));
+    router
+        .merge(domains.outside)
+        .fallback(edge::fallback)
         // Sets the JSON 405 on every route merged above.
         .method_not_allowed_fallback(edge::method_not_allowed)
         .layer(DefaultBodyLimit::max(edge::BODY_LIMIT))
@@ -102,7 +102,29 @@ pub fn assemble(domains: Domains) -> Router {
             },
         ))
         .layer(middleware::from_fn(security_headers))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+}
+
+/// The request's trace span: the method and the route template (`/api/v1/auth/device/{session_id}`),
+/// never the URI itself: paths and queries carry sign-in session handles and lookup secrets.
+fn request_span(req: &Request) -> tracing::Span {
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("(no route)", |p| p.as_str());
+    tracing::info_span!("request", method = %req.method(), route)
+}
+
+/// The OpenAPI document of `domains` (what `/api/v1/openapi.json` serves).
+pub fn document(domains: Domains) -> serde_json::Value {
+    let app = OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
+        .merge(domains.queue)
+        .merge(domains.catalog)
+        .merge(domains.dossiers)
+        .merge(domains.identity)
+        .merge(domains.pages)
+        .merge(crate::openapi::router(Default::default()));
+    serde_json::to_value(app.into_openapi()).expect("the OpenAPI document serializes")
 }
 
 #[cfg(test)]
@@ -115,7 +137,13 @@ mod tests {
         panic!("a handler bug")
     }
 
-    /// Every domain's real router, with one route that panics added to the domain under test.
+    /// Every domain's real router, as the document sees them.
+    pub(super) async fn domains_for_doc(dir: &std::path::Path) -> Domains {
+        domains(dir, usize::MAX).await
+    }
+
+    /// Every domain's real router, with one route that panics added to the domain under test
+    /// (`5`: outside the API).
     async fn domains(dir: &std::path::Path, broken: usize) -> Domains {
         let db = dir.join("office.db");
         let store = crate::SqliteStore::open(&db, Default::default()).unwrap();
@@ -133,18 +161,24 @@ mod tests {
             crate::dossier::http::router(None),
             crate::identity::http::router(None),
             crate::pages::router(crate::UiSource::None),
-            crate::openapi::router(),
         ];
-        routers[broken] =
-            std::mem::take(&mut routers[broken]).route("/api/v1/x/panic", get(panics));
-        let [queue, catalog, dossiers, identity, pages, docs] = routers;
+        let mut outside = Router::new();
+        if broken == usize::MAX {
+            // The document as served: nothing added.
+        } else if broken < routers.len() {
+            routers[broken] =
+                std::mem::take(&mut routers[broken]).route("/api/v1/x/panic", get(panics));
+        } else {
+            outside = outside.route("/api/v1/x/panic", get(panics));
+        }
+        let [queue, catalog, dossiers, identity, pages] = routers;
         Domains {
             queue,
             catalog,
             dossiers,
             identity,
             pages,
-            docs,
+            outside,
         }
     }
 
@@ -174,6 +208,92 @@ mod tests {
                 .unwrap();
             assert_eq!(r.status(), 404, "domain {broken}");
             server.abort();
+        }
+    }
+}
+
+#[cfg(test)]
+mod document_tests {
+    use super::*;
+
+    /// The routes other tools rely on are all in the generated document, with their methods,
+    /// and every documented operation says what it answers.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_document_lists_every_route_the_issues_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = document(super::tests::domains_for_doc(dir.path()).await);
+        assert!(
+            doc["openapi"].as_str().unwrap().starts_with("3.1"),
+            "{}",
+            doc["openapi"]
+        );
+        let want = [
+            ("get", "/healthz"),
+            ("get", "/api/v1/services"),
+            ("post", "/api/v1/tickets"),
+            ("get", "/api/v1/tickets/{id}"),
+            ("post", "/api/v1/tickets/offline"),
+            ("get", "/api/v1/counters"),
+            ("post", "/api/v1/counters/{id}/call-next"),
+            ("post", "/api/v1/counters/{id}/recall"),
+            ("post", "/api/v1/counters/{id}/skip"),
+            ("post", "/api/v1/counters/{id}/transfer"),
+            ("post", "/api/v1/counters/{id}/complete"),
+            ("get", "/api/v1/events"),
+            ("get", "/api/v1/board"),
+            ("get", "/api/v1/announcements/{file}"),
+            ("get", "/t/{id}"),
+            ("get", "/api/v1/procedures"),
+            ("get", "/api/v1/procedures/{code}"),
+            ("get", "/api/v1/procedure-fields"),
+            ("get", "/api/v1/catalog/changes"),
+            ("post", "/api/v1/dossiers"),
+            ("get", "/api/v1/dossiers/{code}"),
+            ("get", "/d/{code}"),
+            ("get", "/api/v1/receipt-key"),
+            ("post", "/api/v1/auth/device"),
+            ("get", "/api/v1/auth/device/{session_id}"),
+            ("delete", "/api/v1/auth/sessions/{session_id}"),
+            ("get", "/counter/"),
+            ("get", "/board/"),
+            ("get", "/api/v1/openapi.json"),
+        ];
+        let paths = doc["paths"].as_object().unwrap();
+        for (m, p) in want {
+            assert!(
+                paths.get(p).and_then(|i| i.get(m)).is_some(),
+                "{m} {p} not documented"
+            );
+        }
+        let ops: usize = paths.values().map(|i| i.as_object().unwrap().len()).sum();
+        assert_eq!(
+            ops,
+            want.len(),
+            "an operation is documented that the list above lacks"
+        );
+        for (p, item) in paths {
+            for (m, op) in item.as_object().unwrap() {
+                assert!(
+                    op["responses"].as_object().is_some_and(|r| !r.is_empty()),
+                    "{m} {p}"
+                );
+                assert!(
+                    op["summary"].is_string() || op["description"].is_string(),
+                    "{m} {p}"
+                );
+            }
+        }
+        for schema in [
+            "Ticket",
+            "Service",
+            "ApiError",
+            "ErrorCode",
+            "Priority",
+            "BoardWire",
+            "Dossier",
+            "ProcedurePage",
+        ] {
+            assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
         }
     }
 }

@@ -245,13 +245,14 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         },
     );
     let base_url = state.office().public_base_url.clone();
+    let (identity, demo_idp) = identity::mount(&cfg, addr, &base_url)?;
     let app = app::assemble(app::Domains {
         queue: queue::http::router(state.clone()),
         catalog: catalog::router(catalog),
         dossiers: dossier::http::router(enabled.then(|| Arc::new(filing))),
-        identity: identity::mount(&cfg, addr, &base_url)?,
+        identity,
         pages: pages::router(cfg.ui.clone()),
-        docs: openapi::router(),
+        outside: demo_idp,
     });
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

@@ -11,10 +11,10 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
 use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The build of `ui/dist` at compile time (release) or the folder itself (debug).
 #[cfg(feature = "bundled-ui")]
@@ -221,10 +221,19 @@ async fn board_redirect(uri: Uri) -> Redirect {
     to_slash(Page::Board, &uri)
 }
 
+/// The counter page (staff: call, recall, skip, transfer, complete); `?counter=quay-1` picks
+/// the counter. `/counter` redirects here; its files are under the same path.
+#[utoipa::path(get, path = "/counter/", tag = "pages", responses(
+    (status = 200, description = "UTF-8 HTML.", content_type = "text/html", body = String),
+    (status = 503, description = "Vietnamese and English HTML: the pages are not built into this server.", content_type = "text/html", body = String)))]
 async fn counter_page(State(ui): State<Arc<UiSource>>) -> Response {
     page_file(&ui, Page::Counter, None).await
 }
 
+/// The TV board of the hall (numbers being served, last calls, voice).
+#[utoipa::path(get, path = "/board/", tag = "pages", responses(
+    (status = 200, description = "UTF-8 HTML.", content_type = "text/html", body = String),
+    (status = 503, description = "Vietnamese and English HTML: the pages are not built into this server.", content_type = "text/html", body = String)))]
 async fn board_page(State(ui): State<Arc<UiSource>>) -> Response {
     page_file(&ui, Page::Board, None).await
 }
@@ -238,10 +247,11 @@ async fn board_asset(State(ui): State<Arc<UiSource>>, Path(path): Path<String>) 
 }
 
 /// The counter page and the board at `/counter/` and `/board/`, with their files.
-pub fn router(ui: UiSource) -> Router {
-    Router::new()
-        .route("/counter/", get(counter_page))
-        .route("/board/", get(board_page))
+pub fn router(ui: UiSource) -> OpenApiRouter {
+    OpenApiRouter::new()
+        .routes(routes!(counter_page))
+        .routes(routes!(board_page))
+        // The pages' own files and the slash-less addresses: not API routes.
         .route("/counter", get(counter_redirect))
         .route("/board", get(board_redirect))
         .route("/counter/{*path}", get(counter_asset))

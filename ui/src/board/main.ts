@@ -10,7 +10,7 @@ import '../styles/board.css';
 import { button, h } from '../dom';
 import { T, aboutMinutesText, inviteText, peopleText, setDocTitle, setLang, type Text } from '../i18n';
 import { type LiveStatus, startLive } from '../live';
-import type { BoardSnapshot, CalledEntry, Counter, QueueEvent } from '../office';
+import type { BoardWire as BoardSnapshot, CalledWire as CalledEntry, CounterWire as Counter, EventWire as QueueEvent } from '../wire';
 import { emblem, runClock } from '../shell';
 import type { Service } from '../wire';
 import { type Announcement, Announcer } from './announcer';
@@ -322,7 +322,8 @@ function onEvent(e: QueueEvent, covered: boolean): void {
   const isCall = e.type === 'called' || e.type === 'recalled';
   if (!covered) {
     for (const s of state.services) {
-      if (s.id in e.waiting) s.waiting = e.waiting[s.id];
+      const n = e.waiting[s.id];
+      if (n !== undefined) s.waiting = n;
     }
     const byId = state.counters.find((c) => c.id === e.counter?.id);
     if (isCall && e.counter) {

@@ -25,14 +25,12 @@ import {
   type Text,
 } from '../i18n';
 import { type LiveStatus, startLive } from '../live';
-import {
-  type BoardSnapshot,
-  type Counter,
-  type CounterAction,
-  type QueueEvent,
-  counterAction,
-  fetchCounters,
-} from '../office';
+import { type CounterAction, counterAction, fetchCounters } from '../office';
+import type {
+  BoardWire as BoardSnapshot,
+  CounterWire as Counter,
+  EventWire as QueueEvent,
+} from '../wire';
 import { emblem, langButton, runClock } from '../shell';
 import { type CommandError, type Lang, type Service, type Ticket, toCommandError } from '../wire';
 
@@ -510,8 +508,7 @@ async function act(action: CounterAction, extra: { service_id?: string }): Promi
   updateDesk?.();
   try {
     const r = await counterAction(c.id, action, body);
-    const after = r.counter ?? { ...c, current: action === 'call-next' || action === 'recall' ? r.ticket : null };
-    replaceCounter({ ...after, served_today: r.counter ? after.served_today : c.served_today });
+    replaceCounter(r.counter);
     state.transferOpen = false;
     const now = myCounter()?.current;
     if ((action === 'call-next' || action === 'recall') && now) say(calledText(now.number));
@@ -593,7 +590,8 @@ function onSnapshot(s: BoardSnapshot): void {
 function onEvent(e: QueueEvent, covered: boolean): void {
   if (covered) return;
   for (const s of state.services) {
-    if (s.id in e.waiting) s.waiting = e.waiting[s.id];
+    const n = e.waiting[s.id];
+    if (n !== undefined) s.waiting = n;
   }
   const c = state.counters?.find((x) => x.id === e.counter?.id) ?? state.counters?.find((x) => x.current?.id === e.ticket.id);
   if (c) {

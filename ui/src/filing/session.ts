@@ -1,17 +1,11 @@
 // One citizen's filing session, in memory only. `clear()` drops every bit of it (and the screens
 // that showed it are gone with the route stack); nothing here is ever written to storage.
 
+import type { CitizenProfile } from '../generated';
 import type { FormDef } from './forms';
 
-export interface CitizenProfile {
-  subject: string;
-  full_name: string | null;
-  date_of_birth: string | null;
-  gender: string | null;
-  id_number: string | null;
-  address: string | null;
-  phone: string | null;
-}
+/** The signed-in citizen's profile (generated from the Rust type). */
+export type { CitizenProfile };
 
 export interface ChecklistItem {
   name: string;

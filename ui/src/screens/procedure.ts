@@ -1,7 +1,7 @@
 // A procedure's page: what to bring, how to file, how long, how much; a QR of its public page;
 // take a number for it, file it online, or print the list of documents to take home.
 
-import { type CommandError, type ProcedureChannel, type ProcedureDetail, getProcedure, printChecklist } from '../api';
+import { type CommandError, type ProcedureChannel, type ProcedureView, getProcedure, printChecklist } from '../api';
 import { type Route, type Screen, announce, navigate, screenRoot, state } from '../app';
 import { button, h, icon } from '../dom';
 import { errorBox } from '../errors';
@@ -31,7 +31,7 @@ function svgFrom(markup: string): Node {
   return document.importNode(svg, true);
 }
 
-function detailView(p: ProcedureDetail, actions: HTMLElement, notice: HTMLElement): Node[] {
+function detailView(p: ProcedureView, actions: HTMLElement, notice: HTMLElement): Node[] {
   const docs =
     p.documents.length === 0
       ? h('p', null, tr(T.procNoDocuments))
@@ -120,7 +120,7 @@ export function renderProcedure(route: Route): Screen {
   // Floats above the bottom bar, in sight whatever the screen's height: printed, no queue, errors.
   const notice = h('div', { class: 'error-slot proc-notice', testid: 'proc-notice' });
 
-  const actionsFor = (p: ProcedureDetail): HTMLElement => {
+  const actionsFor = (p: ProcedureView): HTMLElement => {
     const service = p.service_id ? state.services?.find((s) => s.id === p.service_id && s.open) : undefined;
     const online = p.channels.some((c) => c.channel === 'online');
     const print = button(

@@ -2,7 +2,7 @@
 // Results come from the office server, or from the kiosk's own copy of the catalog when the
 // server cannot be reached (the backend decides; results then say so).
 
-import { type CommandError, type FieldCount, type ProcedureHit, procedureFields, searchProcedures } from '../api';
+import { type CommandError, type FieldCount, type Hit, procedureFields, searchProcedures } from '../api';
 import { type Route, type Screen, navigate, screenRootWith } from '../app';
 import { button, h, icon } from '../dom';
 import { errorBox } from '../errors';
@@ -35,7 +35,7 @@ function recordTiming(startedAt: number): void {
   });
 }
 
-function hitButton(p: ProcedureHit, pick: boolean): HTMLElement {
+function hitButton(p: Hit, pick: boolean): HTMLElement {
   return button(
     {
       class: 'btn proc-hit',

@@ -12,14 +12,15 @@ use crate::edge::ApiFailure;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
-use motcua_catalog::{Catalog, CatalogError, Procedure, SearchRequest, LEVELS};
+
+use axum::Json;
+use motcua_catalog::{Catalog, CatalogError, SearchRequest, LEVELS};
+use motcua_core::catalog::{ProcedurePage, SearchPage};
 use motcua_core::text::fold;
 use motcua_core::{ApiError, ErrorCode};
 use rusqlite::Connection;
-use serde::Serialize;
-use serde_json::{json, Value};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
 use std::collections::HashMap;
 use std::path::Path as FsPath;
 use std::sync::{Arc, Mutex};
@@ -28,10 +29,6 @@ use std::time::Duration;
 /// The seed catalog of the embedded demo: the commune and province procedures of the national
 /// database, written by `motcua catalog export --levels commune,province`.
 pub static SEED_CATALOG: &[u8] = include_bytes!("../../../../data/seed-catalog.jsonl.gz");
-
-/// Where the portal shows a procedure when the record has no `source_url`.
-pub const PORTAL_PROCEDURE_URL: &str =
-    "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=";
 
 /// Catalog settings of the office.
 #[derive(Debug, Clone)]
@@ -168,21 +165,13 @@ impl CatalogState {
     }
 }
 
-/// Every (method, path) these routes serve, for the OpenAPI check.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("get", "/api/v1/procedures"),
-    ("get", "/api/v1/procedures/{code}"),
-    ("get", "/api/v1/procedure-fields"),
-    ("get", "/api/v1/catalog/changes"),
-];
-
 /// The catalog routes over `state`, to merge into the office router.
-pub fn router(state: CatalogState) -> Router {
-    Router::new()
-        .route("/api/v1/procedures", get(search))
-        .route("/api/v1/procedures/{code}", get(procedure))
-        .route("/api/v1/procedure-fields", get(fields))
-        .route("/api/v1/catalog/changes", get(changes))
+pub fn router(state: CatalogState) -> OpenApiRouter {
+    OpenApiRouter::new()
+        .routes(routes!(search))
+        .routes(routes!(procedure))
+        .routes(routes!(fields))
+        .routes(routes!(changes))
         .with_state(state)
 }
 
@@ -261,16 +250,20 @@ fn params(
 }
 
 /// Search results with the catalog version they come from.
-#[derive(Serialize)]
-struct SearchResponse {
-    catalog_version: u64,
-    hits: Vec<motcua_catalog::Hit>,
-}
-
+#[utoipa::path(get, path = "/api/v1/procedures", tag = "catalog",
+    params(
+        ("q" = Option<String>, Query, description = "What the citizen typed: accents, Telex and typos forgiven; at most 200 characters."),
+        ("level" = Option<String>, Query, description = "Only procedures served at this level: ministry, province, commune or other."),
+        ("field" = Option<String>, Query, description = "Only this field (lĩnh vực)."),
+        ("online" = Option<bool>, Query, description = "Only procedures with an online channel."),
+        ("limit" = Option<u32>, Query, description = "1–100, default 20.")),
+    responses(
+    (status = 200, description = "Ranked results, best first.", body = SearchPage),
+    (status = 400, description = "bad_request: an unknown parameter or a bad value.", body = motcua_core::ApiError)))]
 async fn search(
     State(st): State<CatalogState>,
     q: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<SearchResponse>, ApiFailure> {
+) -> Result<Json<SearchPage>, ApiFailure> {
     let p = params(q)?;
     only(&p, &["q", "level", "field", "online", "limit"])?;
     let text = p.get("q").cloned().unwrap_or_default();
@@ -303,7 +296,7 @@ async fn search(
                 limit,
                 own_levels: cfg.own_levels.clone(),
             })?;
-            Ok(SearchResponse {
+            Ok(SearchPage {
                 catalog_version: cat.version()?,
                 hits,
             })
@@ -313,17 +306,12 @@ async fn search(
 }
 
 /// A procedure's full record with what the kiosk's page needs.
-#[derive(Serialize)]
-struct ProcedurePage {
-    #[serde(flatten)]
-    procedure: Procedure,
-    has_online: bool,
-    /// The queue service its field maps to ("Lấy số cho thủ tục này"), if any.
-    service_id: Option<String>,
-    /// The procedure's public page, for the QR code.
-    public_url: String,
-}
-
+#[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "catalog",
+    params(("code" = String, Path, description = "Mã thủ tục, e.g. `1.001193`.")),
+    responses(
+    (status = 200, description = "The record.", body = ProcedurePage),
+    (status = 400, description = "bad_request: not a procedure code.", body = motcua_core::ApiError),
+    (status = 404, description = "not_found.", body = motcua_core::ApiError)))]
 async fn procedure(
     State(st): State<CatalogState>,
     Path(code): Path<String>,
@@ -340,16 +328,7 @@ async fn procedure(
         .with(move |cat, cfg| {
             Ok(cat.get(&c)?.map(|p| {
                 let service_id = cfg.service_for(&p.field).map(str::to_string);
-                let public_url = p
-                    .source_url
-                    .clone()
-                    .unwrap_or_else(|| format!("{PORTAL_PROCEDURE_URL}{}", p.code));
-                ProcedurePage {
-                    has_online: p.has_online(),
-                    procedure: p,
-                    service_id,
-                    public_url,
-                }
+                ProcedurePage::new(p, service_id)
             }))
         })
         .await?;
@@ -362,6 +341,12 @@ async fn procedure(
     })
 }
 
+/// The fields (lĩnh vực) with how many procedures each holds.
+#[utoipa::path(get, path = "/api/v1/procedure-fields", tag = "catalog",
+    params(("level" = Option<String>, Query, description = "Only procedures served at this level.")),
+    responses(
+    (status = 200, description = "Fields by name.", body = Vec<motcua_core::catalog::FieldCount>),
+    (status = 400, description = "bad_request.", body = motcua_core::ApiError)))]
 async fn fields(
     State(st): State<CatalogState>,
     q: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
@@ -379,6 +364,14 @@ fn etag(version: u64) -> String {
     format!("\"catalog-{version}\"")
 }
 
+/// What changed in the catalog after version `since`, for a kiosk's copy (`ETag` is the
+/// version it brings the client to; `If-None-Match` with it answers 304).
+#[utoipa::path(get, path = "/api/v1/catalog/changes", tag = "catalog",
+    params(("since" = Option<u64>, Query, description = "The version the kiosk has (0: everything).")),
+    responses(
+    (status = 200, description = "The changes.", body = motcua_core::catalog::CatalogChanges),
+    (status = 304, description = "Nothing changed since the `If-None-Match` version."),
+    (status = 400, description = "bad_request.", body = motcua_core::ApiError)))]
 async fn changes(
     State(st): State<CatalogState>,
     headers: HeaderMap,
@@ -413,113 +406,4 @@ async fn changes(
         Json(delta),
     )
         .into_response())
-}
-
-/// The catalog's part of the OpenAPI document: paths and schemas added to `doc`.
-pub fn extend_openapi(doc: &mut Value) {
-    let err = |d: &str| json!({ "description": d, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ApiError" } } } });
-    let ok = |schema: Value, d: &str| json!({ "description": d, "content": { "application/json": { "schema": schema } } });
-    let r = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
-    let level = json!({ "name": "level", "in": "query", "required": false,
-        "description": "Only procedures served at this level.",
-        "schema": { "type": "string", "enum": LEVELS } });
-    let paths = json!({
-        "/api/v1/procedures": { "get": {
-            "operationId": "searchProcedures",
-            "summary": "Search the procedure catalog (accent-, case- and typo-insensitive; prefix while typing; raw Telex/VNI; codes)",
-            "parameters": [
-                { "name": "q", "in": "query", "required": false, "description": "What the citizen typed (≤ 200 characters). Empty: browse by the filters.", "schema": { "type": "string", "maxLength": 200 } },
-                level,
-                { "name": "field", "in": "query", "required": false, "description": "Only this field (lĩnh vực), accent- and case-insensitive.", "schema": { "type": "string" } },
-                { "name": "online", "in": "query", "required": false, "description": "Only procedures with (true) or without (false) an online channel.", "schema": { "type": "boolean" } },
-                { "name": "limit", "in": "query", "required": false, "description": "Most results (1–100, default 20).", "schema": { "type": "integer", "minimum": 1, "maximum": 100 } }
-            ],
-            "responses": {
-                "200": ok(r("ProcedureSearch"), "Ranked results, best first."),
-                "400": err("bad_request: unknown parameter, bad level, online or limit, q too long.")
-            }
-        } },
-        "/api/v1/procedures/{code}": { "get": {
-            "operationId": "getProcedure",
-            "summary": "A procedure's full record, its queue service and public page",
-            "parameters": [ { "name": "code", "in": "path", "required": true, "description": "Mã thủ tục, e.g. 1.001193.", "schema": { "type": "string", "pattern": "^[0-9.]{1,16}$" } } ],
-            "responses": {
-                "200": ok(r("ProcedurePage"), "The record."),
-                "400": err("bad_request: not a procedure code."),
-                "404": err("not_found: no such procedure.")
-            }
-        } },
-        "/api/v1/procedure-fields": { "get": {
-            "operationId": "listProcedureFields",
-            "summary": "Fields (lĩnh vực) with their procedure counts, largest first",
-            "parameters": [ level ],
-            "responses": {
-                "200": ok(json!({ "type": "array", "items": r("FieldCount") }), "Fields."),
-                "400": err("bad_request: unknown parameter or level.")
-            }
-        } },
-        "/api/v1/catalog/changes": { "get": {
-            "operationId": "catalogChanges",
-            "summary": "What changed in the catalog after a version (the kiosks' offline cache)",
-            "description": "Send If-None-Match with the last ETag: 304 when the catalog is still at that version. since=0 gives the whole catalog.",
-            "parameters": [
-                { "name": "since", "in": "query", "required": false, "description": "The catalog version the client has (default 0).", "schema": { "type": "integer", "minimum": 0 } },
-                { "name": "If-None-Match", "in": "header", "required": false, "schema": { "type": "string" } }
-            ],
-            "responses": {
-                "200": ok(r("CatalogChanges"), "The delta; ETag names the version it brings the client to."),
-                "304": { "description": "The catalog is still at the version the ETag names." },
-                "400": err("bad_request: since is not a whole number.")
-            }
-        } }
-    });
-    let str_ = json!({ "type": "string" });
-    let schemas = json!({
-        "ProcedureHit": { "type": "object", "required": ["code", "name", "field", "levels", "has_online", "score"],
-            "properties": { "code": str_, "name": str_, "field": str_,
-                "levels": { "type": "array", "items": { "type": "string", "enum": LEVELS } },
-                "has_online": { "type": "boolean" }, "score": { "type": "number" } } },
-        "ProcedureSearch": { "type": "object", "required": ["catalog_version", "hits"],
-            "properties": { "catalog_version": { "type": "integer" },
-                "hits": { "type": "array", "items": r("ProcedureHit") } } },
-        "FieldCount": { "type": "object", "required": ["field", "count"],
-            "properties": { "field": str_, "count": { "type": "integer" } } },
-        "Procedure": { "type": "object", "description": "One line of the import format (docs/CATALOG.md).",
-            "required": ["code", "name", "levels", "field"],
-            "properties": {
-                "code": str_, "name": str_, "levels": { "type": "array", "items": { "type": "string" } },
-                "field": str_, "agency": str_, "competent_authority": str_, "audience": str_,
-                "decision": str_, "kind": str_,
-                "channels": { "type": "array", "items": { "type": "object", "properties": {
-                    "channel": { "type": "string", "enum": ["online", "in_person", "postal"] },
-                    "duration": { "type": ["object", "null"], "properties": { "value": { "type": "number" }, "unit": str_ } },
-                    "fee_vnd": { "type": ["integer", "null"] }, "fee_text": str_ } } },
-                "documents": { "type": "array", "items": { "type": "object", "properties": {
-                    "name": str_, "template": { "type": ["string", "null"] },
-                    "originals": { "type": "integer" }, "copies": { "type": "integer" } } } },
-                "results": { "type": "array", "items": { "type": "object", "properties": {
-                    "name": str_, "code": { "type": ["string", "null"] } } } },
-                "steps": str_, "requirements": str_, "legal_basis": str_,
-                "source_url": { "type": ["string", "null"] },
-                "flags": { "type": "array", "items": str_, "description": "Noise the importer found or repaired." }
-            } },
-        "ProcedurePage": { "allOf": [ r("Procedure"), { "type": "object",
-            "required": ["has_online", "service_id", "public_url"],
-            "properties": { "has_online": { "type": "boolean" },
-                "service_id": { "type": ["string", "null"], "description": "Queue service its field maps to." },
-                "public_url": { "type": "string", "description": "Public page for the QR: source_url, else the national portal's page for the code." } } } ] },
-        "CatalogChanges": { "type": "object", "required": ["since", "version", "upserts", "deleted"],
-            "properties": { "since": { "type": "integer" }, "version": { "type": "integer" },
-                "upserts": { "type": "array", "items": r("Procedure") },
-                "deleted": { "type": "array", "items": str_ } } }
-    });
-    if let (Some(p), Some(add)) = (doc["paths"].as_object_mut(), paths.as_object()) {
-        p.extend(add.clone());
-    }
-    if let (Some(s), Some(add)) = (
-        doc["components"]["schemas"].as_object_mut(),
-        schemas.as_object(),
-    ) {
-        s.extend(add.clone());
-    }
 }

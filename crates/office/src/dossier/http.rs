@@ -74,6 +74,18 @@ fn json_error(e: &serde_json::Error) -> ApiError {
 }
 
 /// `POST /api/v1/dossiers`.
+#[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossiers",
+    params(("Idempotency-Key" = String, Header, description = "1–128 visible ASCII characters, e.g. a UUID made when the citizen pressed Send. The same key with the same body returns the same dossier (200); with another body, 409.")),
+    request_body(content = motcua_core::dossier::DossierRequest, description = "Attachments as base64, together at most 30 MB (each at most 10 MB), PDF, JPEG or PNG by content."),
+    responses(
+    (status = 201, description = "Filed now.", body = motcua_core::dossier::Dossier),
+    (status = 200, description = "Filed before with this key and body: the same dossier.", body = motcua_core::dossier::Dossier),
+    (status = 400, description = "missing_idempotency_key, malformed_json or bad_request. Nothing is stored, no code is used.", body = motcua_core::ApiError),
+    (status = 404, description = "unknown_procedure.", body = motcua_core::ApiError),
+    (status = 409, description = "idempotency_conflict: the key was used with another body.", body = motcua_core::ApiError),
+    (status = 413, description = "file_too_large, dossier_too_large or body_too_large.", body = motcua_core::ApiError),
+    (status = 415, description = "unsupported_file: not a PDF, JPEG or PNG by content, or empty.", body = motcua_core::ApiError),
+    (status = 503, description = "filing_disabled (online filing is off here: a refusal), daily_limit_reached, or server_unavailable (not stored; resend with the same key).", body = motcua_core::ApiError)))]
 pub async fn post_dossier(
     State(app): State<DossierState>,
     headers: HeaderMap,
@@ -144,6 +156,12 @@ pub struct LookupQuery {
 
 /// `GET /api/v1/dossiers/{code}`: the whole dossier with its lookup secret `?k=`, only the
 /// public status (code, procedure, status, due date) without it; a wrong secret is 404.
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}", tag = "dossiers",
+    params(("code" = String, Path, description = "Dossier code `{agency}-{YYMMDD}-{NNNN}`."),
+        ("k" = Option<String>, Query, description = "The lookup secret from the receipt's tracking URL.")),
+    responses(
+    (status = 200, description = "With the right `k`: the Dossier (`Cache-Control: no-store`). Without `k`: the public status only (nothing personal).", body = motcua_core::dossier::Dossier),
+    (status = 404, description = "not_found: no such dossier, or a wrong `k`.", body = motcua_core::ApiError)))]
 pub async fn get_dossier(
     State(app): State<DossierState>,
     code: Result<Path<String>, PathRejection>,
@@ -179,6 +197,13 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// `GET /d/{code}`: the tracking page (the receipt's QR).
+#[utoipa::path(get, path = "/d/{code}", tag = "dossiers",
+    params(("code" = String, Path, description = "Dossier code."),
+        ("k" = Option<String>, Query, description = "Lookup secret."),
+        ("s" = Option<String>, Query, description = "Ed25519 signature, base64url.")),
+    responses(
+    (status = 200, description = "UTF-8 HTML page in Vietnamese and English: status, return date, whether the link's signature is valid.", content_type = "text/html", body = String),
+    (status = 404, description = "HTML page: not found.", content_type = "text/html", body = String)))]
 pub async fn tracking_page(
     State(app): State<DossierState>,
     code: Result<Path<String>, PathRejection>,
@@ -225,6 +250,11 @@ pub async fn tracking_page(
 }
 
 /// `GET /api/v1/receipt-key`: the public key receipts are signed with.
+/// The Ed25519 public key receipts' tracking links are signed with (staff check printed
+/// receipts offline with it).
+#[utoipa::path(get, path = "/api/v1/receipt-key", tag = "dossiers", responses(
+    (status = 200, description = "`{\"algorithm\": \"ed25519\", \"public_key\": \"ed25519:<base64url>\"}`", body = Object),
+    (status = 503, description = "filing_disabled.", body = motcua_core::ApiError)))]
 pub async fn receipt_key(State(app): State<DossierState>) -> Result<Response, ApiFailure> {
     let filing = filing(&app)?;
     Ok(Json(serde_json::json!({
@@ -236,16 +266,20 @@ pub async fn receipt_key(State(app): State<DossierState>) -> Result<Response, Ap
 
 /// The dossier routes over `filing` (`None`: online filing is off, they answer 503
 /// `filing_disabled`). The only route with a large body limit is the filing itself.
-pub fn router(filing: DossierState) -> axum::Router {
+pub fn router(filing: DossierState) -> utoipa_axum::router::OpenApiRouter {
     use axum::extract::DefaultBodyLimit;
-    use axum::routing::{get, post};
-    axum::Router::new()
-        .route(
-            "/api/v1/dossiers",
-            post(post_dossier).layer(DefaultBodyLimit::max(DOSSIER_BODY_LIMIT)),
-        )
-        .route("/api/v1/dossiers/{code}", get(get_dossier))
-        .route("/d/{code}", get(tracking_page))
-        .route("/api/v1/receipt-key", get(receipt_key))
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::new()
+        .routes({
+            let (schemas, paths, filing) = routes!(post_dossier);
+            (
+                schemas,
+                paths,
+                filing.layer(DefaultBodyLimit::max(DOSSIER_BODY_LIMIT)),
+            )
+        })
+        .routes(routes!(get_dossier))
+        .routes(routes!(tracking_page))
+        .routes(routes!(receipt_key))
         .with_state(filing)
 }

@@ -10,7 +10,6 @@
 
 pub mod db;
 pub mod http;
-pub mod openapi;
 pub mod page;
 pub mod procedures;
 

@@ -8,25 +8,16 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::Json;
 use motcua_core::{ApiError, ErrorCode};
-
-/// The routes and their documented paths (for the OpenAPI check).
-pub fn routes() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("post", "/api/v1/auth/device"),
-        ("get", "/api/v1/auth/device/{session_id}"),
-        ("delete", "/api/v1/auth/sessions/{session_id}"),
-    ]
-}
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The sign-in router; `None` answers every call with 503 `sign_in_unavailable`.
-pub fn router(auth: Option<AuthService>) -> Router {
-    Router::new()
-        .route("/api/v1/auth/device", post(start))
-        .route("/api/v1/auth/device/{session_id}", get(state))
-        .route("/api/v1/auth/sessions/{session_id}", delete(sign_out))
+pub fn router(auth: Option<AuthService>) -> OpenApiRouter {
+    OpenApiRouter::new()
+        .routes(routes!(start))
+        .routes(routes!(state))
+        .routes(routes!(sign_out))
         .with_state(auth)
 }
 
@@ -68,6 +59,15 @@ fn no_session() -> ApiFailure {
     .into()
 }
 
+/// Start a citizen sign-in with VNeID (OpenID Connect device flow, RFC 8628). The office
+/// server starts a device authorization at the provider and polls its token endpoint itself
+/// (honouring `interval` and `slow_down`). Show `verification_uri_complete` as a QR with
+/// `user_code` and a countdown of `expires_in`, then poll the session. No body. `demo: true`
+/// is the built-in sandbox provider: label it "DEMO – không phải VNeID thật".
+#[utoipa::path(post, path = "/api/v1/auth/device", tag = "identity", responses(
+    (status = 201, description = "Started; `Location` is the session's status URL.", body = motcua_core::DeviceSignIn),
+    (status = 429, description = "too_many_sign_ins.", body = motcua_core::ApiError),
+    (status = 503, description = "sign_in_unavailable: not set up here, or the provider cannot be reached.", body = motcua_core::ApiError)))]
 async fn start(State(auth): State<Option<AuthService>>) -> Response {
     let r = match service(&auth) {
         Ok(s) => match s.start().await {
@@ -88,6 +88,14 @@ async fn start(State(auth): State<Option<AuthService>>) -> Response {
     no_store(r)
 }
 
+/// Where a sign-in stands; the citizen's profile once approved (`Cache-Control: no-store`;
+/// held in memory only, never logged).
+#[utoipa::path(get, path = "/api/v1/auth/device/{session_id}", tag = "identity",
+    params(("session_id" = String, Path, description = "43 base64url characters.")),
+    responses(
+    (status = 200, description = "The state.", body = motcua_core::SignInState),
+    (status = 404, description = "not_found: no such session (never was, signed out, or timed out).", body = motcua_core::ApiError),
+    (status = 503, description = "sign_in_unavailable.", body = motcua_core::ApiError)))]
 async fn state(
     State(auth): State<Option<AuthService>>,
     id: Result<Path<String>, PathRejection>,
@@ -102,6 +110,12 @@ async fn state(
     no_store(r)
 }
 
+/// Sign out: the session, its profile and its tokens leave the server's memory.
+#[utoipa::path(delete, path = "/api/v1/auth/sessions/{session_id}", tag = "identity",
+    params(("session_id" = String, Path, description = "The session.")),
+    responses(
+    (status = 204, description = "Signed out (also when the session had already ended)."),
+    (status = 503, description = "sign_in_unavailable.", body = motcua_core::ApiError)))]
 async fn sign_out(
     State(auth): State<Option<AuthService>>,
     id: Result<Path<String>, PathRejection>,

@@ -19,7 +19,6 @@ pub mod config;
 pub mod demo;
 pub mod http;
 pub mod oidc;
-pub mod openapi;
 
 pub use config::{AuthConfig, ClaimNames};
 
@@ -433,13 +432,14 @@ async fn poll_loop(
 }
 
 /// The sign-in routes for a server bound to `addr` whose phones reach it at `public_base`:
-/// the relying party over `cfg.auth`, and with `cfg.demo_sign_in` the sandbox provider at
-/// `/demo-idp/` (the relying party's provider too when `cfg.auth` is `None`).
+/// the relying party over `cfg.auth` (API routes), and with `cfg.demo_sign_in` the sandbox
+/// provider's pages at `/demo-idp/` (outside the API; the relying party's provider too when
+/// `cfg.auth` is `None`).
 pub fn mount(
     cfg: &crate::ServerConfig,
     addr: std::net::SocketAddr,
     public_base: &str,
-) -> Result<axum::Router, crate::OfficeError> {
+) -> Result<(utoipa_axum::router::OpenApiRouter, axum::Router), crate::OfficeError> {
     let mut extra = axum::Router::new();
     let service = match (&cfg.auth, cfg.demo_sign_in) {
         (Some(a), _) => {
@@ -457,5 +457,5 @@ pub fn mount(
     if cfg.demo_sign_in && cfg.auth.is_some() {
         extra = demo::mount(addr, public_base).0;
     }
-    Ok(http::router(service).merge(extra))
+    Ok((http::router(service), extra))
 }

@@ -2,16 +2,16 @@
 
 use super::status_page;
 use super::store::{CounterAction, OfflineRequest};
-use super::{is_ticket_id, parse_time, ActionResult, AppState, BoardWire, CounterWire};
+use super::{is_ticket_id, parse_time, ActionResult, AppState, BoardWire, CounterWire, EventWire};
 use crate::edge::{not_found_route, ApiFailure, ApiJson, OptionalJson};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use motcua_core::{ApiError, ErrorCode, Priority, Service, Ticket};
 use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// Parses a wire priority; `None` (absent or `null`) means no priority.
 pub fn parse_priority(p: Option<&str>) -> Result<Priority, ApiError> {
@@ -38,14 +38,32 @@ struct IssueBody {
     priority: Option<String>,
 }
 
+/// Liveness check: `{"status": "ok"}`.
+#[utoipa::path(get, path = "/healthz", tag = "queue", responses((status = 200, description = "The server is up.", body = Object)))]
 async fn healthz() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
+/// Services with today's waiting count and estimated wait, in display order.
+#[utoipa::path(get, path = "/api/v1/services", tag = "queue", responses(
+    (status = 200, description = "All services.", body = Vec<Service>),
+    (status = 500, description = "Storage failure.", body = motcua_core::ApiError),
+    (status = 503, description = "server_unavailable: restarting.", body = motcua_core::ApiError)))]
 async fn list_services(State(app): State<AppState>) -> Result<Json<Vec<Service>>, ApiFailure> {
     Ok(Json(app.list_services().await?))
 }
 
+/// Take a queue number. Issued and stored durably before the answer; `Location` is the
+/// ticket's API URL.
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "queue",
+    request_body(content = motcua_core::IssueTicketRequest, description = "At most 64 KB."),
+    responses(
+    (status = 201, description = "Issued.", body = Ticket),
+    (status = 400, description = "malformed_json, bad_request (missing or unknown field, wrong content type) or unknown_priority. No number is consumed.", body = motcua_core::ApiError),
+    (status = 404, description = "unknown_service. No number is consumed.", body = motcua_core::ApiError),
+    (status = 409, description = "service_closed. No number is consumed.", body = motcua_core::ApiError),
+    (status = 413, description = "body_too_large: the body is over 64 KB.", body = motcua_core::ApiError),
+    (status = 503, description = "server_unavailable: restarting.", body = motcua_core::ApiError)))]
 async fn issue_ticket(
     State(app): State<AppState>,
     ApiJson(body): ApiJson<IssueBody>,
@@ -62,6 +80,11 @@ async fn issue_ticket(
         .into_response())
 }
 
+/// A ticket with the people ahead recomputed now.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "queue",
+    params(("id" = String, Path, description = "Ticket id: 32 lowercase hexadecimal digits.")),
+    responses((status = 200, description = "The ticket.", body = Ticket),
+    (status = 404, description = "not_found: no such ticket.", body = motcua_core::ApiError)))]
 async fn get_ticket(
     State(app): State<AppState>,
     id: Result<Path<String>, PathRejection>,
@@ -72,6 +95,12 @@ async fn get_ticket(
     Ok(Json(app.get_ticket(id).await?))
 }
 
+/// The ticket's status page for the citizen's phone (the QR on the ticket): UTF-8 HTML in
+/// Vietnamese and English, refreshing every 30 s.
+#[utoipa::path(get, path = "/t/{id}", tag = "queue",
+    params(("id" = String, Path, description = "Ticket id.")),
+    responses((status = 200, description = "The page.", content_type = "text/html", body = String),
+    (status = 404, description = "HTML page: not found.", content_type = "text/html", body = String)))]
 async fn status_page(
     State(app): State<AppState>,
     id: Result<Path<String>, PathRejection>,
@@ -87,7 +116,7 @@ async fn status_page(
 }
 
 /// Body of `call-next`.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CallNextBody {
     #[serde(default)]
@@ -95,7 +124,7 @@ struct CallNextBody {
 }
 
 /// Body of `recall`, `skip` and `complete`.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct TicketBody {
     #[serde(default)]
@@ -103,7 +132,7 @@ struct TicketBody {
 }
 
 /// Body of `transfer`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct TransferBody {
     service_id: String,
@@ -129,10 +158,26 @@ fn counter_id(id: Result<Path<String>, PathRejection>) -> Result<String, ApiFail
         .map_err(|_| ApiFailure::from(not_found_route()))
 }
 
+/// Counters with their services, current ticket and tickets served today, by number.
+#[utoipa::path(get, path = "/api/v1/counters", tag = "queue", responses(
+    (status = 200, description = "Every counter.", body = Vec<CounterWire>),
+    (status = 500, description = "Storage failure.", body = motcua_core::ApiError)))]
 async fn list_counters(State(app): State<AppState>) -> Result<Json<Vec<CounterWire>>, ApiFailure> {
     Ok(Json(app.list_counters().await?))
 }
 
+/// Complete the current ticket (if any), then call the next one: by issue time among the
+/// counter's services, priority tickets by the office's strategy (strict, or one every N
+/// ordinary). Emits `completed` and `called`.
+#[utoipa::path(post, path = "/api/v1/counters/{id}/call-next", tag = "queue",
+    params(("id" = String, Path, description = "Counter id, e.g. `quay-3`.")),
+    request_body(content = Option<CallNextBody>, description = "`{}` or empty; `service_id` limits the call to one service the counter serves."),
+    responses(
+    (status = 200, description = "The counter after the action and the ticket called.", body = ActionResult),
+    (status = 400, description = "malformed_json or bad_request. Nothing changes.", body = motcua_core::ApiError),
+    (status = 403, description = "service_not_served. Nothing changes.", body = motcua_core::ApiError),
+    (status = 404, description = "unknown_counter or unknown_service. Nothing changes.", body = motcua_core::ApiError),
+    (status = 409, description = "queue_empty: nobody waits; the current ticket stays current.", body = motcua_core::ApiError)))]
 async fn call_next(
     State(app): State<AppState>,
     id: Result<Path<String>, PathRejection>,
@@ -146,6 +191,15 @@ async fn call_next(
     ))
 }
 
+/// Announce the current ticket again (emits `recalled`).
+#[utoipa::path(post, path = "/api/v1/counters/{id}/recall", tag = "queue",
+    params(("id" = String, Path, description = "Counter id.")),
+    request_body(content = Option<TicketBody>, description = "`{}` or empty, or the current ticket's id."),
+    responses(
+    (status = 200, description = "The counter and the ticket.", body = ActionResult),
+    (status = 403, description = "not_your_ticket: `ticket_id` is not this counter's current ticket. Nothing changes.", body = motcua_core::ApiError),
+    (status = 404, description = "unknown_counter.", body = motcua_core::ApiError),
+    (status = 409, description = "no_current_ticket. Nothing changes.", body = motcua_core::ApiError)))]
 async fn recall(
     State(app): State<AppState>,
     id: Result<Path<String>, PathRejection>,
@@ -155,6 +209,15 @@ async fn recall(
     Ok(Json(r.await?))
 }
 
+/// The current citizen did not come: the ticket becomes `skipped` (emits `skipped`).
+#[utoipa::path(post, path = "/api/v1/counters/{id}/skip", tag = "queue",
+    params(("id" = String, Path, description = "Counter id.")),
+    request_body(content = Option<TicketBody>, description = "`{}` or empty, or the current ticket's id."),
+    responses(
+    (status = 200, description = "The counter and the ticket.", body = ActionResult),
+    (status = 403, description = "not_your_ticket. Nothing changes.", body = motcua_core::ApiError),
+    (status = 404, description = "unknown_counter.", body = motcua_core::ApiError),
+    (status = 409, description = "no_current_ticket. Nothing changes.", body = motcua_core::ApiError)))]
 async fn skip(
     State(app): State<AppState>,
     id: Result<Path<String>, PathRejection>,
@@ -164,6 +227,16 @@ async fn skip(
     Ok(Json(r.await?))
 }
 
+/// The current citizen was served: the ticket becomes `completed` (emits `completed`); its
+/// call→completion time feeds the service's wait estimate.
+#[utoipa::path(post, path = "/api/v1/counters/{id}/complete", tag = "queue",
+    params(("id" = String, Path, description = "Counter id.")),
+    request_body(content = Option<TicketBody>, description = "`{}` or empty, or the current ticket's id."),
+    responses(
+    (status = 200, description = "The counter and the ticket.", body = ActionResult),
+    (status = 403, description = "not_your_ticket. Nothing changes.", body = motcua_core::ApiError),
+    (status = 404, description = "unknown_counter.", body = motcua_core::ApiError),
+    (status = 409, description = "no_current_ticket. Nothing changes.", body = motcua_core::ApiError)))]
 async fn complete(
     State(app): State<AppState>,
     id: Result<Path<String>, PathRejection>,
@@ -173,6 +246,17 @@ async fn complete(
     Ok(Json(r.await?))
 }
 
+/// Send the current ticket to another service's queue: it waits there with its paper number
+/// and its place by original issue time (emits `transferred`).
+#[utoipa::path(post, path = "/api/v1/counters/{id}/transfer", tag = "queue",
+    params(("id" = String, Path, description = "Counter id.")),
+    request_body(content = TransferBody, description = "The target service and optionally the current ticket's id."),
+    responses(
+    (status = 200, description = "The counter and the ticket.", body = ActionResult),
+    (status = 400, description = "bad_request: already in that service, or a malformed field.", body = motcua_core::ApiError),
+    (status = 403, description = "not_your_ticket. Nothing changes.", body = motcua_core::ApiError),
+    (status = 404, description = "unknown_counter or unknown_service.", body = motcua_core::ApiError),
+    (status = 409, description = "no_current_ticket. Nothing changes.", body = motcua_core::ApiError)))]
 async fn transfer(
     State(app): State<AppState>,
     id: Result<Path<String>, PathRejection>,
@@ -185,6 +269,12 @@ async fn transfer(
     Ok(Json(r.await?))
 }
 
+/// Snapshot for a board or counter page that (re)connects: counters, last calls (newest
+/// first, one per ticket, at most 10), services, server time and the latest event included
+/// (stream from it).
+#[utoipa::path(get, path = "/api/v1/board", tag = "queue", responses(
+    (status = 200, description = "The snapshot.", body = BoardWire),
+    (status = 500, description = "Storage failure.", body = motcua_core::ApiError)))]
 async fn board(State(app): State<AppState>) -> Result<Json<BoardWire>, ApiFailure> {
     Ok(Json(app.board().await?))
 }
@@ -250,6 +340,18 @@ fn offline_request(body: OfflineBody) -> Result<OfflineRequest, ApiFailure> {
     })
 }
 
+/// A ticket a kiosk issued while the office server could not be reached. Stored once per
+/// `local_id`, which becomes the ticket's id; a repeat returns the stored ticket (200).
+/// Placed in the queue by `issued_at` (a time in the future counts as now). Emits `issued`.
+#[utoipa::path(post, path = "/api/v1/tickets/offline", tag = "queue",
+    request_body(content = motcua_core::OfflineTicketRequest, description = "At most 64 KB."),
+    responses(
+    (status = 201, description = "Stored now.", body = Ticket),
+    (status = 200, description = "Stored by an earlier request: the stored ticket.", body = Ticket),
+    (status = 400, description = "malformed_json, bad_request or unknown_priority. Nothing is stored.", body = motcua_core::ApiError),
+    (status = 404, description = "unknown_service. Nothing is stored.", body = motcua_core::ApiError),
+    (status = 409, description = "ticket_conflict: `local_id` belongs to a different ticket.", body = motcua_core::ApiError),
+    (status = 413, description = "body_too_large.", body = motcua_core::ApiError)))]
 async fn offline_ticket(
     State(app): State<AppState>,
     ApiJson(body): ApiJson<OfflineBody>,
@@ -294,6 +396,18 @@ fn parse_event_id(s: &str) -> Result<i64, ApiFailure> {
         .ok_or_else(bad_event_id)
 }
 
+/// Queue events as Server-Sent Events: `id:` (only grows, survives restarts), `event:` (the
+/// kind), `data:` an EventWire as JSON on one line. With `Last-Event-ID` (header, as
+/// EventSource sends when it reconnects; it wins over the query) or `?last_event_id=N`, every
+/// event after N once, in order, then the live stream; without either, live events only. A
+/// comment every 15 s keeps proxies from closing the stream.
+#[utoipa::path(get, path = "/api/v1/events", tag = "queue",
+    params(
+        ("last_event_id" = Option<u64>, Query, description = "Resume after this event."),
+        ("Last-Event-ID" = Option<u64>, Header, description = "Resume after this event (wins over the query).")),
+    responses(
+    (status = 200, description = "The event stream; each `data:` is an EventWire.", content_type = "text/event-stream", body = EventWire),
+    (status = 400, description = "bad_request: the event id is not a non-negative integer.", body = motcua_core::ApiError)))]
 async fn events(
     State(app): State<AppState>,
     headers: HeaderMap,
@@ -316,6 +430,14 @@ async fn events(
         .into_response())
 }
 
+/// The spoken announcement of a `called` or `recalled` event: "Mời công dân có số A023 đến
+/// quầy số 3", the number spelled digit by digit, by espeak-ng's Vietnamese voice, cached.
+#[utoipa::path(get, path = "/api/v1/announcements/{file}", tag = "queue",
+    params(("file" = String, Path, description = "`{event_id}.wav`, e.g. `17.wav`.")),
+    responses(
+    (status = 200, description = "16-bit mono PCM WAV.", content_type = "audio/wav", body = Vec<u8>),
+    (status = 404, description = "not_found: no such event, or not a call.", body = motcua_core::ApiError),
+    (status = 503, description = "voice_unavailable: espeak-ng is missing or failed; the board still shows the number.", body = motcua_core::ApiError)))]
 async fn announcement(
     State(app): State<AppState>,
     file: Result<Path<String>, PathRejection>,
@@ -346,24 +468,24 @@ async fn announcement(
 
 /// The queue's routes over `state`: services, tickets, counters, the board, live events,
 /// announcements and the ticket status page.
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/v1/services", get(list_services))
-        .route("/api/v1/tickets", post(issue_ticket))
-        .route("/api/v1/tickets/{id}", get(get_ticket))
-        .route("/t/{id}", get(status_page))
-        .route("/api/v1/counters", get(list_counters))
-        .route("/api/v1/counters/{id}/call-next", post(call_next))
-        .route("/api/v1/counters/{id}/recall", post(recall))
-        .route("/api/v1/counters/{id}/skip", post(skip))
-        .route("/api/v1/counters/{id}/transfer", post(transfer))
-        .route("/api/v1/counters/{id}/complete", post(complete))
-        .route("/api/v1/events", get(events))
-        .route("/api/v1/board", get(board))
-        .route("/api/v1/tickets/offline", post(offline_ticket))
+pub fn router(state: AppState) -> OpenApiRouter {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(list_services))
+        .routes(routes!(issue_ticket))
+        .routes(routes!(get_ticket))
+        .routes(routes!(status_page))
+        .routes(routes!(list_counters))
+        .routes(routes!(call_next))
+        .routes(routes!(recall))
+        .routes(routes!(skip))
+        .routes(routes!(transfer))
+        .routes(routes!(complete))
+        .routes(routes!(events))
+        .routes(routes!(board))
+        .routes(routes!(offline_ticket))
         // The router cannot match a suffix inside a segment; the handler takes `{event_id}.wav`.
-        .route("/api/v1/announcements/{file}", get(announcement))
+        .routes(routes!(announcement))
         .with_state(state)
 }
 

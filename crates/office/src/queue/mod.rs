@@ -14,14 +14,13 @@ pub mod voice;
 
 use chrono::{DateTime, Utc};
 use events::{EventHub, WireEvent};
+use motcua_core::queue::{ActionResult, BoardWire, CalledWire, CounterWire, EventWire};
 use motcua_core::time::rfc3339_vn;
 use motcua_core::{ApiError, ErrorCode, Priority, Service, Ticket};
-use serde::Serialize;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use store::{
-    BoardRecord, CalledRecord, CounterAction, CounterCommand, CounterInfo, CounterRef, EventRecord,
+    BoardRecord, CalledRecord, CounterAction, CounterCommand, CounterInfo, EventRecord,
     IssueRequest, OfflineRequest, Origin, ServiceInfo, Store, StoreError, TicketRecord,
 };
 use tokio::sync::watch;
@@ -53,81 +52,6 @@ impl Default for AppOptions {
 
 /// Calls shown in the board snapshot's "last called" list.
 pub const BOARD_LAST_CALLED: usize = 10;
-
-/// A counter as `GET /api/v1/counters` and the board return it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CounterWire {
-    /// Stable id, e.g. `quay-3`.
-    pub id: String,
-    /// Number announced and shown.
-    pub number: u32,
-    /// Display name.
-    pub name: String,
-    /// Services it serves.
-    pub service_ids: Vec<String>,
-    /// Its current ticket.
-    pub current: Option<Ticket>,
-    /// Tickets it completed today.
-    pub served_today: u32,
-}
-
-/// What a counter action answers: the counter after it and the ticket acted on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ActionResult {
-    /// The counter after the action.
-    pub counter: CounterWire,
-    /// The ticket called or acted on, as it is now.
-    pub ticket: Ticket,
-}
-
-/// One entry of the board's "last called" list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CalledWire {
-    /// The ticket as it was called.
-    pub ticket: Ticket,
-    /// The calling counter.
-    pub counter: CounterRef,
-    /// When, RFC 3339 (+07:00).
-    pub at: String,
-}
-
-/// `GET /api/v1/board`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BoardWire {
-    /// The office name.
-    pub office_name: String,
-    /// Counters with their current tickets.
-    pub counters: Vec<CounterWire>,
-    /// Today's latest calls, newest first, one per ticket.
-    pub last_called: Vec<CalledWire>,
-    /// Services with today's waiting counts and estimates.
-    pub services: Vec<Service>,
-    /// Server time, RFC 3339 (+07:00).
-    pub server_time: String,
-    /// The latest event this snapshot includes; stream from it.
-    pub last_event_id: i64,
-}
-
-/// The `data:` of a queue event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EventWire {
-    /// Event id (also the SSE `id:`).
-    pub id: i64,
-    /// `issued`, `called`, `recalled`, `skipped`, `transferred` or `completed`.
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    /// When, RFC 3339 (+07:00).
-    pub at: String,
-    /// The ticket right after the event.
-    pub ticket: Ticket,
-    /// The acting counter (`null` for `issued`).
-    pub counter: Option<CounterRef>,
-    /// Tickets waiting per service right after the event.
-    pub waiting: BTreeMap<String, u32>,
-    /// For `transferred`: the service the ticket left.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from_service_id: Option<String>,
-}
 
 /// Shared state of the HTTP handlers: the store, the office settings, the live event hub, the
 /// voice and the pages.
@@ -395,7 +319,7 @@ pub fn ticket_wire(office: &OfficeInfo, rec: TicketRecord) -> Ticket {
 pub fn event_wire(office: &OfficeInfo, ev: &EventRecord) -> EventWire {
     EventWire {
         id: ev.id,
-        kind: ev.kind.as_str(),
+        kind: ev.kind,
         at: rfc3339_vn(ev.at),
         ticket: ticket_wire(office, ev.ticket.clone()),
         counter: ev.counter.clone(),

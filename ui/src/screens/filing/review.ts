@@ -1,6 +1,6 @@
 // Online filing, review screen: every answer, document and the delivery, then send the dossier.
 
-import { type CommandError, type DossierRequestWire, submitDossier } from '../../api';
+import { type CommandError, type DossierRequest, submitDossier } from '../../api';
 import { type Screen, navigate } from '../../app';
 import { button, h } from '../../dom';
 import { errorBox } from '../../errors';
@@ -10,7 +10,7 @@ import { FT } from '../../filing/text';
 import { lang, tr } from '../../i18n';
 import { filingRoot } from './shared';
 
-function request(): DossierRequestWire | null {
+function request(): DossierRequest | null {
   const a = filing.answers;
   if (!filing.procedureCode || !filing.form) return null;
   const answers: Record<string, string> = {};

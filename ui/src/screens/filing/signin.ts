@@ -1,6 +1,6 @@
 // Online filing, sign-in screen: VNeID by QR code, polled until approved, declined or expired.
 
-import { type CommandError, type SignInStart, signinStart, signinStatus } from '../../api';
+import { type CommandError, type SignInStartView, signinStart, signinStatus } from '../../api';
 import { type Screen, announce, navigate } from '../../app';
 import { button, h } from '../../dom';
 import { errorBox } from '../../errors';
@@ -14,7 +14,7 @@ import { demoBadge, filingRoot, svg, vi } from './shared';
 function prefillFromProfile(): void {
   const p = filing.profile;
   if (!p) return;
-  const set = (id: string, v: string | null): void => {
+  const set = (id: string, v: string | null | undefined): void => {
     if (v && !filing.answers[id]) filing.answers[id] = v.normalize('NFC');
   };
   set('applicant_name', p.full_name);
@@ -54,7 +54,7 @@ export function renderSignin(): Screen {
     );
   };
 
-  const show = (s: SignInStart): void => {
+  const show = (s: SignInStartView): void => {
     const count = h('p', { class: 'signin-count', testid: 'signin-countdown', 'aria-live': 'off' });
     deadline = Date.now() + s.expires_in * 1000;
     const paint = (): void => {

@@ -114,7 +114,7 @@ export function renderFileStep(route: Route): Screen {
       .then((s) => {
         if (!root.isConnected) return;
         if (s.kind !== 'cccd') return;
-        if (s.valid === false) {
+        if (!s.valid) {
           errorSlot.replaceChildren(h('p', { class: 'alert alert-error', role: 'alert', testid: 'scan-invalid' }, (vi() ? s.reason_vi : s.reason_en) ?? ''));
           return;
         }

@@ -18,7 +18,6 @@ use motcua_core::{Priority, TicketStatus};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 
 /// Where a ticket was issued: by the office server, or by a kiosk while it was offline
@@ -202,73 +201,7 @@ pub fn estimate_wait_from_secs(people_ahead: u32, secs_each: u32, counters: u32)
     u32::try_from(per).unwrap_or(u32::MAX)
 }
 
-/// What happened to a ticket; the `event:` name of the stream.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    /// A ticket was issued (by the server, or by a kiosk offline and now received).
-    Issued,
-    /// A counter called it.
-    Called,
-    /// The counter announced it again.
-    Recalled,
-    /// The citizen did not come (no-show).
-    Skipped,
-    /// Sent to another service's queue, keeping its place by issue time.
-    Transferred,
-    /// Served.
-    Completed,
-}
-
-impl EventKind {
-    /// Every kind.
-    pub const ALL: [EventKind; 6] = [
-        EventKind::Issued,
-        EventKind::Called,
-        EventKind::Recalled,
-        EventKind::Skipped,
-        EventKind::Transferred,
-        EventKind::Completed,
-    ];
-
-    /// Wire and stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Issued => "issued",
-            EventKind::Called => "called",
-            EventKind::Recalled => "recalled",
-            EventKind::Skipped => "skipped",
-            EventKind::Transferred => "transferred",
-            EventKind::Completed => "completed",
-        }
-    }
-
-    /// Whether the board announces it aloud.
-    pub fn is_announced(self) -> bool {
-        matches!(self, EventKind::Called | EventKind::Recalled)
-    }
-}
-
-impl FromStr for EventKind {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        EventKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or(())
-    }
-}
-
-/// A counter as events and snapshots name it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CounterRef {
-    /// Stable id, e.g. `quay-3`.
-    pub id: String,
-    /// Number announced and shown, e.g. 3.
-    pub number: u32,
-    /// Display name, e.g. `Quầy 3`.
-    pub name: String,
-}
+pub use motcua_core::queue::{CounterRef, EventKind};
 
 /// A counter with its live state.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,8 +1,8 @@
 //! HTTP client of the office server: the same path whether the server is embedded on loopback
 //! or elsewhere on the office LAN.
 
-use crate::local_store::OfflineTicket;
-use motcua_core::catalog::{CatalogChanges, FieldCount, Hit, Procedure};
+use super::local_store::OfflineTicket;
+use motcua_core::catalog::{CatalogChanges, FieldCount, Hit, ProcedurePage, SearchPage};
 use motcua_core::{
     ApiError, DeviceSignIn, ErrorCode, IssueTicketRequest, OfflineTicketRequest, Service,
     SignInState, Ticket,
@@ -109,12 +109,12 @@ impl OfficeClient {
             .send()
             .await
             .map_err(unreachable)?;
-        let found: SearchAnswer = decode(r).await?;
+        let found: SearchPage = decode(r).await?;
         Ok(found.hits)
     }
 
     /// One procedure with the service queue its field maps to and its public page.
-    pub async fn procedure(&self, code: &str) -> Result<OfficeProcedure, ClientError> {
+    pub async fn procedure(&self, code: &str) -> Result<ProcedurePage, ClientError> {
         let r = self
             .http
             .get(format!(
@@ -219,23 +219,6 @@ impl OfficeClient {
             decode::<serde_json::Value>(r).await.map(|_| ())
         }
     }
-}
-
-/// `GET /api/v1/procedures`.
-#[derive(serde::Deserialize)]
-struct SearchAnswer {
-    hits: Vec<Hit>,
-}
-
-/// `GET /api/v1/procedures/{code}`: the record and what the office adds to it.
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct OfficeProcedure {
-    #[serde(flatten)]
-    pub procedure: Procedure,
-    #[serde(default)]
-    pub service_id: Option<String>,
-    #[serde(default)]
-    pub public_url: Option<String>,
 }
 
 fn urlencode(s: &str) -> String {

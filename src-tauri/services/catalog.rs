@@ -5,14 +5,13 @@
 //! is down. Before the first sync the office server answers. A procedure's page comes from the
 //! server when it answers (it adds the service queue), else from the copy.
 
-use crate::catalog_cache::CatalogCache;
-use crate::kiosk::Kiosk;
-use crate::office_client::OfficeClient;
+use super::catalog_cache::CatalogCache;
+use super::link::OfficeLink;
+use super::printer::Printer;
 use motcua_catalog::SearchRequest;
-use motcua_core::catalog::{FieldCount, Hit, Procedure};
+use motcua_core::catalog::{FieldCount, Hit, ProcedurePage};
 use motcua_core::{ApiError, ErrorCode};
 use serde::Serialize;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,36 +20,23 @@ const CATALOG_REFRESH: Duration = Duration::from_secs(300);
 /// How soon it tries again when it has no copy yet or the last try failed.
 const CATALOG_RETRY: Duration = Duration::from_secs(5);
 
-/// What `get_procedure` returns to the screen.
-#[derive(Debug, Serialize)]
+/// What `get_procedure` returns to the screen: the office's page of the procedure, its QR,
+/// and where it came from.
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct ProcedureView {
     #[serde(flatten)]
-    pub procedure: Procedure,
-    /// The procedure's page for citizens' phones (the QR).
-    pub public_url: String,
+    pub page: ProcedurePage,
+    /// SVG of the QR of `public_url`.
     pub qr_svg: String,
-    /// The service queue its field maps to.
-    pub service_id: Option<String>,
     /// Shown from the kiosk's copy because the server could not be reached.
     pub from_cache: bool,
 }
 
 /// What `print_checklist` returns.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct PrintResult {
     pub printed: bool,
     pub print_error: Option<ApiError>,
-}
-
-/// The public page of a procedure: its national portal page.
-pub fn public_url(p: &Procedure) -> String {
-    match &p.source_url {
-        Some(u) if u.starts_with("https://") || u.starts_with("http://") => u.clone(),
-        _ => format!(
-            "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={}",
-            p.code
-        ),
-    }
 }
 
 fn catalog_error(e: motcua_catalog::CatalogError) -> ApiError {
@@ -70,12 +56,44 @@ fn not_found(code: &str) -> ApiError {
     )
 }
 
-impl Kiosk {
-    fn catalog(&self) -> Arc<CatalogCache> {
-        self.catalog.clone()
+/// Procedures at the kiosk: its copy of the catalog, the office server's pages, the printer.
+pub struct CatalogService {
+    link: OfficeLink,
+    cache: Arc<CatalogCache>,
+    printer: Printer,
+    levels: Vec<String>,
+    office_name: String,
+}
+
+impl CatalogService {
+    /// The service over the kiosk's copy `cache`.
+    pub(crate) fn new(
+        link: OfficeLink,
+        cache: Arc<CatalogCache>,
+        printer: Printer,
+        levels: Vec<String>,
+        office_name: String,
+    ) -> CatalogService {
+        CatalogService {
+            link,
+            cache,
+            printer,
+            levels,
+            office_name,
+        }
     }
 
-    pub async fn search_procedures(
+    fn catalog(&self) -> Arc<CatalogCache> {
+        self.cache.clone()
+    }
+
+    /// The copy's version (0 before the first sync).
+    pub fn version(&self) -> u64 {
+        self.cache.version()
+    }
+
+    /// Procedures for what the citizen typed (accents, Telex and typos forgiven), ranked.
+    pub async fn search(
         &self,
         q: String,
         field: Option<String>,
@@ -86,7 +104,8 @@ impl Kiosk {
         let cache = self.catalog();
         if cache.version() == 0 {
             return self
-                .office
+                .link
+                .client
                 .search_procedures(&q, field.as_deref(), online_only, limit)
                 .await
                 .map_err(Into::into);
@@ -96,7 +115,7 @@ impl Kiosk {
             field,
             online: online_only.then_some(true),
             limit,
-            own_levels: self.config.levels.clone(),
+            own_levels: self.levels.clone(),
             ..Default::default()
         };
         tokio::task::spawn_blocking(move || cache.search(&req))
@@ -105,12 +124,13 @@ impl Kiosk {
             .map_err(catalog_error)
     }
 
-    pub async fn procedure_fields(&self) -> Result<Vec<FieldCount>, ApiError> {
+    /// The fields (lĩnh vực) with how many procedures each holds.
+    pub async fn fields(&self) -> Result<Vec<FieldCount>, ApiError> {
         let cache = self.catalog();
         if cache.version() == 0 {
-            return Ok(self.office.procedure_fields().await?);
+            return Ok(self.link.client.procedure_fields().await?);
         }
-        let levels = self.config.levels.clone();
+        let levels = self.levels.clone();
         tokio::task::spawn_blocking(move || cache.fields(&levels))
             .await
             .map_err(|_| ApiError::internal())?
@@ -119,20 +139,19 @@ impl Kiosk {
 
     pub async fn procedure(&self, code: String) -> Result<ProcedureView, ApiError> {
         let cache = self.catalog();
-        let from_server = if self.online.load(Ordering::Relaxed) {
-            Some(self.office.procedure(&code).await)
+        let from_server = if self.link.is_online() {
+            Some(self.link.client.procedure(&code).await)
         } else {
             None
         };
-        let (procedure, service_id, public, from_cache) = match from_server {
-            Some(Ok(op)) => {
+        let (page, from_cache) = match from_server {
+            Some(Ok(page)) => {
                 let c = cache.clone();
-                let (field, sid) = (op.procedure.field.clone(), op.service_id.clone());
+                let (field, sid) = (page.procedure.field.clone(), page.service_id.clone());
                 let _ =
                     tokio::task::spawn_blocking(move || c.remember_service(&field, sid.as_deref()))
                         .await;
-                let public = op.public_url.unwrap_or_else(|| public_url(&op.procedure));
-                (op.procedure, op.service_id, public, false)
+                (page, false)
             }
             Some(Err(e)) if !e.is_unreachable() => return Err(e.into()),
             _ => {
@@ -150,20 +169,17 @@ impl Kiosk {
                 .map_err(catalog_error)?;
                 let Some((p, sid)) = found else {
                     return Err(if cache.version() == 0 {
-                        crate::office_client::unreachable_error()
+                        super::office_client::unreachable_error()
                     } else {
                         not_found(&code)
                     });
                 };
-                let public = public_url(&p);
-                (p, sid, public, true)
+                (ProcedurePage::new(p, sid), true)
             }
         };
         Ok(ProcedureView {
-            qr_svg: motcua_print::qr_svg(&public),
-            public_url: public,
-            service_id,
-            procedure,
+            qr_svg: motcua_print::qr_svg(&page.public_url),
+            page,
             from_cache,
         })
     }
@@ -172,10 +188,11 @@ impl Kiosk {
     /// or out of paper is reported (the page stays on screen), never an error of the screen.
     pub async fn print_checklist(&self, code: String) -> Result<PrintResult, ApiError> {
         let view = self.procedure(code).await?;
-        let checklist = checklist_of(&view, &self.config.office_name);
-        let format = self.format;
+        let checklist = checklist_of(&view, &self.office_name);
+        let format = self.printer.format();
         let job = format!("checklist-{}", checklist.code);
         let print_error = self
+            .printer
             .print_job(job, format, move || {
                 Ok(motcua_print::render_checklist(&checklist, format)?)
             })
@@ -216,7 +233,7 @@ fn duration_vi(d: &motcua_core::catalog::Duration) -> String {
 
 /// The printable checklist of a procedure.
 pub fn checklist_of(view: &ProcedureView, office_name: &str) -> motcua_print::Checklist {
-    let p = &view.procedure;
+    let p = &view.page.procedure;
     motcua_print::Checklist {
         office_name: Some(office_name.to_string()),
         code: p.code.clone(),
@@ -249,23 +266,19 @@ pub fn checklist_of(view: &ProcedureView, office_name: &str) -> motcua_print::Ch
                 },
             })
             .collect(),
-        public_url: view.public_url.clone(),
+        public_url: view.page.public_url.clone(),
         printed_at: chrono::Utc::now().to_rfc3339(),
     }
 }
 
 /// Keeps the kiosk's copy of the catalog up to date: the whole catalog on the first sync, then
 /// only what changed (`since` = the copy's version).
-pub(crate) async fn catalog_sync_loop(
-    office: OfficeClient,
-    cache: Arc<CatalogCache>,
-    online: Arc<AtomicBool>,
-) {
+pub(crate) async fn catalog_sync_loop(link: OfficeLink, cache: Arc<CatalogCache>) {
     loop {
         let mut pause = CATALOG_RETRY;
-        if online.load(Ordering::Relaxed) {
+        if link.is_online() {
             let since = cache.version();
-            match office.catalog_changes(since).await {
+            match link.client.catalog_changes(since).await {
                 Ok(None) => pause = CATALOG_REFRESH,
                 Ok(Some(changes)) => {
                     let c = cache.clone();

@@ -1,6 +1,8 @@
 //! Staff PIN with lockout: after [`MAX_FAILURES`] wrong PINs in a row, no attempt is accepted
 //! for [`LOCKOUT`].
 
+use motcua_core::{ApiError, ErrorCode};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub const MAX_FAILURES: u32 = 5;
@@ -69,6 +71,49 @@ impl PinLock {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Staff at the kiosk: the PIN that unlocks the staff screen (and leaving kiosk mode).
+pub struct StaffLock(Mutex<PinLock>);
+
+impl StaffLock {
+    /// A lock opened by `pin`.
+    pub fn new(pin: String) -> StaffLock {
+        StaffLock(Mutex::new(PinLock::new(pin)))
+    }
+
+    /// Tries the PIN: wrong ones are counted, too many lock it for a while.
+    pub fn unlock(&self, pin: &str) -> Result<(), ApiError> {
+        let outcome = self
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .attempt(pin, Instant::now());
+        match outcome {
+            PinOutcome::Ok => Ok(()),
+            PinOutcome::Wrong { remaining } => Err(ApiError::new(
+                ErrorCode::WrongPin,
+                format!("Mã PIN không đúng. Còn {remaining} lần thử."),
+                format!("Wrong PIN. {remaining} attempts left."),
+            )),
+            PinOutcome::LockedOut { retry_after } => {
+                let minutes = retry_after.as_secs().div_ceil(60);
+                Err(ApiError::new(
+                    ErrorCode::LockedOut,
+                    format!("Nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút."),
+                    format!("Too many wrong PINs. Please try again in {minutes} minutes."),
+                ))
+            }
+        }
+    }
+
+    /// Whether a right PIN was entered recently.
+    pub fn is_unlocked(&self) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_unlocked(Instant::now())
+    }
 }
 
 #[cfg(test)]

@@ -3,18 +3,18 @@
 //! disk once acknowledged. A crash or an outage between the two is replayed by the sync loop
 //! with the same key: filed exactly once. Then the receipt is printed.
 
-use crate::kiosk::Kiosk;
-use crate::local_store::LocalStore;
-use crate::office_client::OfficeClient;
+use super::link::OfficeLink;
+use super::local_store::LocalStore;
+use super::printer::Printer;
 use base64::Engine;
 use motcua_core::dossier::{Dossier, DossierRequest, Submission};
 use motcua_core::{ApiError, ErrorCode};
-use motcua_print::{Format, ReceiptFormat, Transport};
+use motcua_print::{Format, ReceiptFormat};
 use serde::Serialize;
 use std::path::PathBuf;
 
 /// What `submit_dossier` returns to the screen.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct SubmitResult {
     /// `None` while the filing waits in the outbox (server unreachable).
     pub dossier: Option<Dossier>,
@@ -25,10 +25,11 @@ pub struct SubmitResult {
 }
 
 /// A file from the document scanner, for the screen.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct ScannedFile {
     pub file_name: String,
     pub media_type: String,
+    #[ts(type = "number")]
     pub size: usize,
     pub content_base64: String,
 }
@@ -75,8 +76,34 @@ fn receipt_format(f: Format) -> ReceiptFormat {
     }
 }
 
-impl Kiosk {
-    pub async fn submit_dossier(&self, req: DossierRequest) -> Result<SubmitResult, ApiError> {
+/// Online filing at the kiosk: the outbox, the send (exactly once), the receipt, the scanner.
+pub struct FilingService {
+    link: OfficeLink,
+    local: std::sync::Arc<LocalStore>,
+    printer: Printer,
+    scanner_inbox: PathBuf,
+}
+
+impl FilingService {
+    /// The service over the kiosk's outbox `local`.
+    pub(crate) fn new(
+        link: OfficeLink,
+        local: std::sync::Arc<LocalStore>,
+        printer: Printer,
+        scanner_inbox: PathBuf,
+    ) -> FilingService {
+        FilingService {
+            link,
+            local,
+            printer,
+            scanner_inbox,
+        }
+    }
+
+    /// Files a dossier: outbox first, then the office server (exactly once), then the receipt.
+    /// Only an unreachable server keeps it in the outbox (`dossier: None`); a refusal is
+    /// returned as the server worded it and nothing is kept.
+    pub async fn submit(&self, req: DossierRequest) -> Result<SubmitResult, ApiError> {
         check_request(&req)?;
         let key = uuid::Uuid::new_v4().simple().to_string();
         let json = serde_json::to_string(&req).map_err(|_| ApiError::internal())?;
@@ -96,7 +123,7 @@ impl Kiosk {
         {
             tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
         }
-        match self.office.submit_dossier(&key, &req).await {
+        match self.link.client.submit_dossier(&key, &req).await {
             Ok(dossier) => {
                 let local = self.local.clone();
                 let k = key.clone();
@@ -105,8 +132,7 @@ impl Kiosk {
                 Ok(self.print_receipt(dossier).await)
             }
             Err(e) if e.is_unreachable() => {
-                self.online
-                    .store(false, std::sync::atomic::Ordering::Relaxed);
+                self.link.set_online(false);
                 tracing::warn!("filing kept in the outbox: office server unreachable");
                 Ok(SubmitResult {
                     dossier: None,
@@ -131,7 +157,7 @@ impl Kiosk {
             .payment
             .as_ref()
             .map(|p| motcua_print::qr_svg(&p.vietqr));
-        let rf = receipt_format(self.format);
+        let rf = receipt_format(self.printer.format());
         let out_format = match rf {
             ReceiptFormat::EscPos(p) => Format::EscPos(p),
             ReceiptFormat::ThermalPng | ReceiptFormat::Png => Format::Png,
@@ -139,6 +165,7 @@ impl Kiosk {
         };
         let d = dossier.clone();
         let print_error = self
+            .printer
             .print_job(format!("receipt-{}", d.code), out_format, move || {
                 Ok(motcua_print::render_receipt(&d, rf)?)
             })
@@ -150,20 +177,6 @@ impl Kiosk {
             payment_qr_svg: payment,
             printed: print_error.is_none(),
             print_error,
-        }
-    }
-
-    /// Receipts spooled to a folder (the demo's "printer") hold the citizen's data: they go when
-    /// the session ends, as paper leaves a real printer.
-    pub(crate) fn forget_spooled_receipts(&self) {
-        if let Transport::Folder(dir) = &self.transport {
-            if let Ok(rd) = std::fs::read_dir(dir) {
-                for e in rd.flatten() {
-                    if e.file_name().to_string_lossy().starts_with("receipt-") {
-                        let _ = std::fs::remove_file(e.path());
-                    }
-                }
-            }
         }
     }
 
@@ -206,7 +219,7 @@ fn take_newest(dir: PathBuf) -> Result<ScannedFile, ApiError> {
 
 /// Sends every filing left in the outbox (after a crash or an outage), oldest first, with its
 /// own Idempotency-Key, until the server cannot be reached.
-pub(crate) async fn flush_dossiers(office: &OfficeClient, local: &std::sync::Arc<LocalStore>) {
+pub(crate) async fn flush_dossiers(link: &OfficeLink, local: &std::sync::Arc<LocalStore>) {
     let l = local.clone();
     let pending = match tokio::task::spawn_blocking(move || l.pending_dossiers()).await {
         Ok(Ok(p)) => p,
@@ -218,7 +231,7 @@ pub(crate) async fn flush_dossiers(office: &OfficeClient, local: &std::sync::Arc
             let _ = tokio::task::spawn_blocking(move || l.reject_dossier(&key, "unreadable")).await;
             continue;
         };
-        match office.submit_dossier(&key, &req).await {
+        match link.client.submit_dossier(&key, &req).await {
             Ok(_) => {
                 let l = local.clone();
                 let _ = tokio::task::spawn_blocking(move || l.remove_dossier(&key)).await;

@@ -5,20 +5,23 @@
 //! which keeps it in memory too and drops it when the session ends. Nothing here is logged
 //! beyond the outcome's status, nothing is written to disk.
 
-use crate::kiosk::Kiosk;
+use super::link::OfficeLink;
 use motcua_core::{ApiError, ErrorCode, SignInState};
 use serde::Serialize;
 
 /// What `signin_start` returns to the screen.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct SignInStartView {
     pub user_code: String,
     pub verification_uri: String,
     pub verification_uri_complete: Option<String>,
     /// QR the phone scans: `verification_uri_complete`, else `verification_uri`.
     pub qr_svg: String,
+    #[ts(type = "number")]
     pub expires_in: u64,
+    #[ts(type = "number")]
     pub interval: u64,
+    /// A sandbox provider, not the real VNeID.
     pub demo: bool,
 }
 
@@ -33,12 +36,25 @@ fn no_session() -> ApiError {
 /// Longest scan the kiosk decodes (a CCCD QR is about 150 characters).
 const MAX_SCAN: usize = 2000;
 
-impl Kiosk {
+/// The signed-in citizen at this kiosk: the office server's session handle, in memory only.
+pub struct CitizenSession {
+    link: OfficeLink,
+    session: tokio::sync::Mutex<Option<String>>,
+}
+
+impl CitizenSession {
+    pub(crate) fn new(link: OfficeLink) -> CitizenSession {
+        CitizenSession {
+            link,
+            session: tokio::sync::Mutex::new(None),
+        }
+    }
+
     /// Starts a sign-in (ending any earlier one at this kiosk).
-    pub async fn signin_start(&self) -> Result<SignInStartView, ApiError> {
-        self.session_end().await;
-        let s = self.office.auth_start().await?;
-        *self.citizen.lock().await = Some(s.session_id.clone());
+    pub async fn start(&self) -> Result<SignInStartView, ApiError> {
+        self.end().await;
+        let s = self.link.client.auth_start().await?;
+        *self.session.lock().await = Some(s.session_id.clone());
         let qr_target = s
             .verification_uri_complete
             .clone()
@@ -55,19 +71,18 @@ impl Kiosk {
     }
 
     /// How the sign-in goes; with the profile once the citizen approved it on their phone.
-    pub async fn signin_status(&self) -> Result<SignInState, ApiError> {
-        let id = self.citizen.lock().await.clone().ok_or_else(no_session)?;
-        let state = self.office.auth_state(&id).await?;
+    pub async fn status(&self) -> Result<SignInState, ApiError> {
+        let id = self.session.lock().await.clone().ok_or_else(no_session)?;
+        let state = self.link.client.auth_state(&id).await?;
         tracing::info!(status = state.status.as_str(), "sign-in status");
         Ok(state)
     }
 
     /// Ends the citizen's session: signs out at the office server and forgets the session.
-    pub async fn session_end(&self) {
-        self.forget_spooled_receipts();
-        let id = self.citizen.lock().await.take();
+    pub async fn end(&self) {
+        let id = self.session.lock().await.take();
         if let Some(id) = id {
-            if let Err(e) = self.office.auth_end(&id).await {
+            if let Err(e) = self.link.client.auth_end(&id).await {
                 tracing::warn!(error = %e, "sign-out not confirmed by the office server");
             }
             tracing::info!("citizen session ended");

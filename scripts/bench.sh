@@ -9,7 +9,8 @@ command -v hyperfine >/dev/null || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo;
 echo "== machine"; nproc; grep -m1 'model name' /proc/cpuinfo || true; free -g | head -2; date -u +%F
 
 echo "== builds first, so that nothing compiles while measuring"
-cargo build --release -p motcua-cli --bin motcua --example load --example sse_latency
+cargo build --release -p motcua-cli --bin motcua
+cargo build --release -p motcua-office --example load --example sse_latency
 cargo build --release -p motcua-kiosk --bin motcua-kiosk --example empty_window --example kiosk_filing
 cargo bench -p motcua-office --bench issue --no-run
 cargo bench -p motcua-print --bench escpos --no-run
@@ -18,6 +19,9 @@ cargo bench -p motcua-catalog --bench catalog --no-run
 cargo build --release -p motcua-catalog --example search_latency
 cargo build --release -p motcua-office --example filing
 cargo bench -p motcua-kiosk --bench keystroke --no-run
+
+echo "== binary sizes (release, stripped)"
+stat -c "%n %s bytes" target/release/motcua-kiosk target/release/motcua
 
 echo "== criterion: ticket issuing in process (store, group commit)"
 cargo bench -p motcua-office --bench issue -- --warm-up-time 1 --measurement-time 5

@@ -4,6 +4,23 @@
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
+/// A setting the kiosk cannot start with; the message names it and says what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl From<String> for ConfigError {
+    fn from(s: String) -> Self {
+        ConfigError(s)
+    }
+}
+
+impl From<&str> for ConfigError {
+    fn from(s: &str) -> Self {
+        ConfigError(s.to_string())
+    }
+}
+
 /// Where the office server is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OfficeMode {
@@ -98,7 +115,7 @@ pub const DEFAULT_PIN: &str = "246810";
 impl KioskConfig {
     /// Loads the configuration: the file named by `MOTCUA_KIOSK_CONFIG`, else `motcua-kiosk.toml`
     /// in the working directory if present, else defaults; then environment overrides.
-    pub fn load() -> Result<Self, String> {
+    pub fn load() -> Result<Self, ConfigError> {
         let path = std::env::var_os("MOTCUA_KIOSK_CONFIG").map(PathBuf::from);
         let text = match &path {
             Some(p) => Some(read(p)?),
@@ -119,7 +136,7 @@ impl KioskConfig {
     pub fn from_parts(
         toml_text: Option<&str>,
         env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, ConfigError> {
         let file: FileConfig = match toml_text {
             Some(t) => toml::from_str(t).map_err(|e| format!("invalid configuration: {e}"))?,
             None => FileConfig::default(),
@@ -132,17 +149,17 @@ impl KioskConfig {
         } else if url.starts_with("http://") || url.starts_with("https://") {
             OfficeMode::Remote(url.trim_end_matches('/').to_string())
         } else {
-            return Err(format!(
+            return Err(ConfigError::from(format!(
                 "office.url must be \"embedded\" or an http(s) URL, not {url:?}"
-            ));
+            )));
         };
         let language = env("MOTCUA_LANGUAGE")
             .or(file.kiosk.language)
             .unwrap_or_else(|| "vi".into());
         if language != "vi" && language != "en" {
-            return Err(format!(
+            return Err(ConfigError::from(format!(
                 "kiosk.language must be \"vi\" or \"en\", not {language:?}"
-            ));
+            )));
         }
         let idle_timeout_secs = match env("MOTCUA_IDLE_TIMEOUT") {
             Some(v) => v.parse().map_err(|_| {
@@ -207,9 +224,9 @@ impl KioskConfig {
             .or(file.office.embedded_listen)
             .unwrap_or_else(|| "127.0.0.1:0".into());
         if embedded_listen.parse::<std::net::SocketAddr>().is_err() {
-            return Err(format!(
+            return Err(ConfigError::from(format!(
                 "office.embedded_listen must be an address like 0.0.0.0:8080, not {embedded_listen:?}"
-            ));
+            )));
         }
         let levels: Vec<String> = match env("MOTCUA_OFFICE_LEVELS") {
             Some(v) => v
@@ -226,9 +243,9 @@ impl KioskConfig {
             .iter()
             .find(|l| !["ministry", "province", "commune", "other"].contains(&l.as_str()))
         {
-            return Err(format!(
+            return Err(ConfigError::from(format!(
                 "office.levels holds ministry, province, commune or other, not {bad:?}"
-            ));
+            )));
         }
         Ok(KioskConfig {
             scanner_inbox: env("MOTCUA_SCANNER_INBOX")
@@ -275,8 +292,8 @@ fn number_in(id: &str) -> u32 {
         .unwrap_or(1)
 }
 
-fn read(p: &Path) -> Result<String, String> {
-    std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+fn read(p: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(p).map_err(|e| ConfigError(format!("cannot read {}: {e}", p.display())))
 }
 
 #[cfg(test)]
@@ -339,7 +356,7 @@ mod tests {
             ),
         ] {
             let err = KioskConfig::from_parts(Some(toml), no_env).unwrap_err();
-            assert!(err.contains(key), "{err} should name {key}");
+            assert!(err.0.contains(key), "{err} should name {key}");
         }
     }
 }

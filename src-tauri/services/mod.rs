@@ -33,6 +33,29 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Why the kiosk could not start; the message names the file or setting to look at.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// A folder of the kiosk's could not be made.
+    #[error("cannot create {path}: {source}")]
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The office server inside the kiosk did not start.
+    #[error("cannot start the embedded office server: {0}")]
+    Office(#[from] motcua_office::OfficeError),
+    /// `printer.transport` is not one the kiosk knows.
+    #[error("invalid printer: {0}")]
+    Printer(String),
+    /// `printer.format` is not one the kiosk knows.
+    #[error("invalid print format: {0}")]
+    PrintFormat(String),
+    /// A kiosk database could not be opened.
+    #[error("cannot open {path}: {detail}")]
+    Storage { path: PathBuf, detail: String },
+}
+
 /// How often the kiosk checks the office server while it is unreachable.
 const RETRY_OFFLINE: Duration = Duration::from_secs(2);
 /// How often it checks while all is well.
@@ -90,7 +113,7 @@ pub struct KioskInfo {
 impl Kiosk {
     /// Starts the kiosk's services; in embedded mode this starts the office server on loopback
     /// (its counter and board pages: the office library's default, none in a release kiosk).
-    pub async fn start(config: KioskConfig, data_dir: PathBuf) -> Result<Self, String> {
+    pub async fn start(config: KioskConfig, data_dir: PathBuf) -> Result<Self, StartError> {
         Self::start_with_pages(config, data_dir, motcua_office::UiSource::default()).await
     }
 
@@ -100,9 +123,8 @@ impl Kiosk {
         config: KioskConfig,
         data_dir: PathBuf,
         pages: motcua_office::UiSource,
-    ) -> Result<Self, String> {
-        std::fs::create_dir_all(&data_dir)
-            .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    ) -> Result<Self, StartError> {
+        create_dir(&data_dir)?;
         let (office, embedded) = match &config.office {
             OfficeMode::Remote(url) => (OfficeClient::new(url.clone()), None),
             OfficeMode::Embedded => {
@@ -133,8 +155,7 @@ impl Kiosk {
                         },
                         ..Default::default()
                     })
-                    .await
-                    .map_err(|e| format!("cannot start the embedded office server: {e}"))?;
+                    .await?;
                 let base = format!("http://{}", handle.addr);
                 (OfficeClient::new(base), Some(handle))
             }
@@ -146,7 +167,7 @@ impl Kiosk {
             config
                 .printer
                 .parse()
-                .map_err(|_| "invalid printer".to_string())?
+                .map_err(|_| StartError::Printer(config.printer.clone()))?
         };
         if let Transport::Folder(dir) = &transport {
             create_dir(dir)?;
@@ -154,12 +175,14 @@ impl Kiosk {
         let format = config
             .print_format
             .parse()
-            .map_err(|_| "invalid print format".to_string())?;
+            .map_err(|_| StartError::PrintFormat(config.print_format.clone()))?;
         let printer = Printer::new(transport, format);
         let local_path = data_dir.join("kiosk.sqlite3");
         let local = Arc::new(
-            LocalStore::open(&local_path)
-                .map_err(|e| format!("cannot open {}: {e}", local_path.display()))?,
+            LocalStore::open(&local_path).map_err(|e| StartError::Storage {
+                path: local_path.clone(),
+                detail: e.to_string(),
+            })?,
         );
         let link = OfficeLink::new(office.clone(), office.healthy().await);
         let sync_task = tokio::spawn(sync_loop(
@@ -169,10 +192,13 @@ impl Kiosk {
         ))
         .abort_handle();
         let catalog_path = data_dir.join("catalog.sqlite3");
-        let cache = Arc::new(
-            CatalogCache::open(&catalog_path)
-                .map_err(|e| format!("cannot open {}: {e}", catalog_path.display()))?,
-        );
+        let cache =
+            Arc::new(
+                CatalogCache::open(&catalog_path).map_err(|e| StartError::Storage {
+                    path: catalog_path.clone(),
+                    detail: e.to_string(),
+                })?,
+            );
         let catalog_task =
             tokio::spawn(catalog::catalog_sync_loop(link.clone(), cache.clone())).abort_handle();
         let scanner_inbox = config
@@ -268,6 +294,9 @@ async fn sync_loop(link: OfficeLink, local: Arc<LocalStore>, kiosk_id: String) {
     }
 }
 
-fn create_dir(dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
+fn create_dir(dir: &Path) -> Result<(), StartError> {
+    std::fs::create_dir_all(dir).map_err(|source| StartError::Folder {
+        path: dir.to_path_buf(),
+        source,
+    })
 }

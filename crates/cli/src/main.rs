@@ -244,7 +244,7 @@ impl AuthArgs {
             if let Ok(secret) = std::env::var("MOTCUA_AUTH_CLIENT_SECRET") {
                 c.client_secret = Some(secret);
             }
-            c.validate()?;
+            c.validate().map_err(|e| e.to_string())?;
         }
         Ok(cfg)
     }

@@ -39,27 +39,6 @@ pub struct CccdScan {
     pub reason_en: Option<String>,
 }
 
-/// A VietQR (NAPAS 247) payment payload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS, utoipa::ToSchema)]
-pub struct VietQrScan {
-    /// Bank BIN.
-    pub bin: Option<String>,
-    /// Account.
-    pub account: Option<String>,
-    /// Service code, e.g. `QRIBFTTA`.
-    pub service: Option<String>,
-    /// Amount in đồng as written.
-    pub amount: Option<String>,
-    /// Currency, `704` for VND.
-    pub currency: Option<String>,
-    /// Country.
-    pub country: Option<String>,
-    /// Purpose.
-    pub purpose: Option<String>,
-    /// Whether the CRC matches.
-    pub crc_ok: bool,
-}
-
 /// What a scan is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -67,7 +46,7 @@ pub enum ScanResult {
     /// A CCCD: prefills answers, never signs anyone in.
     Cccd(CccdScan),
     /// A payment payload.
-    Vietqr(VietQrScan),
+    Vietqr(crate::vietqr::VietQr),
     /// A receipt's tracking link.
     Receipt {
         /// The dossier it tracks.
@@ -102,16 +81,7 @@ pub fn decode(scan: &str, key: Option<&ReceiptVerifyingKey>, today: NaiveDate) -
         });
     }
     if let Some(q) = crate::vietqr::decode(trimmed) {
-        return ScanResult::Vietqr(VietQrScan {
-            bin: q.bin,
-            account: q.account,
-            service: q.service,
-            amount: q.amount,
-            currency: q.currency,
-            country: q.country,
-            purpose: q.purpose,
-            crc_ok: q.crc_ok,
-        });
+        return ScanResult::Vietqr(q);
     }
     if let Some(link) = parse_tracking_url(trimmed) {
         return ScanResult::Receipt {

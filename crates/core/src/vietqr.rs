@@ -196,7 +196,7 @@ fn find<'a>(objs: &[Tlv<'a>], id: &str) -> Option<&'a str> {
 }
 
 /// A parsed VietQR payload, as `motcua scan decode` prints it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct VietQr {
     /// Bank BIN (38.01.00).
     pub bin: Option<String>,

@@ -26,6 +26,7 @@
 
 pub mod app;
 pub mod catalog;
+pub mod db;
 pub mod dossier;
 pub mod edge;
 #[cfg(feature = "embedded")]
@@ -103,6 +104,24 @@ impl Default for ServerConfig {
     }
 }
 
+/// A setting the office cannot start with; the message says what to fix (it is for the
+/// operator who set it up, in English like the rest of the command line).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SetupError(pub String);
+
+impl From<String> for SetupError {
+    fn from(s: String) -> Self {
+        SetupError(s)
+    }
+}
+
+impl From<&str> for SetupError {
+    fn from(s: &str) -> Self {
+        SetupError(s.to_string())
+    }
+}
+
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum OfficeError {
@@ -122,9 +141,17 @@ pub enum OfficeError {
         /// The cause.
         source: StoreError,
     },
+    /// The office database could not be opened or migrated.
+    #[error("cannot open database {path}: {source}")]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// The cause.
+        source: db::DbError,
+    },
     /// A configuration value is unusable.
     #[error("invalid configuration: {0}")]
-    Config(String),
+    Config(#[from] SetupError),
     /// Other I/O failure.
     #[error(transparent)]
     Io(#[from] std::io::Error),
@@ -173,10 +200,9 @@ impl ServerHandle {
 /// current tokio runtime.
 pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
     if cfg.number_width == 0 || cfg.number_width > 9 {
-        return Err(OfficeError::Config(format!(
-            "number_width must be 1..=9, got {}",
-            cfg.number_width
-        )));
+        return Err(OfficeError::Config(
+            format!("number_width must be 1..=9, got {}", cfg.number_width).into(),
+        ));
     }
     let opts = StoreOptions {
         number_width: cfg.number_width,
@@ -184,6 +210,15 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         priority: cfg.priority,
         ..StoreOptions::default()
     };
+    // One migration list for every domain's tables, before any domain opens its connections.
+    let path = cfg.db_path.clone();
+    tokio::task::spawn_blocking(move || db::prepare(&path))
+        .await
+        .map_err(|e| OfficeError::Io(std::io::Error::other(e)))?
+        .map_err(|source| OfficeError::Database {
+            path: cfg.db_path.clone(),
+            source,
+        })?;
     let path = cfg.db_path.clone();
     let store = tokio::task::spawn_blocking(move || SqliteStore::open(&path, opts))
         .await
@@ -197,7 +232,10 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
     let catalog = tokio::task::spawn_blocking(move || catalog::CatalogState::open(&db, ccfg, seed))
         .await
         .map_err(|e| OfficeError::Io(std::io::Error::other(e)))?
-        .map_err(OfficeError::Config)?;
+        .map_err(|e| OfficeError::Database {
+            path: cfg.db_path.clone(),
+            source: e.into(),
+        })?;
 
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
         .await

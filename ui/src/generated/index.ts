@@ -52,6 +52,6 @@ export type * from './Submission';
 export type * from './SubmitResult';
 export type * from './Ticket';
 export type * from './TicketStatus';
-export type * from './VietQrScan';
+export type * from './VietQr';
 export type * from './serde_json/JsonValue';
 export * from './values';

@@ -13,6 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use crate::db::{open_writer, Readers};
 use axum::Json;
 use motcua_catalog::{Catalog, CatalogError, SearchRequest, LEVELS};
 use motcua_core::catalog::{ProcedurePage, SearchPage};
@@ -24,7 +25,6 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use std::collections::HashMap;
 use std::path::Path as FsPath;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 /// The seed catalog of the embedded demo: the commune and province procedures of the national
 /// database, written by `motcua catalog export --levels commune,province`.
@@ -93,75 +93,138 @@ impl CatalogConfig {
     }
 }
 
-struct Inner {
-    conn: Connection,
+/// The catalog side of the office database, as the routes and the filing service see it.
+pub trait CatalogStore: Send + Sync {
+    /// The catalog version (0 when empty).
+    fn version(&self) -> Result<u64, CatalogError>;
+    /// Ranked results.
+    fn search(&self, req: &SearchRequest) -> Result<Vec<motcua_core::catalog::Hit>, CatalogError>;
+    /// One procedure.
+    fn get(&self, code: &str) -> Result<Option<motcua_core::catalog::Procedure>, CatalogError>;
+    /// Fields with their counts, of one level or all.
+    fn fields(
+        &self,
+        level: Option<&str>,
+    ) -> Result<Vec<motcua_core::catalog::FieldCount>, CatalogError>;
+    /// What changed after `since`.
+    fn changes_since(
+        &self,
+        since: u64,
+    ) -> Result<motcua_core::catalog::CatalogChanges, CatalogError>;
+}
+
+/// [`CatalogStore`] on the office database: a writer (the demo seed, imports) and a pool of
+/// readers, so that searches run side by side and never wait on filing.
+pub struct SqliteCatalog {
+    writer: Mutex<Connection>,
+    readers: Readers,
     /// The seed to load into an empty catalog on first use (taken once).
-    seed: Option<&'static [u8]>,
+    seed: Mutex<Option<&'static [u8]>>,
 }
 
-/// Shared state of the catalog routes.
-#[derive(Clone)]
-pub struct CatalogState {
-    inner: Arc<Mutex<Inner>>,
-    cfg: Arc<CatalogConfig>,
-}
-
-impl CatalogState {
+impl SqliteCatalog {
     /// Opens the catalog in the database file `db` (tables created if missing). With `seed`,
     /// an empty catalog is filled from [`SEED_CATALOG`] on first use.
-    pub fn open(db: &FsPath, cfg: CatalogConfig, seed: bool) -> Result<CatalogState, String> {
-        let conn = Connection::open(db).map_err(|e| e.to_string())?;
-        conn.busy_timeout(Duration::from_secs(10))
-            .map_err(|e| e.to_string())?;
-        Catalog::new(&conn).map_err(|e| e.to_string())?;
-        Ok(CatalogState {
-            inner: Arc::new(Mutex::new(Inner {
-                conn,
-                seed: seed.then_some(SEED_CATALOG),
-            })),
-            cfg: Arc::new(cfg),
+    pub fn open(db: &FsPath, seed: bool) -> Result<SqliteCatalog, CatalogError> {
+        let conn = open_writer(db)?;
+        Catalog::new(&conn)?;
+        Ok(SqliteCatalog {
+            writer: Mutex::new(conn),
+            readers: Readers::open(db, 4)?,
+            seed: Mutex::new(seed.then_some(SEED_CATALOG)),
         })
     }
 
-    /// Runs `f` on the catalog off the runtime (seeding it first if due).
-    async fn with<T: Send + 'static>(
+    /// Runs `f` on a reader, seeding the catalog first if due.
+    fn read<T>(
         &self,
-        f: impl FnOnce(&Catalog, &CatalogConfig) -> Result<T, CatalogError> + Send + 'static,
-    ) -> Result<T, ApiFailure> {
-        let inner = self.inner.clone();
-        let cfg = self.cfg.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = inner.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(seed) = guard.seed.take() {
-                let cat = Catalog::new(&guard.conn)?;
+        f: impl FnOnce(&Catalog) -> Result<T, CatalogError>,
+    ) -> Result<T, CatalogError> {
+        {
+            // Held while seeding: a reader that comes meanwhile waits for the seed instead of
+            // reading an empty catalog.
+            let mut due = self.seed.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(seed) = *due {
+                let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+                let cat = Catalog::new(&conn)?;
                 if cat.is_empty()? {
                     let r = cat.import_reader(seed, &Default::default())?;
                     tracing::info!(added = r.added, "seeded the demo procedure catalog");
                 }
+                *due = None;
             }
-            let cat = Catalog::new(&guard.conn)?;
-            f(&cat, &cfg)
-        })
-        .await
-        .map_err(|_| ApiFailure::from(ApiError::internal()))?
-        .map_err(|e| {
-            tracing::error!(error = %e, "catalog failure");
-            ApiFailure::from(ApiError::internal())
-        })
+        }
+        self.readers.read(|conn| f(&Catalog::new(conn)?))
     }
 }
 
+impl CatalogStore for SqliteCatalog {
+    fn version(&self) -> Result<u64, CatalogError> {
+        self.read(|c| c.version())
+    }
+    fn search(&self, req: &SearchRequest) -> Result<Vec<motcua_core::catalog::Hit>, CatalogError> {
+        self.read(|c| c.search(req))
+    }
+    fn get(&self, code: &str) -> Result<Option<motcua_core::catalog::Procedure>, CatalogError> {
+        self.read(|c| c.get(code))
+    }
+    fn fields(
+        &self,
+        level: Option<&str>,
+    ) -> Result<Vec<motcua_core::catalog::FieldCount>, CatalogError> {
+        self.read(|c| c.fields(level))
+    }
+    fn changes_since(
+        &self,
+        since: u64,
+    ) -> Result<motcua_core::catalog::CatalogChanges, CatalogError> {
+        self.read(|c| c.changes_since(since))
+    }
+}
+
+/// Shared state of the catalog routes: the store and the office's catalog settings.
+#[derive(Clone)]
+pub struct CatalogState {
+    store: Arc<dyn CatalogStore>,
+    cfg: Arc<CatalogConfig>,
+}
+
 impl CatalogState {
-    /// One procedure, blocking (seeding the catalog first if due): for the filing service.
-    pub fn get_blocking(&self, code: &str) -> Option<motcua_core::catalog::Procedure> {
-        let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(seed) = guard.seed.take() {
-            let cat = Catalog::new(&guard.conn).ok()?;
-            if cat.is_empty().ok()? {
-                cat.import_reader(seed, &Default::default()).ok()?;
-            }
+    /// Opens the catalog in the database file `db` ([`SqliteCatalog::open`]).
+    pub fn open(db: &FsPath, cfg: CatalogConfig, seed: bool) -> Result<CatalogState, CatalogError> {
+        Ok(CatalogState::new(
+            Arc::new(SqliteCatalog::open(db, seed)?),
+            cfg,
+        ))
+    }
+
+    /// The routes' state over any store.
+    pub fn new(store: Arc<dyn CatalogStore>, cfg: CatalogConfig) -> CatalogState {
+        CatalogState {
+            store,
+            cfg: Arc::new(cfg),
         }
-        Catalog::new(&guard.conn).ok()?.get(code).ok().flatten()
+    }
+
+    /// Runs `f` on the store off the runtime; a store failure is logged and answered 500.
+    async fn with<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn CatalogStore, &CatalogConfig) -> Result<T, CatalogError> + Send + 'static,
+    ) -> Result<T, ApiFailure> {
+        let store = self.store.clone();
+        let cfg = self.cfg.clone();
+        tokio::task::spawn_blocking(move || f(store.as_ref(), &cfg))
+            .await
+            .map_err(|_| ApiFailure::from(ApiError::internal()))?
+            .map_err(|e| {
+                tracing::error!(error = %e, "catalog failure");
+                ApiFailure::from(ApiError::internal())
+            })
+    }
+
+    /// One procedure, blocking: for the filing service.
+    pub fn get_blocking(&self, code: &str) -> Option<motcua_core::catalog::Procedure> {
+        self.store.get(code).ok().flatten()
     }
 }
 
@@ -406,4 +469,30 @@ async fn changes(
         Json(delta),
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod store_tests {
+    use super::*;
+
+    /// The demo seed loads on first use; readers that come while it loads wait for it rather
+    /// than answer from an empty catalog (a kiosk asking for the fields while its catalog sync
+    /// asked first saw none).
+    #[test]
+    fn readers_during_the_first_seed_see_the_whole_catalog() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("office.db");
+        crate::db::prepare(&db).unwrap();
+        let store = Arc::new(SqliteCatalog::open(&db, true).unwrap());
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let s = store.clone();
+                std::thread::spawn(move || s.fields(None).unwrap().len())
+            })
+            .collect();
+        let counts: Vec<usize> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        assert!(counts[0] > 5, "{counts:?}");
+        assert!(counts.iter().all(|c| *c == counts[0]), "{counts:?}");
+        assert!(store.version().unwrap() > 0);
+    }
 }

@@ -1,6 +1,7 @@
 //! The dossier routes: filing (`POST /api/v1/dossiers`), the citizen's lookup by code and
 //! secret, the tracking page and the receipt key.
 
+use super::store::DossierStoreError;
 use super::{is_idempotency_key, sha256_hex, Filing};
 use crate::edge::ApiFailure;
 use axum::body::Bytes;
@@ -41,12 +42,43 @@ fn not_found() -> ApiError {
     )
 }
 
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+/// What the citizen reads when the store refuses or fails: the edge of the dossier domain.
+pub fn store_error(e: DossierStoreError) -> ApiError {
+    match e {
+        DossierStoreError::IdempotencyConflict => ApiError::new(
+            ErrorCode::IdempotencyConflict,
+            "Mã Idempotency-Key này đã dùng cho một hồ sơ khác. Mỗi hồ sơ mới cần một mã mới.",
+            "This Idempotency-Key was used for a different dossier. Each new dossier needs a new key.",
+        ),
+        DossierStoreError::DailyLimitReached => ApiError::new(
+            ErrorCode::DailyLimitReached,
+            "Hôm nay đã hết số hồ sơ (9.999). Vui lòng nộp vào ngày mai hoặc hỏi cán bộ.",
+            "Today's dossier numbers (9,999) are used up. Please file tomorrow or ask a staff member.",
+        ),
+        DossierStoreError::Storage(detail) => {
+            tracing::error!(%detail, "dossier storage failed");
+            ApiError::new(
+                ErrorCode::ServerUnavailable,
+                "Chưa lưu được hồ sơ. Vui lòng thử lại; hồ sơ sẽ không bị nộp hai lần.",
+                "The dossier could not be stored. Please try again; it will not be filed twice.",
+            )
+        }
+    }
+}
+
+async fn blocking<T: Send + 'static, E: Into<ApiError> + Send + 'static>(
+    f: impl FnOnce() -> Result<T, E> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
         .await
-        .unwrap_or_else(|_| Err(ApiError::internal()))
+        .map_err(|_| ApiError::internal())?
+        .map_err(Into::into)
+}
+
+impl From<DossierStoreError> for ApiError {
+    fn from(e: DossierStoreError) -> ApiError {
+        store_error(e)
+    }
 }
 
 fn json_error(e: &serde_json::Error) -> ApiError {
@@ -131,7 +163,7 @@ pub async fn post_dossier(
     let (checked, sha) = blocking(move || {
         let req: DossierRequest = serde_json::from_slice(&body).map_err(|e| json_error(&e))?;
         let sha = sha256_hex(&body);
-        Ok((f.check(req)?, sha))
+        Ok::<_, ApiError>((f.check(req)?, sha))
     })
     .await?;
     let (dossier, created) = blocking(move || filing.file(&key, &sha, checked, Utc::now())).await?;

@@ -2,16 +2,16 @@
 //! `GET /api/v1/dossiers/{code}`, the tracking page `/d/{code}` and the receipt's signed link
 //! and payment QR.
 //!
-//! Storage: the dossier tables of migration 3 in the office database, through a connection of
-//! this module's own ([`db::DossierDb`]): one submission is one `BEGIN IMMEDIATE` transaction
+//! Storage: the dossier tables of migration 3 in the office database, behind the
+//! [`store::DossierStore`] trait ([`store::SqliteDossiers`]): one submission is one `BEGIN IMMEDIATE` transaction
 //! (idempotency check, daily sequence, dossier, documents, attachment BLOBs) committed with
 //! `synchronous=FULL` before it is answered. Validation (JSON, base64, file types, sizes)
 //! happens before the transaction, so bad input stores nothing and consumes no code.
 
-pub mod db;
 pub mod http;
 pub mod page;
 pub mod procedures;
+pub mod store;
 
 pub use procedures::{BuiltinProcedures, CatalogProcedures, ProcedureFacts, ProcedureSource};
 
@@ -74,7 +74,7 @@ impl Default for FilingConfig {
 
 /// The filing service: validation, the store and the receipt key.
 pub struct Filing {
-    db: db::DossierDb,
+    store: Arc<dyn store::DossierStore>,
     key: ReceiptSigningKey,
     calendar: WorkCalendar,
     cfg: FilingConfig,
@@ -121,15 +121,15 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-fn load_key_file(path: &Path) -> Result<ReceiptSigningKey, String> {
+fn load_key_file(path: &Path) -> Result<ReceiptSigningKey, crate::SetupError> {
     match std::fs::read_to_string(path) {
         Ok(text) => unhex32(&text)
             .map(motcua_core::receipt::signing_key)
             .ok_or_else(|| {
-                format!(
+                crate::SetupError(format!(
                     "{} does not hold a receipt key (64 hex digits)",
                     path.display()
-                )
+                ))
             }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let seed = random_bytes::<32>();
@@ -138,7 +138,7 @@ fn load_key_file(path: &Path) -> Result<ReceiptSigningKey, String> {
             tracing::info!(file = %path.display(), "generated a receipt signing key");
             Ok(motcua_core::receipt::signing_key(seed))
         }
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display()).into()),
     }
 }
 
@@ -157,8 +157,8 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// The receipt public key of the office database at `db` (for `motcua scan decode --db`).
-pub fn read_public_key(db: &Path) -> Result<ReceiptVerifyingKey, String> {
-    let seed = db::read_setting(db, db::KEY_SETTING)
+pub fn read_public_key(db: &Path) -> Result<ReceiptVerifyingKey, crate::SetupError> {
+    let seed = store::read_setting(db, store::KEY_SETTING)
         .map_err(|e| format!("cannot read {}: {e}", db.display()))?
         .ok_or_else(|| {
             format!(
@@ -230,12 +230,13 @@ impl Filing {
         start: FilingStart<'_>,
         cfg: FilingConfig,
         procedures: Arc<dyn ProcedureSource>,
-    ) -> Result<Filing, String> {
+    ) -> Result<Filing, crate::SetupError> {
         if !is_agency_code(&cfg.agency_code) {
             return Err(format!(
                 "agency code {:?} must be 1–32 characters of A–Z, 0–9 and '.'",
                 cfg.agency_code
-            ));
+            )
+            .into());
         }
         match (&cfg.bank_bin, &cfg.bank_account) {
             (Some(bin), Some(acct)) => {
@@ -250,12 +251,15 @@ impl Filing {
             (None, None) => {}
             _ => return Err("give both the bank BIN and the account, or neither".into()),
         }
-        let db = db::DossierDb::open(start.db_path).map_err(|e| e.to_string())?;
+        let store: Arc<dyn store::DossierStore> =
+            Arc::new(store::SqliteDossiers::open(start.db_path).map_err(|e| e.to_string())?);
         let key = match &cfg.signing_key_file {
             Some(path) => load_key_file(path)?,
             None => {
                 let fresh = hex(&random_bytes::<32>());
-                let seed = db.setting_or_insert(db::KEY_SETTING, &fresh)?;
+                let seed = store
+                    .setting_or_insert(store::KEY_SETTING, &fresh)
+                    .map_err(|e| e.to_string())?;
                 motcua_core::receipt::signing_key(
                     unhex32(&seed).ok_or("the stored receipt key is damaged")?,
                 )
@@ -275,7 +279,7 @@ impl Filing {
             code: cfg.agency_code.clone(),
         };
         Ok(Filing {
-            db,
+            store,
             key,
             calendar,
             cfg,
@@ -290,9 +294,9 @@ impl Filing {
         self.key.verifying_key()
     }
 
-    /// The database side.
-    pub fn db(&self) -> &db::DossierDb {
-        &self.db
+    /// The dossier store.
+    pub fn store(&self) -> &dyn store::DossierStore {
+        self.store.as_ref()
     }
 
     /// Validates a request and decodes its attachments (CPU work: call off the runtime).
@@ -420,13 +424,21 @@ impl Filing {
         body_sha256: &str,
         checked: Checked,
         now: DateTime<Utc>,
-    ) -> Result<(Dossier, bool), ApiError> {
-        self.db.file(self, key, body_sha256, checked, now)
+    ) -> Result<(Dossier, bool), store::DossierStoreError> {
+        let make = |code: &str, secret: &str| self.make_dossier(code, secret, &checked, now);
+        self.store.file(store::NewDossier {
+            key,
+            body_sha256,
+            agency: &self.agency.code,
+            day: motcua_core::time::office_day(now),
+            files: &checked.files,
+            make: &make,
+        })
     }
 
     /// The dossier `code` and its lookup secret.
-    pub fn get(&self, code: &str) -> Result<Option<(Dossier, String)>, ApiError> {
-        self.db.get(code)
+    pub fn get(&self, code: &str) -> Result<Option<(Dossier, String)>, store::DossierStoreError> {
+        self.store.get(code)
     }
 
     fn make_dossier(

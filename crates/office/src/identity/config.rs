@@ -131,24 +131,24 @@ impl AuthConfig {
     }
 
     /// Reads a TOML file (the fields of [`AuthConfig`]).
-    pub fn from_toml(text: &str) -> Result<AuthConfig, String> {
+    pub fn from_toml(text: &str) -> Result<AuthConfig, crate::SetupError> {
         let cfg: AuthConfig = toml::from_str(text).map_err(|e| e.to_string())?;
         cfg.validate()?;
         Ok(cfg)
     }
 
     /// Checks the values; the error says what to fix.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), crate::SetupError> {
         let issuer = reqwest::Url::parse(&self.issuer)
             .map_err(|e| format!("auth issuer “{}” is not a URL: {e}", self.issuer))?;
         match issuer.scheme() {
             "https" => {}
             "http" if self.allow_http || is_loopback(&issuer) => {}
             other => {
-                return Err(format!(
+                return Err(crate::SetupError(format!(
                     "auth issuer must be an https URL (got {other}://); set allow_http = true \
                      only for a lab provider"
-                ))
+                )))
             }
         }
         if issuer.query().is_some() || issuer.fragment().is_some() {
@@ -228,13 +228,13 @@ mod tests {
     #[test]
     fn refuses_plain_http_off_loopback_and_unknown_fields() {
         let e = AuthConfig::from_toml("issuer = \"http://10.0.0.5\"\nclient_id = \"k\"\n");
-        assert!(e.unwrap_err().contains("https"));
+        assert!(e.unwrap_err().0.contains("https"));
         assert!(
             AuthConfig::from_toml("issuer = \"http://127.0.0.1:9\"\nclient_id = \"k\"\n").is_ok()
         );
         let e = AuthConfig::from_toml("issuer = \"https://x\"\nclient_id = \"k\"\nsecret = 1\n");
-        assert!(e.unwrap_err().contains("secret"));
+        assert!(e.unwrap_err().0.contains("secret"));
         let e = AuthConfig::from_toml("issuer = \"https://x\"\nclient_id = \" \"\n");
-        assert!(e.unwrap_err().contains("client_id"));
+        assert!(e.unwrap_err().0.contains("client_id"));
     }
 }

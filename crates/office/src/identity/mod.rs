@@ -443,8 +443,7 @@ pub fn mount(
     let mut extra = axum::Router::new();
     let service = match (&cfg.auth, cfg.demo_sign_in) {
         (Some(a), _) => {
-            a.validate()
-                .map_err(|e| crate::OfficeError::Config(e.to_string()))?;
+            a.validate().map_err(crate::OfficeError::Config)?;
             Some(AuthService::new(a.clone(), false))
         }
         (None, false) => None,

@@ -4,13 +4,12 @@
 //! can follow the SQLite one ([`SqliteStore`]) without touching the HTTP layer. Methods are
 //! blocking; the async layer calls them from `tokio::task::spawn_blocking`.
 
-mod migrations;
 mod queue;
 mod read;
 mod seed;
 mod sqlite;
 
-pub use migrations::{migrate, schema_version, MIGRATIONS};
+pub use crate::db::{migrate, schema_version, MIGRATIONS};
 pub use sqlite::{SqliteStore, StoreOptions, MAX_BATCH};
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -15,18 +15,17 @@ use super::{
     CounterOutcome, EventKind, EventRecord, IssueRequest, OfflineOutcome, OfflineRequest, Pending,
     ServiceInfo, Store, StoreError, TicketRecord,
 };
+use crate::db::{open_writer, Readers};
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_core::queue::format_number;
 use motcua_core::time::office_day;
 use motcua_core::{PriorityStrategy, TicketStatus};
-use rusqlite::{params, Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{params, Connection, TransactionBehavior};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
 use tokio::sync::{broadcast, oneshot};
 
 /// Most requests committed in one transaction.
@@ -91,30 +90,8 @@ pub struct SqliteStore {
     path: PathBuf,
     tx: Mutex<Option<SyncSender<WriteCmd>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
-    readers: Vec<Mutex<Connection>>,
-    next_reader: AtomicUsize,
+    readers: Readers,
     events: broadcast::Sender<Arc<EventRecord>>,
-}
-
-fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
-    let conn = Connection::open(path)?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        tracing::warn!(mode, "SQLite refused WAL mode");
-    }
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", true)?;
-    Ok(conn)
-}
-
-fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    Ok(conn)
 }
 
 impl SqliteStore {
@@ -127,9 +104,7 @@ impl SqliteStore {
         if opts.seed_demo {
             seed::seed_demo_if_empty(&mut conn)?;
         }
-        let readers = (0..opts.readers.max(1))
-            .map(|_| open_reader(&path).map(Mutex::new))
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let readers = Readers::open(&path, opts.readers)?;
         let (tx, rx) = sync_channel(QUEUE_DEPTH);
         let (events, _) = broadcast::channel(EVENT_CHANNEL);
         let writer = Writer::new(
@@ -147,7 +122,6 @@ impl SqliteStore {
             tx: Mutex::new(Some(tx)),
             writer: Mutex::new(Some(writer)),
             readers,
-            next_reader: AtomicUsize::new(0),
             events,
         })
     }
@@ -188,17 +162,7 @@ impl SqliteStore {
 
     /// Runs `f` on a free read-only connection (or waits for one).
     fn read<R>(&self, f: impl FnOnce(&Connection) -> R) -> R {
-        let n = self.readers.len();
-        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
-        for i in 0..n {
-            if let Ok(conn) = self.readers[(start + i) % n].try_lock() {
-                return f(&conn);
-            }
-        }
-        let conn = self.readers[start % n]
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        f(&conn)
+        self.readers.read(f)
     }
 
     /// Runs an arbitrary write on the writer thread, inside the current group-commit batch.
@@ -820,7 +784,9 @@ mod tests {
         }
         // Another process calls two tickets and closes the service.
         let other = Connection::open(s.path()).unwrap();
-        other.busy_timeout(Duration::from_secs(5)).unwrap();
+        other
+            .busy_timeout(std::time::Duration::from_secs(5))
+            .unwrap();
         other
             .execute(
                 "UPDATE tickets SET status = 'called' WHERE service_id = 'kinh-doanh' AND seq <= 2",

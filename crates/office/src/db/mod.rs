@@ -1,0 +1,143 @@
+//! The office database: one SQLite file for every domain, one way to open it, one migration
+//! list. Every domain's store opens its connections here: a writer (WAL, `synchronous=FULL`,
+//! foreign keys, a 5 s busy timeout) and a pool of read-only connections ([`Readers`]) that
+//! read while the writer writes. The queue's writer is its group-commit thread; the dossiers'
+//! and the catalog's are a connection behind a mutex: SQLite serialises them.
+//!
+//! Each domain has its own store trait (`queue::store::Store`, `dossier::store::DossierStore`,
+//! `catalog::CatalogStore`) with this SQLite implementation behind it, so a PostgreSQL store
+//! can follow one domain at a time.
+
+pub mod migrations;
+
+pub use migrations::{migrate, schema_version, MIGRATIONS};
+
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Why the office database could not be opened or brought up to date.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// SQLite refused (a damaged file, a newer schema, a full disk).
+    #[error("office database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The catalog's tables could not be created or are newer than this program.
+    #[error("office database, catalog tables: {0}")]
+    Catalog(#[from] motcua_catalog::CatalogError),
+}
+
+/// A writer connection to the office database.
+pub fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(mode, "SQLite refused WAL mode");
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(conn)
+}
+
+/// A read-only connection to the office database.
+pub fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+/// Creates the database if needed and applies every domain's migrations: the versioned list
+/// ([`MIGRATIONS`]: queue, dossiers), then the catalog's tables (versioned by the catalog crate,
+/// whose schema the kiosks' copies share).
+pub fn prepare(path: &Path) -> Result<(), DbError> {
+    let mut conn = open_writer(path)?;
+    migrate(&mut conn)?;
+    motcua_catalog::Catalog::new(&conn)?;
+    Ok(())
+}
+
+/// A small pool of read-only connections: a reader takes a free one, or waits for one.
+pub struct Readers {
+    conns: Vec<Mutex<Connection>>,
+    next: AtomicUsize,
+}
+
+impl Readers {
+    /// `n` (at least 1) read-only connections to `path`.
+    pub fn open(path: &Path, n: usize) -> rusqlite::Result<Readers> {
+        let conns = (0..n.max(1))
+            .map(|_| open_reader(path).map(Mutex::new))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Readers {
+            conns,
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    /// Runs `f` on a free connection (or waits for one).
+    pub fn read<R>(&self, f: impl FnOnce(&Connection) -> R) -> R {
+        let n = self.conns.len();
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        for i in 0..n {
+            if let Ok(conn) = self.conns[(start + i) % n].try_lock() {
+                return f(&conn);
+            }
+        }
+        let conn = self.conns[start % n]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        f(&conn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prepare_makes_every_domains_tables_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("office.db");
+        prepare(&path).unwrap();
+        prepare(&path).unwrap();
+        let conn = open_reader(&path).unwrap();
+        for table in [
+            "tickets",
+            "events",
+            "dossiers",
+            "dossier_settings",
+            "catalog_procedures",
+        ] {
+            let n: i64 = conn
+                .query_row(
+                    "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+                    [table],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(n, 1, "{table}");
+        }
+        assert_eq!(schema_version(&conn).unwrap() as usize, MIGRATIONS.len());
+        // A reader cannot write.
+        assert!(conn.execute("DELETE FROM tickets", []).is_err());
+    }
+
+    #[test]
+    fn readers_hand_out_every_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("office.db");
+        prepare(&path).unwrap();
+        let r = Readers::open(&path, 3).unwrap();
+        let v: i64 = r.read(|c| c.query_row("SELECT 41 + 1", [], |r| r.get(0)).unwrap());
+        assert_eq!(v, 42);
+        // Nested reads take another free connection instead of waiting for the held one.
+        let nested = r.read(|_| r.read(|_| r.read(|c| c.is_readonly("main").unwrap())));
+        assert!(nested);
+    }
+}

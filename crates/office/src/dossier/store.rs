@@ -1,0 +1,260 @@
+//! Dossier storage: the [`DossierStore`] trait the filing service uses, and its SQLite
+//! implementation on the office database (tables of migration 3).
+//!
+//! One writer connection behind a mutex: each submission is one `BEGIN IMMEDIATE`
+//! transaction, committed (WAL, `synchronous=FULL`) before the caller hears back. The ticket
+//! writer thread has its own connection to the same file; SQLite serialises the two writers
+//! (busy timeout 5 s). Reads go through the office database's reader pool.
+
+use super::DecodedFile;
+use crate::db::{open_writer, Readers};
+use chrono::NaiveDate;
+use motcua_core::dossier::{dossier_code, Dossier, DossierStatus};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use std::path::Path;
+use std::sync::Mutex;
+
+/// Setting that holds the receipt signing key's seed (hex).
+pub const KEY_SETTING: &str = "receipt_signing_key";
+
+/// What can go wrong storing or reading dossiers. The bilingual message is made at the HTTP
+/// edge (`dossier::http`).
+#[derive(Debug, thiserror::Error)]
+pub enum DossierStoreError {
+    /// The idempotency key was used before with a different request.
+    #[error("the idempotency key was used for a different request")]
+    IdempotencyConflict,
+    /// Today's four-digit dossier numbers are used up.
+    #[error("today's dossier numbers are used up")]
+    DailyLimitReached,
+    /// The database failed (nothing was stored; a retry with the same key is safe).
+    #[error("dossier storage: {0}")]
+    Storage(String),
+}
+
+impl From<rusqlite::Error> for DossierStoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        DossierStoreError::Storage(e.to_string())
+    }
+}
+
+impl From<serde_json::Error> for DossierStoreError {
+    fn from(e: serde_json::Error) -> Self {
+        DossierStoreError::Storage(e.to_string())
+    }
+}
+
+/// A dossier to file: the request's fingerprint, its files, and how to make the dossier once
+/// its code and lookup secret are drawn inside the transaction.
+pub struct NewDossier<'a> {
+    /// The `Idempotency-Key`.
+    pub key: &'a str,
+    /// SHA-256 of the request body, hex.
+    pub body_sha256: &'a str,
+    /// The agency code, the prefix of the dossier code.
+    pub agency: &'a str,
+    /// The office day the code is numbered in.
+    pub day: NaiveDate,
+    /// Attachments to store with it.
+    pub files: &'a [DecodedFile],
+    /// Makes the dossier for a code and a lookup secret.
+    pub make: &'a dyn Fn(&str, &str) -> Dossier,
+}
+
+/// The dossier side of the office database, as the filing service sees it.
+pub trait DossierStore: Send + Sync {
+    /// The setting `key`, storing `value` first if it has none.
+    fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, DossierStoreError>;
+    /// Files `new` once per idempotency key: `(dossier, true)` when stored now, the stored one
+    /// and `false` when the key was seen with the same body.
+    fn file(&self, new: NewDossier<'_>) -> Result<(Dossier, bool), DossierStoreError>;
+    /// The dossier `code` and its lookup secret.
+    fn get(&self, code: &str) -> Result<Option<(Dossier, String)>, DossierStoreError>;
+    /// An attachment's content and media type.
+    fn attachment(
+        &self,
+        code: &str,
+        position: u32,
+    ) -> Result<Option<(Vec<u8>, String)>, DossierStoreError>;
+    /// How many dossiers are stored.
+    fn count(&self) -> Result<u64, DossierStoreError>;
+}
+
+/// [`DossierStore`] on the office database.
+pub struct SqliteDossiers {
+    writer: Mutex<Connection>,
+    readers: Readers,
+}
+
+/// Reads one setting from the database at `path` (read-only).
+pub fn read_setting(path: &Path, key: &str) -> rusqlite::Result<Option<String>> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    conn.query_row(
+        "SELECT value FROM dossier_settings WHERE key = ?1",
+        [key],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+impl SqliteDossiers {
+    /// Opens a writer and two readers on the (already migrated) office database.
+    pub fn open(path: &Path) -> rusqlite::Result<SqliteDossiers> {
+        Ok(SqliteDossiers {
+            writer: Mutex::new(open_writer(path)?),
+            readers: Readers::open(path, 2)?,
+        })
+    }
+}
+
+impl DossierStore for SqliteDossiers {
+    fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, DossierStoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        conn.execute(
+            "INSERT INTO dossier_settings (key, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            [key, value],
+        )?;
+        Ok(conn.query_row(
+            "SELECT value FROM dossier_settings WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn file(&self, new: NewDossier<'_>) -> Result<(Dossier, bool), DossierStoreError> {
+        let NewDossier {
+            key,
+            body_sha256,
+            agency,
+            day,
+            files,
+            make,
+        } = new;
+        let mut conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let before: Option<(String, String, String)> = tx
+            .query_row(
+                "SELECT request_sha256, dossier_json, status FROM dossiers
+                 WHERE idempotency_key = ?1",
+                [key],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        if let Some((sha, json, status)) = before {
+            if sha != body_sha256 {
+                return Err(DossierStoreError::IdempotencyConflict);
+            }
+            return Ok((from_row(&json, &status)?, false));
+        }
+        let seq: i64 = tx
+            .query_row(
+                "INSERT INTO dossier_day_counters (agency_code, office_day, last_seq)
+                 VALUES (?1, ?2, 1)
+                 ON CONFLICT (agency_code, office_day) DO UPDATE SET last_seq = last_seq + 1
+                 RETURNING last_seq",
+                params![agency, day.to_string()],
+                |r| r.get(0),
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    DossierStoreError::DailyLimitReached
+                }
+                e => e.into(),
+            })?;
+        let code = dossier_code(agency, day, seq as u32);
+        let secret = motcua_core::receipt::secret_from_bytes(super::random_bytes::<7>());
+        let dossier = make(&code, &secret);
+        let json = serde_json::to_string(&dossier)?;
+        tx.execute(
+            "INSERT INTO dossiers (code, agency_code, office_day, seq, procedure_code, status,
+                                   received_at, due_date, lookup_secret, idempotency_key,
+                                   request_sha256, dossier_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'received', ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                code,
+                agency,
+                day.to_string(),
+                seq,
+                dossier.procedure_code,
+                dossier.received_at,
+                dossier.due_date.to_string(),
+                secret,
+                key,
+                body_sha256,
+                json
+            ],
+        )?;
+        for (i, d) in dossier.documents.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO dossier_documents (dossier_code, position, name, originals, copies,
+                                                paper_at_counter)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![code, i, d.name, d.originals, d.copies, d.paper_at_counter],
+            )?;
+        }
+        for f in files {
+            tx.execute(
+                "INSERT INTO dossier_attachments (dossier_code, position, file_name, media_type,
+                                                  size, sha256, content)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    code,
+                    f.position,
+                    f.file_name,
+                    f.media_type,
+                    f.content.len(),
+                    f.sha256,
+                    f.content
+                ],
+            )?;
+        }
+        tx.commit()?;
+        tracing::info!(code = %code, procedure = %dossier.procedure_code, files = files.len(), "dossier filed");
+        Ok((dossier, true))
+    }
+
+    fn get(&self, code: &str) -> Result<Option<(Dossier, String)>, DossierStoreError> {
+        let row: Option<(String, String, String)> = self.readers.read(|conn| {
+            conn.query_row(
+                "SELECT dossier_json, status, lookup_secret FROM dossiers WHERE code = ?1",
+                [code],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+        })?;
+        match row {
+            Some((json, status, secret)) => Ok(Some((from_row(&json, &status)?, secret))),
+            None => Ok(None),
+        }
+    }
+
+    fn attachment(
+        &self,
+        code: &str,
+        position: u32,
+    ) -> Result<Option<(Vec<u8>, String)>, DossierStoreError> {
+        Ok(self.readers.read(|conn| {
+            conn.query_row(
+                "SELECT content, media_type FROM dossier_attachments
+                 WHERE dossier_code = ?1 AND position = ?2",
+                params![code, position],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+        })?)
+    }
+
+    fn count(&self) -> Result<u64, DossierStoreError> {
+        Ok(self
+            .readers
+            .read(|conn| conn.query_row("SELECT COUNT(*) FROM dossiers", [], |r| r.get(0)))?)
+    }
+}
+
+fn from_row(json: &str, status: &str) -> Result<Dossier, DossierStoreError> {
+    let mut d: Dossier = serde_json::from_str(json)?;
+    d.status = DossierStatus::parse(status).unwrap_or(d.status);
+    Ok(d)
+}

@@ -9,12 +9,21 @@ run: deps ui
 	cargo build --release -p motcua-kiosk
 	MOTCUA_DEMO=1 ./target/release/motcua-kiosk
 
-## Runs every test, the real-window end-to-end ones included (under Xvfb). Examples and
-## benches are compiled by clippy (--all-targets), not linked again here; doc tests run apart.
-test: deps ui lint
+## Runs every test, the real-window end-to-end ones included (under Xvfb), after every lint.
+##
+## One build serves the lints and the tests: clippy-driver compiles the workspace's own crates
+## (every warning an error, as `cargo clippy -- -D warnings`) with full code generation, so the
+## dependencies are compiled once instead of once for `cargo clippy` and again for the tests.
+## `--all-targets` lints examples and benches too; the tests run without linking anything again.
+CLIPPY := RUSTC_WORKSPACE_WRAPPER=$(shell rustup which clippy-driver 2>/dev/null || echo clippy-driver) \
+	CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
+test: deps ui
+	cargo fmt --all -- --check
+	cd ui && npm run lint
 	cd ui && npm test
-	cargo test --workspace --no-fail-fast --tests
-	cargo test --workspace --no-fail-fast --doc
+	$(CLIPPY) cargo test --workspace --all-targets --no-run
+	$(CLIPPY) cargo test --workspace --no-fail-fast --tests
+	$(CLIPPY) cargo test --workspace --no-fail-fast --doc
 
 deps:
 	@./scripts/install-deps.sh

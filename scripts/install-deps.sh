@@ -15,6 +15,12 @@ if ! command -v cargo >/dev/null; then
   echo "Rust is not installed: install it from rustup (https://rustup.rs) and run again." >&2
   exit 1
 fi
+# The lints (`make test` builds with clippy-driver) and the formatter come with the toolchain.
+if command -v rustup >/dev/null; then
+  for c in clippy rustfmt; do
+    rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
+  done
+fi
 # Real-window tests drive the app through tauri-driver.
 if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
   echo "==> cargo install tauri-driver (in the background)"

@@ -112,7 +112,8 @@ fn request_span(req: &Request) -> tracing::Span {
         .extensions()
         .get::<axum::extract::MatchedPath>()
         .map_or("(no route)", |p| p.as_str());
-    tracing::info_span!("request", method = %req.method(), route)
+    // Debug level, as tower-http's own span: nothing is made per request unless asked for.
+    tracing::debug_span!("request", method = %req.method(), route)
 }
 
 /// The OpenAPI document of `domains` (what `/api/v1/openapi.json` serves).

@@ -161,10 +161,40 @@ fn unbuilt_choices_lead_somewhere_and_back() {
         .unwrap_or_else(|p| p.into_inner());
     let tmp = tempfile::tempdir().unwrap();
     let spool = tmp.path().join("spool");
-    let app = App::launch(&kiosk_env(
-        tmp.path(),
-        format!("folder:{}", spool.display()),
-    ));
+    let port = support::free_port();
+    let mut env = kiosk_env(tmp.path(), format!("folder:{}", spool.display()));
+    env.push(("MOTCUA_EMBEDDED_LISTEN", format!("127.0.0.1:{port}")));
+    let app = App::launch(&env);
+
+    // The kiosk's embedded office server serves the counter page and the board from the
+    // kiosk's own copy of the UI (the one Tauri embeds: the binary holds it once).
+    let http = reqwest::blocking::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    for (page, title) in [("counter", "Quầy giao dịch"), ("board", "<title>")] {
+        let r = http.get(format!("{base}/{page}/")).send().unwrap();
+        assert_eq!(r.status(), 200, "/{page}/");
+        let html = r.text().unwrap();
+        assert!(html.contains(title), "/{page}/: {html}");
+        let asset = html
+            .split('"')
+            .find(|s| s.starts_with("./assets/") || s.starts_with("assets/"))
+            .unwrap_or_else(|| panic!("no asset in /{page}/: {html}"))
+            .trim_start_matches("./")
+            .to_string();
+        let r = http.get(format!("{base}/{page}/{asset}")).send().unwrap();
+        assert_eq!(r.status(), 200, "/{page}/{asset}");
+        assert!(!r.bytes().unwrap().is_empty());
+    }
+    let r = http
+        .get(format!("{base}/counter/assets/nope.js"))
+        .send()
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        404,
+        "an asset the UI does not have is not index.html"
+    );
+
     for tile in ["dossier", "rating", "feedback"] {
         app.click(&format!("[data-testid=tile-{tile}]"));
         app.find("[data-testid=coming-soon]");

@@ -80,17 +80,11 @@ async fn security_headers(req: Request, next: Next) -> Response {
 /// the edge once to every route.
 pub fn assemble(domains: Domains) -> Router {
     let doc = crate::openapi::Document::default();
-    let api = OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
-        .merge(domains.queue)
-        .merge(domains.catalog)
-        .merge(domains.dossiers)
-        .merge(domains.identity)
-        .merge(domains.pages)
-        .merge(crate::openapi::router(doc.clone()));
+    let (api, outside) = api(domains, doc.clone());
     let (router, openapi) = api.split_for_parts();
     let _ = doc.set(openapi.to_json().expect("the OpenAPI document serializes"));
     router
-        .merge(domains.outside)
+        .merge(outside)
         .fallback(edge::fallback)
         // Sets the JSON 405 on every route merged above.
         .method_not_allowed_fallback(edge::method_not_allowed)
@@ -118,14 +112,20 @@ fn request_span(req: &Request) -> tracing::Span {
 
 /// The OpenAPI document of `domains` (what `/api/v1/openapi.json` serves).
 pub fn document(domains: Domains) -> serde_json::Value {
-    let app = OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
+    let (api, _) = api(domains, Default::default());
+    serde_json::to_value(api.into_openapi()).expect("the OpenAPI document serializes")
+}
+
+/// Every API domain merged, with the document's own route over `doc`; and what is outside.
+fn api(domains: Domains, doc: crate::openapi::Document) -> (OpenApiRouter, Router) {
+    let api = OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
         .merge(domains.queue)
         .merge(domains.catalog)
         .merge(domains.dossiers)
         .merge(domains.identity)
         .merge(domains.pages)
-        .merge(crate::openapi::router(Default::default()));
-    serde_json::to_value(app.into_openapi()).expect("the OpenAPI document serializes")
+        .merge(crate::openapi::router(doc));
+    (api, domains.outside)
 }
 
 #[cfg(test)]

@@ -52,10 +52,35 @@ async fn limit_declared_body(req: Request, next: Next) -> Response {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
+    if let Some(n) = declared.filter(|&n| n > limit as u64) {
+        if n <= (limit + DRAIN_BEFORE_REFUSING) as u64 {
+            // Read what the client is still sending (a little over the limit) before
+            // answering: closing on a client that is mid-write makes it see a broken pipe,
+            // not the 413 that says what happened. Larger bodies are cut off at once.
+            drain(req.into_body(), limit + DRAIN_BEFORE_REFUSING).await;
+        }
         return ApiFailure::from(edge::body_too_large_for(limit)).into_response();
     }
     next.run(req).await
+}
+
+/// How much over its limit a declared body is still read, so the client gets the answer.
+const DRAIN_BEFORE_REFUSING: usize = 1024 * 1024;
+
+/// Reads and discards up to `cap` bytes of `body`, for at most five seconds.
+async fn drain(body: axum::body::Body, cap: usize) {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut read = 0usize;
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while let Some(Ok(chunk)) = stream.next().await {
+            read += chunk.len();
+            if read > cap {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
 /// Headers on every answer: no MIME sniffing, no framing by other sites, no referrer leaving

@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod cccd;
+pub mod devices;
 pub mod dossier;
 pub mod error;
 pub mod files;
@@ -19,6 +20,7 @@ pub mod vietqr;
 pub mod voice;
 pub mod workdays;
 
+pub use devices::{DeviceKind, DeviceReport, DeviceStatus, PrinterState, SoundState};
 pub use error::{ApiError, ErrorCode};
 pub use identity::{CitizenProfile, DeviceSignIn, SignInState, SignInStatus};
 pub use queue::{

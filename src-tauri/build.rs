@@ -8,6 +8,7 @@ fn main() {
             "kiosk_info",
             "list_services",
             "issue_ticket",
+            "reprint_ticket",
             "staff_unlock",
             "exit_kiosk",
             "ui_ready",

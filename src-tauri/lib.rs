@@ -42,6 +42,7 @@ pub fn run() {
             commands::kiosk::kiosk_info,
             commands::queue::list_services,
             commands::queue::issue_ticket,
+            commands::queue::reprint_ticket,
             commands::staff::staff_unlock,
             commands::staff::exit_kiosk,
             commands::kiosk::ui_ready,

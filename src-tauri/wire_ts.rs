@@ -48,6 +48,7 @@ mod tests {
         export::<crate::services::KioskInfo>(dir);
         export::<crate::services::KioskStatus>(dir);
         export::<crate::services::queue::IssuedTicket>(dir);
+        export::<crate::services::queue::PrintOutcome>(dir);
         export::<crate::services::catalog::ProcedureView>(dir);
         export::<crate::services::catalog::PrintResult>(dir);
         export::<crate::services::citizen::SignInStartView>(dir);

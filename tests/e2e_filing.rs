@@ -29,7 +29,8 @@ const ACCOUNT: &str = "113366668888";
 /// The test citizen of tests/oidc-provider/provider.mjs.
 const NAME: &str = "Nguyễn Thị Thu Hà";
 const ID: &str = "001190012345";
-const CHILD: &str = "Nguyễn Minh An";
+/// Typed on the visible keys alone (ă â đ ê ô ơ ư and the five tone keys), no Telex.
+const CHILD: &str = "Đặng Hữu Phước Bảo Thành";
 
 fn office_config(port: u16, db: &Path, issuer: &str, client: &str) -> motcua_office::ServerConfig {
     let mut auth = motcua_office::AuthConfig::new(issuer, client);
@@ -176,6 +177,7 @@ fn runtime() -> tokio::runtime::Runtime {
 /// user code shown beside it.
 fn signin_link(app: &App, issuer: &str, shot: &str) -> String {
     app.find("[data-testid=signin-user-code]");
+    app.find("[data-testid=btn-no-vneid]");
     let code = app.text("[data-testid=signin-user-code]");
     // The real provider is not the demo: no DEMO label.
     assert!(app.try_find("[data-testid=demo-idp]").is_none());
@@ -269,13 +271,23 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
     app.find("[data-testid=btn-signin]");
     app.find("[data-testid=btn-back]");
     app.find("[data-testid=btn-home]");
+    // No VNeID is not a dead end: a number to file at the counter, and where to get VNeID.
+    app.find("[data-testid=btn-no-vneid]");
+    assert!(app
+        .text("[data-testid=btn-no-vneid]")
+        .contains("Chưa có VNeID? Lấy số nộp tại quầy"));
+    let note = app.text("[data-testid=no-vneid-note]");
+    assert!(
+        note.contains("mức độ 2") && note.contains("Công an"),
+        "{note}"
+    );
     app.screenshot("file-01-start");
     app.assert_accessible("filing start");
     sign_in(&app, &rt, &op.issuer, "file-02-signin");
 
     // ---- Signed in: choose the procedure among those filed online.
     app.find("[data-testid=search-field]");
-    assert!(app.text("h1").contains("Chọn thủ tục bạn muốn nộp"));
+    assert!(app.text("h1").contains("Chọn thủ tục cần nộp"));
     tap(&app, "khai sinh");
     app.find("[data-testid=\"proc-1.001193\"]");
     app.screenshot("file-03-choose");
@@ -284,11 +296,11 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
 
     // ---- The applicant's questions come prefilled from the ID token's claims.
     for (want, value) in [
-        ("Họ, chữ đệm và tên của bạn", NAME),
-        ("Số định danh cá nhân của bạn", ID),
-        ("Ngày sinh của bạn", "15/07/1990"),
+        ("Họ, chữ đệm và tên người nộp", NAME),
+        ("Số định danh cá nhân người nộp", ID),
+        ("Ngày sinh người nộp", "15/07/1990"),
         (
-            "Nơi cư trú của bạn",
+            "Nơi cư trú người nộp",
             "Số 12 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội",
         ),
         ("Số điện thoại", "0912345678"),
@@ -306,7 +318,7 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
     }
 
     // ---- The form, one question per screen.
-    question(&app, "Bạn là gì của trẻ?");
+    question(&app, "Quan hệ với trẻ");
     app.click("[data-testid=\"choice-Mẹ\"]");
     app.screenshot("file-05-choice");
     app.assert_accessible("choice question");
@@ -320,13 +332,63 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
     assert!(label(&app).contains("tên của trẻ"));
     app.screenshot("file-06-error");
     app.assert_accessible("question with an error");
-    // Telex on the on-screen keys; names get a capital on each word.
-    tap(&app, "nguyeenx minh an");
+    // The child's legal name on the visible keys alone: ă â đ ê ô ơ ư, then the tone keys
+    // (sắc, huyền, hỏi, ngã, nặng) on the word just typed; capitals on each word by themselves.
+    for id in [
+        "đ",
+        "ă",
+        "n",
+        "g",
+        "tone-nang",
+        "space",
+        "h",
+        "ư",
+        "u",
+        "tone-nga",
+        "space",
+        "p",
+        "h",
+        "ư",
+        "ơ",
+        "c",
+        "tone-sac",
+        "space",
+        "b",
+        "a",
+        "o",
+        "tone-hoi",
+        "space",
+        "t",
+        "h",
+        "a",
+        "n",
+        "h",
+        "tone-huyen",
+    ] {
+        app.click(&format!("[data-testid=\"key-{id}\"]"));
+    }
     assert_eq!(field(&app), CHILD);
-    // A stray tap on Home asks first; "go back and continue" returns to the same question
-    // with what was typed.
+    app.screenshot("file-06a-visible-vietnamese-keys");
+    app.assert_accessible("the Vietnamese keys");
+    // A stray tap on Home asks first; "go back and continue" is the first and inviting choice,
+    // clearing everything an outline, and it returns to the same question with what was typed.
     app.click("[data-testid=btn-home]");
     app.find("[data-testid=btn-leave-yes]");
+    assert_eq!(
+        app.text("[data-testid=btn-leave-yes]"),
+        "Hủy và xóa thông tin"
+    );
+    assert_eq!(app.text("[data-testid=btn-leave-no]"), "Quay lại tiếp tục");
+    assert_eq!(
+        app.exec(
+            "const a = document.querySelector('.leave-actions'); \
+             return [a.firstElementChild.dataset.testid, \
+                     a.firstElementChild.classList.contains('btn-primary'), \
+                     document.querySelector('[data-testid=btn-leave-yes]').classList.contains('btn-primary')]"
+        ),
+        serde_json::json!(["btn-leave-no", true, false]),
+        "Quay lại tiếp tục first and primary, the destructive choice not"
+    );
     app.screenshot("file-06b-leave");
     app.assert_accessible("leave the filing?");
     app.click("[data-testid=btn-leave-no]");
@@ -339,7 +401,20 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
     tap(&app, "31/02/2026");
     app.click("[data-testid=btn-continue]");
     let err = app.text("[data-testid=q-error-text]");
-    assert!(err.contains("ngày/tháng/năm"), "{err}");
+    assert!(
+        err.contains("Tháng 2/2026 không có ngày 31"),
+        "31/02 gets its own message: {err}"
+    );
+    // Xóa hết is above the bottom bar, not under it.
+    assert_eq!(
+        app.exec(
+            "const k = document.querySelector('[data-testid=key-clear]').getBoundingClientRect(); \
+             const n = document.querySelector('.navbar').getBoundingClientRect(); \
+             return k.bottom <= n.top && k.top >= 0"
+        ),
+        serde_json::json!(true),
+        "the clear key is in sight above the bottom bar"
+    );
     app.screenshot("file-07-date");
     app.assert_accessible("date on the digit pad");
     app.click("[data-testid=key-clear]");
@@ -384,7 +459,7 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
     let first = app.text("[data-testid=doc-0]");
     assert!(first.starts_with("Giấy chứng sinh"), "{first}");
     let cases = app.text("[data-testid=doc-list]");
-    assert!(cases.contains("Chỉ khi trường hợp của bạn cần"), "{cases}");
+    assert!(cases.contains("Chỉ khi trường hợp cụ thể cần"), "{cases}");
     assert!(
         !cases.contains("Người tiếp nhận có trách nhiệm"),
         "notes are not documents"
@@ -442,6 +517,19 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
 
     // ---- Review, then send.
     app.find("[data-testid=btn-send]");
+    // Gửi hồ sơ is in the bottom bar (in sight whatever the summary's length); Sửa is an
+    // outline in the primary colour.
+    assert_eq!(
+        app.exec(
+            "const s = document.querySelector('[data-testid=btn-send]'); \
+             const r = s.getBoundingClientRect(); \
+             const c = document.querySelector('[data-testid=review-change-child_name]'); \
+             return [!!s.closest('.navbar'), r.bottom <= window.innerHeight && r.top >= 0, \
+                     c.classList.contains('btn-change'), getComputedStyle(c).color]"
+        ),
+        serde_json::json!([true, true, true, "rgb(11, 61, 145)"]),
+        "Send in the bottom bar, Sửa in the primary outline"
+    );
     assert_eq!(app.text("[data-testid=review-child_name]"), CHILD);
     assert_eq!(
         app.text("[data-testid=review-child_birth_date]"),
@@ -545,7 +633,7 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
     let chosen = app.text("[data-testid=file-procedure]");
     assert!(chosen.contains("hộ kinh doanh"), "{chosen}");
     sign_in(&app, &rt, &op.issuer, "file-14-signin-again");
-    for want in ["tên của bạn", "Số định danh", "Ngày sinh"] {
+    for want in ["tên người nộp", "Số định danh", "Ngày sinh"] {
         question(&app, want);
         next(&app);
     }
@@ -633,6 +721,14 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
     let fee = app.text("[data-testid=dossier-fee]");
     assert!(fee.contains("150.000"), "{fee}");
     app.find("[data-testid=qr-pay]");
+    // The paper owed, said loudly, with the way to hand it in.
+    let owed = app.text("[data-testid=paper-owed]");
+    assert!(owed.contains("Còn phải nộp tại quầy"), "{owed}");
+    assert!(
+        owed.contains("Giấy đề nghị đăng ký hộ kinh doanh"),
+        "{owed}"
+    );
+    assert!(owed.contains("Lấy số để nộp giấy tờ"), "{owed}");
     let shot = app.screenshot("file-16-done-with-fee");
     app.assert_accessible("filed, with a fee");
     let on_screen = decode_qr(&shot);
@@ -669,8 +765,17 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
         true
     );
 
-    // The session ends from the top bar: confirm, home, nothing left.
-    app.click("[data-testid=btn-finish]");
+    // "Lấy số để nộp giấy tờ": the session ends (nothing of it left) and a number for the
+    // procedure's own service comes out, as from the home screen.
+    app.click("[data-testid=btn-paper-ticket]");
+    app.find("[data-testid=priority-none]");
+    app.click("[data-testid=priority-none]");
+    app.find("[data-testid=ticket-number]");
+    let ticket = app.text("[data-testid=ticket-number]");
+    assert!(ticket.starts_with('C'), "a number of Kinh doanh: {ticket}");
+    app.find("[data-testid=print-ok]");
+    app.screenshot("file-17-paper-ticket");
+    app.click("[data-testid=btn-done]");
     app.find("[data-testid=home]");
     assert_nothing_personal_left(&[&data, &spool, &scans, &xdg]);
     drop(app);
@@ -707,7 +812,7 @@ fn a_sign_in_declined_or_expired_says_so_and_offers_a_new_code() {
         let want = if client == CLIENT {
             let last = rt.block_on(oidc::phone(&link, true));
             assert!(!last.contains("Sign-in Success"), "{last}");
-            "Bạn đã từ chối đăng nhập"
+            "Đăng nhập đã bị từ chối"
         } else {
             "Mã đã hết hạn"
         };
@@ -716,6 +821,8 @@ fn a_sign_in_declined_or_expired_says_so_and_offers_a_new_code() {
         });
         let said = app.text("[data-testid=signin-failed]");
         assert!(said.contains(want) && said.contains("Tạo mã mới"), "{said}");
+        // A failure is not a dead end either.
+        app.find("[data-testid=btn-no-vneid]");
         app.screenshot(shot);
         app.assert_accessible(shot);
         // Nothing signed in: Home goes straight home, no question asked.

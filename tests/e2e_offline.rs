@@ -119,6 +119,13 @@ fn kiosk_issues_while_the_server_is_down_and_the_board_shows_it_after() {
     );
     kiosk.find("[data-testid=ticket-offline]");
     kiosk.find("[data-testid=print-ok]");
+    // Offline nobody knows who waits: the screen says so, never "nobody ahead / soon".
+    let ahead = kiosk.text("[data-testid=ticket-people-ahead]");
+    assert!(ahead.contains("Chưa biết"), "people ahead: {ahead}");
+    assert!(
+        kiosk.try_find("[data-testid=ticket-wait]").is_none(),
+        "no estimated wait offline"
+    );
     kiosk.screenshot("offline-2-ticket");
     kiosk.assert_accessible("ticket issued offline");
     let mut pdf = None;

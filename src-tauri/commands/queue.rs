@@ -1,6 +1,6 @@
 //! Queue numbers.
 
-use crate::services::queue::IssuedTicket;
+use crate::services::queue::{IssuedTicket, PrintOutcome};
 use crate::services::Kiosk;
 use motcua_core::{ApiError, ErrorCode, IssueTicketRequest, Priority, Service};
 use tauri::State;
@@ -28,4 +28,13 @@ pub async fn issue_ticket(
         priority,
     };
     kiosk.queue.issue_ticket(req).await
+}
+
+/// "In lại": the last ticket issued at this kiosk, printed again.
+#[tauri::command]
+pub async fn reprint_ticket(
+    kiosk: State<'_, Kiosk>,
+    ticket_id: String,
+) -> Result<PrintOutcome, ApiError> {
+    kiosk.queue.reprint_ticket(&ticket_id).await
 }

@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod catalog_cache;
 pub mod citizen;
+pub mod devices;
 pub mod filing;
 pub mod link;
 pub mod local_store;
@@ -74,6 +75,7 @@ pub struct Kiosk {
     pub printer: Printer,
     sync_task: tokio::task::AbortHandle,
     catalog_task: tokio::task::AbortHandle,
+    devices_task: tokio::task::AbortHandle,
     /// Kept alive for the app's lifetime in embedded mode.
     _embedded: Option<motcua_office::ServerHandle>,
 }
@@ -82,6 +84,7 @@ impl Drop for Kiosk {
     fn drop(&mut self) {
         self.sync_task.abort();
         self.catalog_task.abort();
+        self.devices_task.abort();
     }
 }
 
@@ -140,6 +143,7 @@ impl Kiosk {
                         demo_sign_in: config.demo,
                         catalog: motcua_office::embedded::CatalogConfig {
                             own_levels: config.levels.clone(),
+                            scope: config.scope.clone(),
                             ..Default::default()
                         },
                         filing: if config.demo {
@@ -201,6 +205,12 @@ impl Kiosk {
             );
         let catalog_task =
             tokio::spawn(catalog::catalog_sync_loop(link.clone(), cache.clone())).abort_handle();
+        let devices_task = tokio::spawn(devices::report_loop(
+            link.clone(),
+            printer.health(),
+            config.kiosk_id.clone(),
+        ))
+        .abort_handle();
         let scanner_inbox = config
             .scanner_inbox
             .clone()
@@ -219,6 +229,7 @@ impl Kiosk {
                 cache,
                 printer.clone(),
                 config.levels.clone(),
+                config.scope.clone(),
                 config.office_name.clone(),
             ),
             citizen: CitizenSession::new(link.clone()),
@@ -229,6 +240,7 @@ impl Kiosk {
             config,
             sync_task,
             catalog_task,
+            devices_task,
             _embedded: embedded,
         })
     }

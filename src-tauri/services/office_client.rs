@@ -4,8 +4,8 @@
 use super::local_store::OfflineTicket;
 use motcua_core::catalog::{CatalogChanges, FieldCount, Hit, ProcedurePage, SearchPage};
 use motcua_core::{
-    ApiError, DeviceSignIn, ErrorCode, IssueTicketRequest, OfflineTicketRequest, Service,
-    SignInState, Ticket,
+    ApiError, DeviceReport, DeviceSignIn, DeviceStatus, ErrorCode, IssueTicketRequest,
+    OfflineTicketRequest, Service, SignInState, Ticket,
 };
 use std::time::Duration;
 
@@ -51,11 +51,34 @@ impl OfficeClient {
         decode(r).await
     }
 
+    /// The counters with the services each serves (for "Quầy phục vụ" on the ticket).
+    pub async fn counters(&self) -> Result<Vec<motcua_core::queue::CounterWire>, ClientError> {
+        let r = self
+            .http
+            .get(format!("{}/api/v1/counters", self.base))
+            .send()
+            .await
+            .map_err(unreachable)?;
+        decode(r).await
+    }
+
     pub async fn issue(&self, req: &IssueTicketRequest) -> Result<Ticket, ClientError> {
         let r = self
             .http
             .post(format!("{}/api/v1/tickets", self.base))
             .json(req)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        decode(r).await
+    }
+
+    /// Tells the server what this kiosk's devices are doing (a printer fault, at once).
+    pub async fn report_device(&self, report: &DeviceReport) -> Result<DeviceStatus, ClientError> {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/devices/status", self.base))
+            .json(report)
             .send()
             .await
             .map_err(unreachable)?;

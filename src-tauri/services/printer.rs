@@ -3,18 +3,39 @@
 
 use motcua_core::ApiError;
 use motcua_print::{Format, Transport};
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// What the last print job found: `None` before the first job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrinterHealth {
+    /// Whether the last job failed.
+    pub fault: bool,
+    /// The failure's code (`printer_unavailable` …): nothing of the job's content.
+    pub detail: Option<String>,
+}
 
 /// Where and in what format the kiosk prints.
 #[derive(Clone)]
 pub struct Printer {
     transport: Transport,
     format: Format,
+    health: Arc<watch::Sender<Option<PrinterHealth>>>,
 }
 
 impl Printer {
     /// A printer on `transport` printing `format`.
     pub fn new(transport: Transport, format: Format) -> Printer {
-        Printer { transport, format }
+        Printer {
+            transport,
+            format,
+            health: Arc::new(watch::channel(None).0),
+        }
+    }
+
+    /// What the last job found, as it changes (the office is told of a fault at once).
+    pub fn health(&self) -> watch::Receiver<Option<PrinterHealth>> {
+        self.health.subscribe()
     }
 
     /// The format tickets and checklists print in.
@@ -30,13 +51,27 @@ impl Printer {
         render: impl FnOnce() -> Result<Vec<u8>, ApiError> + Send + 'static,
     ) -> Result<(), ApiError> {
         let transport = self.transport.clone();
-        tokio::task::spawn_blocking(move || -> Result<(), ApiError> {
+        let done = tokio::task::spawn_blocking(move || -> Result<(), ApiError> {
             let bytes = render()?;
             motcua_print::print(&transport, &job, format, &bytes)?;
             Ok(())
         })
         .await
-        .unwrap_or_else(|_| Err(ApiError::internal()))
+        .unwrap_or_else(|_| Err(ApiError::internal()));
+        let now = PrinterHealth {
+            fault: done.is_err(),
+            detail: done.as_ref().err().and_then(|e| {
+                serde_json::to_value(e.code)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+            }),
+        };
+        self.health.send_if_modified(|h| {
+            let changed = h.as_ref() != Some(&now);
+            *h = Some(now);
+            changed
+        });
+        done
     }
 
     /// Receipts spooled to a folder (the demo's "printer") hold the citizen's data: they go when

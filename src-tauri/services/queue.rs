@@ -7,7 +7,7 @@ use super::local_store::{LocalStore, OfflineTicket};
 use super::office_client::ClientError;
 use super::printer::Printer;
 use chrono::Utc;
-use motcua_core::{ApiError, IssueTicketRequest, Service, Ticket, TicketStatus};
+use motcua_core::{ApiError, ErrorCode, IssueTicketRequest, Service, Ticket, TicketStatus};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -28,6 +28,18 @@ pub struct QueueService {
     kiosk_number: u32,
     office_name: String,
     public_url: Option<String>,
+    /// The last ticket issued here, for "In lại" (nothing personal: a number and a service).
+    last: std::sync::Mutex<Option<Ticket>>,
+    /// Service id → numbers of the counters serving it, from the office's last counter list
+    /// (printed as "Quầy phục vụ", offline tickets too).
+    counters: std::sync::Mutex<std::collections::HashMap<String, Vec<u32>>>,
+}
+
+/// What `reprint_ticket` returns: whether the ticket printed this time.
+#[derive(Debug, Serialize, ts_rs::TS)]
+pub struct PrintOutcome {
+    pub printed: bool,
+    pub print_error: Option<ApiError>,
 }
 
 impl QueueService {
@@ -46,6 +58,8 @@ impl QueueService {
             kiosk_number,
             office_name,
             public_url,
+            last: std::sync::Mutex::new(None),
+            counters: Default::default(),
         }
     }
 
@@ -61,7 +75,22 @@ impl QueueService {
     /// the remembered list with this kiosk's offline tickets added when the server is
     /// unreachable.
     pub async fn services(&self) -> Result<Vec<Service>, ApiError> {
-        match self.link.client.services().await {
+        let (services, counters) =
+            tokio::join!(self.link.client.services(), self.link.client.counters());
+        if let Ok(counters) = counters {
+            let mut by_service = std::collections::HashMap::<String, Vec<u32>>::new();
+            for c in counters {
+                for s in c.service_ids {
+                    by_service.entry(s).or_default().push(c.number);
+                }
+            }
+            for numbers in by_service.values_mut() {
+                numbers.sort_unstable();
+                numbers.dedup();
+            }
+            *self.counters.lock().unwrap_or_else(|p| p.into_inner()) = by_service;
+        }
+        match services {
             Ok(list) => {
                 self.link.set_online(true);
                 let (local, copy) = (self.local.clone(), list.clone());
@@ -125,25 +154,57 @@ impl QueueService {
         if ticket.office_name.is_none() {
             ticket.office_name = Some(self.office_name.clone());
         }
-        let qr_svg = motcua_print::qr_svg(&ticket.status_url);
-        let (format, t) = (self.printer.format(), ticket.clone());
-        let job = format!("ticket-{}-{}", t.number, &t.id[..t.id.len().min(8)]);
-        let print_error = self
-            .printer
-            .print_job(job, format, move || {
-                Ok(motcua_print::render_ticket(&t, format)?)
-            })
-            .await
-            .err();
-        if let Some(e) = &print_error {
-            tracing::warn!(code = ?e.code, "ticket not printed; shown on screen instead");
+        if ticket.counters.is_none() {
+            ticket.counters = self
+                .counters
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&ticket.service_id)
+                .cloned();
         }
+        let qr_svg = motcua_print::qr_svg(&ticket.status_url);
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some(ticket.clone());
+        let print_error = self.print(&ticket).await.err();
         Ok(IssuedTicket {
             ticket,
             qr_svg,
             printed: print_error.is_none(),
             print_error,
         })
+    }
+
+    /// "In lại": prints the last ticket issued here again (after a printer fault). Only that
+    /// ticket: an id that is not the last one issued at this kiosk is refused.
+    pub async fn reprint_ticket(&self, ticket_id: &str) -> Result<PrintOutcome, ApiError> {
+        let last = self.last.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let Some(ticket) = last.filter(|t| t.id == ticket_id) else {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                "Không tìm thấy số này để in lại. Vui lòng báo cán bộ tại quầy.",
+                "This number cannot be printed again here. Please tell a staff member at the counter.",
+            ));
+        };
+        let print_error = self.print(&ticket).await.err();
+        Ok(PrintOutcome {
+            printed: print_error.is_none(),
+            print_error,
+        })
+    }
+
+    /// Renders and prints `ticket`; a failure is logged (without the ticket's content).
+    async fn print(&self, ticket: &Ticket) -> Result<(), ApiError> {
+        let (format, t) = (self.printer.format(), ticket.clone());
+        let job = format!("ticket-{}-{}", t.number, &t.id[..t.id.len().min(8)]);
+        let done = self
+            .printer
+            .print_job(job, format, move || {
+                Ok(motcua_print::render_ticket(&t, format)?)
+            })
+            .await;
+        if let Err(e) = &done {
+            tracing::warn!(code = ?e.code, "ticket not printed; shown on screen instead");
+        }
+        done
     }
 
     /// A number from the kiosk's own sequence, durably in the outbox before it is returned.
@@ -248,6 +309,7 @@ fn offline_ticket_wire(
         service_name_en: Some(service.name_en.clone()),
         office_name: Some(office_name.to_string()),
         offline: true,
+        counters: None,
     }
 }
 

@@ -12,6 +12,7 @@ import type {
   KioskInfo,
   KioskStatus,
   Priority,
+  PrintOutcome,
   PrintResult,
   ProcedureView,
   ScanResult,
@@ -62,6 +63,11 @@ export function listServices(): Promise<Service[]> {
 
 export function issueTicket(serviceId: string, priority: Priority): Promise<IssuedTicket> {
   return call<IssuedTicket>('issue_ticket', { serviceId, priority });
+}
+
+/** "In lại": the last ticket issued at this kiosk, printed again. */
+export function reprintTicket(ticketId: string): Promise<PrintOutcome> {
+  return call<PrintOutcome>('reprint_ticket', { ticketId });
 }
 
 /** Resolves (with null) when the PIN is right; rejects with "wrong_pin" or "locked_out". */

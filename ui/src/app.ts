@@ -5,16 +5,16 @@ import { button, h, icon } from './dom';
 import { T, idleText, lang, otherLang, setLang, tr } from './i18n';
 import { emblem, langButton, runClock } from './shell';
 
-export type TileName = 'vneid' | 'procedures' | 'dossier' | 'rating' | 'feedback';
+/** The home screen's tiles: only what is built (tracking, rating and feedback come with their issues). */
+export type TileName = 'vneid' | 'procedures';
 
 export type Route =
   | { name: 'home' }
   | { name: 'priority'; service: Service; busy: boolean; error: CommandError | null }
-  | { name: 'ticket'; issued: IssuedTicket; service: Service | undefined }
-  | { name: 'coming-soon'; tile: TileName }
+  | { name: 'ticket'; issued: IssuedTicket; service: Service | undefined; reprintTries?: number }
   | { name: 'procedures'; q: string; field: string | null; online: boolean; keyboard: boolean; pick?: boolean }
   | { name: 'procedure'; code: string }
-  | { name: 'file-start'; code: string | null; procName: string }
+  | { name: 'file-start'; code: string | null; procName: string; serviceId?: string | null }
   | { name: 'signin' }
   | { name: 'file-step'; index: number }
   | { name: 'file-docs' }
@@ -33,6 +33,8 @@ export interface Screen {
   cleanup?: () => void;
   /** Seconds without activity before going home; default: kiosk_info.idle_timeout_secs. */
   idleSecs?: number;
+  /** Never goes home by itself (a ticket the printer failed to print stays in sight). */
+  stay?: boolean;
 }
 
 export type ScreenRenderer = (route: Route) => Screen;
@@ -235,6 +237,10 @@ export function idleRemainingMs(): number {
 
 function resetIdle(): void {
   window.clearTimeout(idleTimer);
+  if (screen?.stay) {
+    idleDeadline = Number.POSITIVE_INFINITY;
+    return;
+  }
   const ms = idleSecs() * 1000;
   idleDeadline = Date.now() + ms;
   idleTimer = window.setTimeout(onIdle, ms);

@@ -43,13 +43,13 @@ export const T = {
     en: 'Server connection lost – numbers are still issued.',
   },
   ticketOffline: {
-    vi: 'Số này được cấp khi mất kết nối. Cán bộ vẫn gọi số này theo thứ tự bạn đến.',
-    en: 'This number was issued while offline. Staff will still call it in the order you came.',
+    vi: 'Số này được cấp khi máy mất kết nối. Số vẫn được gọi theo thứ tự đến lượt.',
+    en: 'This number was issued while the kiosk was offline. It is still called in turn.',
   },
 
   // Home
   homeTitle: { vi: 'Lấy số thứ tự', en: 'Take a queue number' },
-  homeLead: { vi: 'Chạm vào việc bạn cần làm.', en: 'Touch what you need to do.' },
+  homeLead: { vi: 'Mời chọn việc cần làm.', en: 'Touch what you need to do.' },
   servicesLoading: { vi: 'Đang tải danh sách dịch vụ…', en: 'Loading the services…' },
   servicesEmpty: {
     vi: 'Hiện chưa có dịch vụ nhận số. Vui lòng hỏi cán bộ tại quầy.',
@@ -63,45 +63,40 @@ export const T = {
   // Tiles
   tileVneid: { vi: 'Nộp hồ sơ trực tuyến (VNeID)', en: 'File online (VNeID)' },
   tileProcedures: { vi: 'Tra cứu thủ tục', en: 'Look up a procedure' },
-  tileDossier: { vi: 'Tra cứu hồ sơ', en: 'Track a dossier' },
-  tileRating: { vi: 'Đánh giá hài lòng', en: 'Rate our service' },
-  tileFeedback: { vi: 'Góp ý', en: 'Feedback' },
 
   // Navigation
   back: { vi: 'Quay lại', en: 'Back' },
   home: { vi: 'Trang chủ', en: 'Home' },
 
   // Priority
-  priorityTitle: { vi: 'Bạn có thuộc diện ưu tiên không?', en: 'Are you entitled to priority?' },
+  priorityTitle: { vi: 'Có thuộc diện ưu tiên không?', en: 'Are you entitled to priority?' },
   priorityNone: { vi: 'Không – In số thứ tự', en: 'No – Print my number' },
   priorityYes: {
-    vi: 'Có – chạm vào diện của bạn để in số ưu tiên:',
+    vi: 'Có – chạm vào diện ưu tiên để in số:',
     en: 'Yes – touch your group to print a priority number:',
   },
   priorityNote: {
-    vi: 'Cán bộ có thể đề nghị bạn xuất trình giấy tờ.',
+    vi: 'Cán bộ có thể đề nghị xuất trình giấy tờ.',
     en: 'Staff may ask you to show a document.',
   },
   issuing: { vi: 'Đang in số thứ tự, vui lòng chờ…', en: 'Printing your number, please wait…' },
 
   // Ticket
-  ticketTitle: { vi: 'Số thứ tự của bạn', en: 'Your queue number' },
-  scanQr: { vi: 'Quét mã để theo dõi lượt của bạn', en: 'Scan the code to follow your turn' },
+  ticketTitle: { vi: 'Số thứ tự', en: 'Your queue number' },
+  scanQr: { vi: 'Quét mã để theo dõi lượt trên điện thoại', en: 'Scan the code to follow your turn on a phone' },
+  ticketNext: {
+    vi: 'Mời ngồi chờ, theo dõi màn hình và lắng nghe gọi số.',
+    en: 'Please take a seat, watch the screen and listen for your number.',
+  },
+  ticketValidToday: { vi: 'Số chỉ có giá trị trong ngày hôm nay.', en: 'The number is valid today only.' },
+  reprint: { vi: 'In lại', en: 'Print again' },
+  reprinting: { vi: 'Đang in lại…', en: 'Printing again…' },
   qrLabel: { vi: 'Mã QR theo dõi lượt', en: 'QR code to follow your turn' },
   printOk: { vi: 'Vui lòng nhận phiếu ở khe máy in.', en: 'Please take your ticket from the printer slot.' },
   printFailedTitle: { vi: 'Máy in đang gặp sự cố', en: 'The printer has a problem' },
-  printFailedHelp: {
-    vi: 'Số của bạn vẫn được giữ. Vui lòng chụp ảnh màn hình này hoặc ghi lại số thứ tự, rồi báo cán bộ tại quầy.',
-    en: 'Your number is kept. Please take a photo of this screen or write down the number, then tell a staff member at the counter.',
-  },
   done: { vi: 'Xong', en: 'Done' },
 
   // Coming soon
-  comingSoonTitle: { vi: 'Chức năng này sắp có', en: 'This is coming soon' },
-  comingSoonHelp: {
-    vi: 'Vui lòng hỏi cán bộ tại quầy để được hướng dẫn.',
-    en: 'Please ask a staff member at the counter for help.',
-  },
 
   // Staff
   staffTitle: { vi: 'Dành cho cán bộ', en: 'For staff' },
@@ -124,9 +119,9 @@ export const T = {
   // Counter page (staff at their desk)
   counterDocTitle: { vi: 'Quầy giao dịch – Bộ phận Một cửa', en: 'Service counter – One-stop office' },
   counterPage: { vi: 'Quầy giao dịch', en: 'Service counter' },
-  pickTitle: { vi: 'Chọn quầy của bạn', en: 'Choose your counter' },
+  pickTitle: { vi: 'Chọn quầy làm việc', en: 'Choose your counter' },
   pickLead: {
-    vi: 'Máy này sẽ nhớ quầy bạn chọn. Bạn có thể đổi quầy bất cứ lúc nào.',
+    vi: 'Máy này sẽ nhớ quầy đã chọn. Có thể đổi quầy bất cứ lúc nào.',
     en: 'This computer remembers your choice. You can change it at any time.',
   },
   countersLoading: { vi: 'Đang tải danh sách quầy…', en: 'Loading the counters…' },
@@ -194,7 +189,7 @@ export const T = {
   },
 
   // Idle countdown
-  idleTitle: { vi: 'Bạn vẫn đang dùng máy?', en: 'Are you still there?' },
+  idleTitle: { vi: 'Ông/Bà vẫn đang dùng máy?', en: 'Are you still there?' },
   idleStay: { vi: 'Tôi vẫn đang dùng', en: 'I am still here' },
 
   // On-screen keyboard
@@ -209,14 +204,15 @@ export const T = {
   kbDash: { vi: 'Gạch ngang', en: 'Dash' },
   kbSlash: { vi: 'Gạch chéo', en: 'Slash' },
   kbShift: { vi: 'Chữ hoa', en: 'Shift' },
+  kbTone: { vi: 'Dấu', en: 'Tone' },
   kbHint: {
-    vi: 'Gõ không dấu cũng được. Telex: aa → â, dd → đ, s f r x j → sắc huyền hỏi ngã nặng.',
-    en: 'Accents are optional. Telex: aa → â, dd → đ, s f r x j → the five tones.',
+    vi: 'Chữ ă â đ ê ô ơ ư và các dấu có sẵn trên hàng phím đầu: gõ chữ, rồi chạm dấu. Telex, VNI vẫn dùng được.',
+    en: 'ă â đ ê ô ơ ư and the tone marks are on the top row: type the word, then touch the tone. Telex and VNI still work.',
   },
 
   // Procedure search
   searchTitle: { vi: 'Tra cứu thủ tục', en: 'Look up a procedure' },
-  searchPickTitle: { vi: 'Chọn thủ tục bạn muốn nộp', en: 'Choose what you want to file' },
+  searchPickTitle: { vi: 'Chọn thủ tục cần nộp', en: 'Choose what you want to file' },
   searchLabel: { vi: 'Tên thủ tục, lĩnh vực hoặc mã', en: 'Procedure name, field or code' },
   searchOnline: { vi: 'Chỉ thủ tục nộp trực tuyến được', en: 'Only procedures that can be filed online' },
   searchFieldsTitle: { vi: 'Hoặc chọn lĩnh vực', en: 'Or choose a field' },
@@ -258,7 +254,7 @@ export const T = {
   procTakeNumber: { vi: 'Lấy số cho thủ tục này', en: 'Take a number for this' },
   procFileOnline: { vi: 'Nộp trực tuyến', en: 'File online' },
   procPrint: { vi: 'In danh sách giấy tờ', en: 'Print the list of documents' },
-  procPrinted: { vi: 'Đã in. Mời bạn nhận giấy ở khe máy in.', en: 'Printed. Please take the paper from the printer.' },
+  procPrinted: { vi: 'Đã in. Mời nhận giấy ở khe máy in.', en: 'Printed. Please take the paper from the printer.' },
   procNoService: {
     vi: 'Thủ tục này chưa gắn với dịch vụ lấy số nào. Vui lòng hỏi cán bộ.',
     en: 'This procedure has no queue yet. Please ask staff.',
@@ -292,22 +288,36 @@ export function waitMinutesShort(m: number): string {
   return m <= 0 ? 'No wait' : `About ${m} min wait`;
 }
 
-export function peopleAheadText(n: number): string {
-  if (current === 'vi') {
-    return n <= 0 ? 'Không có ai đang chờ trước bạn' : `Có ${n} người đang chờ trước bạn`;
+export function peopleAheadText(n: number, l: Lang = current): string {
+  if (l === 'vi') {
+    return n <= 0 ? 'Không có ai đang chờ trước' : `Có ${n} người đang chờ trước`;
   }
   if (n <= 0) return 'Nobody is waiting ahead of you';
   return n === 1 ? 'There is 1 person waiting ahead of you' : `There are ${n} people waiting ahead of you`;
 }
 
-export function waitText(m: number): string {
-  if (current === 'vi') {
+/** Offline, the kiosk cannot know who waits: it says so rather than "nobody ahead". */
+export function peopleAheadUnknownText(l: Lang = current): string {
+  return l === 'vi'
+    ? 'Chưa biết có bao nhiêu người chờ trước (máy đang mất kết nối).'
+    : 'How many people are ahead is not known (the kiosk is offline).';
+}
+
+export function waitText(m: number, l: Lang = current): string {
+  if (l === 'vi') {
     return m <= 0
-      ? 'Thời gian chờ dự kiến: bạn sẽ được gọi sớm'
+      ? 'Thời gian chờ dự kiến: sẽ được gọi sớm'
       : `Thời gian chờ dự kiến: khoảng ${m} phút`;
   }
   if (m <= 0) return 'Estimated wait: you will be called soon';
   return m === 1 ? 'Estimated wait: about 1 minute' : `Estimated wait: about ${m} minutes`;
+}
+
+/** The printer failed: one sentence per language, with the number in it. */
+export function printFailedText(number: string, l: Lang = current): string {
+  return l === 'vi'
+    ? `Máy in bị lỗi nên chưa in được phiếu. Số ${number} vẫn được giữ: bấm "In lại", hoặc đọc số này cho cán bộ.`
+    : `The printer failed, so no ticket was printed. Number ${number} is kept: press "Print again", or tell the number to a staff member.`;
 }
 
 export function issuedAtText(iso: string): string {
@@ -418,6 +428,6 @@ export function feeText(vnd: number): string {
 
 export function idleText(secs: number): string {
   return current === 'vi'
-    ? `Màn hình sẽ về trang chủ và xóa thông tin bạn đã nhập sau ${String(secs)} giây. Chạm vào màn hình để tiếp tục.`
+    ? `Màn hình sẽ về trang chủ và xóa thông tin đã nhập sau ${String(secs)} giây. Chạm vào màn hình để tiếp tục.`
     : `This screen goes home and clears what you typed in ${String(secs)} seconds. Touch the screen to continue.`;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { capitalNext, pressKey } from './keyboard';
+import { applyTone } from './vnkeys';
 
 /** Key taps on a form keyboard in Telex. */
 function typeIn(keys: string, caps: 'words' | 'sentence' | 'none'): string {
@@ -26,5 +27,44 @@ describe('capitalisation of form fields', () => {
   it('leaves search text alone', () => {
     expect(typeIn('khai sinh', 'none')).toBe('khai sinh');
     expect(capitalNext('', 'none')).toBe(false);
+  });
+});
+
+/** Taps on the visible keys only: letters (ă â đ ê ô ơ ư among them) and tone keys (1–5). */
+function tapVisible(taps: (string | 1 | 2 | 3 | 4 | 5)[], mode: 'telex' | 'vni' | 'off'): string {
+  let text = '';
+  for (const t of taps) text = typeof t === 'number' ? applyTone(text, t) : pressKey(text, t, mode, 'words');
+  return text;
+}
+
+describe('the visible Vietnamese keys', () => {
+  // Đặng Hữu Phước Bảo Thành: đ ă ư ơ and the five tones, without knowing Telex or VNI.
+  const taps: (string | 1 | 2 | 3 | 4 | 5)[] = [
+    'đ', 'ă', 'n', 'g', 5, ' ',
+    'h', 'ư', 'u', 4, ' ',
+    'p', 'h', 'ư', 'ơ', 'c', 1, ' ',
+    'b', 'a', 'o', 3, ' ',
+    't', 'h', 'a', 'n', 'h', 2,
+  ];
+  for (const mode of ['telex', 'vni', 'off'] as const) {
+    it(`types a legal name in ${mode} mode`, () => {
+      expect(tapVisible(taps, mode)).toBe('Đặng Hữu Phước Bảo Thành');
+    });
+  }
+  it('puts the tone where Vietnamese puts it, and takes it off when tapped again', () => {
+    expect(applyTone('Nguyên', 4)).toBe('Nguyễn');
+    expect(applyTone('hoa', 2)).toBe('hoà');
+    expect(applyTone('mua', 2)).toBe('mùa');
+    expect(applyTone('Thuy', 3)).toBe('Thuỷ');
+    expect(applyTone('qua', 1)).toBe('quá');
+    expect(applyTone('hà', 2)).toBe('ha');
+    expect(applyTone('hà', 1)).toBe('há');
+    expect(applyTone('Lê Văn ', 1)).toBe('Lê Văn ');
+    expect(applyTone('nh', 1)).toBe('nh');
+  });
+  it('is NFC', () => {
+    const s = applyTone('Trương', 2);
+    expect(s).toBe('Trường');
+    expect(s.normalize('NFC')).toBe(s);
   });
 });

@@ -7,9 +7,21 @@
 
 import { button, h, icon } from './dom';
 import { T, tr } from './i18n';
-import { type InputMode, backspace, typeKey } from './vnkeys';
+import { type InputMode, type ToneKey, applyTone, backspace, typeKey } from './vnkeys';
 
 const ROWS: readonly string[] = ['1234567890', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm.-'];
+
+/** The Vietnamese letters, each one key: nobody needs to know Telex or VNI to type a name. */
+const VN_LETTERS: readonly string[] = ['ă', 'â', 'đ', 'ê', 'ô', 'ơ', 'ư'];
+
+/** The five tones as visible keys, each shown on a vowel and named. */
+const TONE_KEYS: readonly { tone: ToneKey; id: string; sample: string; vi: string; en: string }[] = [
+  { tone: 1, id: 'sac', sample: 'á', vi: 'sắc', en: 'acute' },
+  { tone: 2, id: 'huyen', sample: 'à', vi: 'huyền', en: 'grave' },
+  { tone: 3, id: 'hoi', sample: 'ả', vi: 'hỏi', en: 'hook' },
+  { tone: 4, id: 'nga', sample: 'ã', vi: 'ngã', en: 'tilde' },
+  { tone: 5, id: 'nang', sample: 'ạ', vi: 'nặng', en: 'dot below' },
+];
 const MODES: readonly InputMode[] = ['telex', 'vni', 'off'];
 
 export interface Keyboard {
@@ -150,12 +162,28 @@ export function keyboard(opts: {
       },
       k.toUpperCase(),
     );
-    if (/^[a-z]$/.test(k)) {
+    if (/^\p{Ll}$/u.test(k)) {
       b.dataset.key = k;
       letterKeys.push(b);
     }
     return b;
   };
+
+  const toneBtn = (t: (typeof TONE_KEYS)[number]): HTMLButtonElement =>
+    button(
+      {
+        class: 'btn kb-key kb-tone',
+        testid: `key-tone-${t.id}`,
+        'aria-label': `${tr(T.kbTone)} ${tr({ vi: t.vi, en: t.en })}`,
+        onClick: () => {
+          emit(applyTone(text(), t.tone));
+        },
+      },
+      h('span', { class: 'kb-tone-mark', 'aria-hidden': 'true' }, t.sample),
+      h('span', { class: 'kb-tone-name', 'aria-hidden': 'true' }, t.vi),
+    );
+  // Above the letters: ă â đ ê ô ơ ư, then the five tones.
+  const vnRow = h('div', { class: 'kb-row kb-row-vn' }, VN_LETTERS.map(keyBtn), h('span', { class: 'kb-gap', 'aria-hidden': 'true' }), TONE_KEYS.map(toneBtn));
 
   const rows = ROWS.map((r, i) =>
     h(
@@ -204,7 +232,7 @@ export function keyboard(opts: {
       tr(T.kbClear),
     ),
   );
-  const el = h('div', { class: 'kb', role: 'group', 'aria-label': tr(T.kbLabel), testid: 'keyboard' }, ...rows, bottom);
+  const el = h('div', { class: 'kb', role: 'group', 'aria-label': tr(T.kbLabel), testid: 'keyboard' }, vnRow, ...rows, bottom);
   paintCase();
   return {
     el,

@@ -10,7 +10,6 @@ import { button, h } from './dom';
 import { errorBox } from './errors';
 import { T, tr } from './i18n';
 import { active as filingActive, clear as clearFiling } from './filing/session';
-import { renderComingSoon } from './screens/comingSoon';
 import {
   renderFileDelivery,
   renderFileDocs,
@@ -52,7 +51,6 @@ async function start(): Promise<void> {
     home: renderHome,
     priority: renderPriority,
     ticket: renderTicket,
-    'coming-soon': renderComingSoon,
     procedures: renderProcedures,
     procedure: renderProcedure,
     'file-start': renderFileStart,

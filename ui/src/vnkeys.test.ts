@@ -9,6 +9,9 @@ import { backspace, composeText, typeKey } from './vnkeys';
 
 const OWN: [string, 'telex' | 'vni' | 'off', string][] = [
   ['tooi laf ai', 'telex', 'tôi là ai'],
+  // A space after a word never moves its tone.
+  ['baor hieenr', 'telex', 'bảo hiển'],
+  ['bao3 ', 'vni', 'bảo '],
   ['ddaay laf ddaau', 'telex', 'đây là đâu'],
   ['duwowis', 'telex', 'dưới'],
   ['viet65', 'vni', 'việt'],

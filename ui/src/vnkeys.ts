@@ -169,6 +169,9 @@ const join = (head: string, w: Letter[], tail = ''): string => (head + w.map(com
 /** Type one key (a single character) at the end of `text`, composing in the given mode. */
 export function typeKey(text: string, key: string, mode: InputMode): string {
   if (mode === 'off' || key.length !== 1) return (text + key).normalize('NFC');
+  // A space or a mark ends the word: it is never a final consonant that moves the tone
+  // ("bảo " must not become "baỏ "). VNI's digits are its keys, so they go on.
+  if (!/^[\p{L}0-9]$/u.test(key)) return (text + key).normalize('NFC');
   const [head, word] = splitLastWord(text.normalize('NFC'));
   const k = key.toLowerCase();
   const upper = key !== k;
@@ -227,6 +230,20 @@ export function typeKey(text: string, key: string, mode: InputMode): string {
     if (r) return r.undo ? join(head, r.word, key) : join(head, r.word);
   }
   return literal();
+}
+
+/** The five tones a visible key applies: sắc, huyền, hỏi, ngã, nặng. */
+export type ToneKey = 1 | 2 | 3 | 4 | 5;
+
+/**
+ * A visible tone key: puts `tone` on the word being typed (the last word of `text`) where
+ * Vietnamese puts it, whatever the input mode; the same tone again takes it off, another one
+ * replaces it. A word without a vowel is left as it is.
+ */
+export function applyTone(text: string, tone: ToneKey): string {
+  const [head, word] = splitLastWord(text.normalize('NFC'));
+  if (!word.some(isVowel)) return text.normalize('NFC');
+  return join(head, setTone(word, currentTone(word) === tone ? 0 : tone));
 }
 
 /** Compose a whole string typed key by key (what the keyboard does; used by tests). */

@@ -114,7 +114,7 @@ async fn ticket_shape_status_and_people_ahead() {
     assert_eq!(t["people_ahead"], 1);
     assert_eq!(t["estimated_wait_minutes"], 5, "1 × 10 min ÷ 2 counters");
     assert_eq!(t["service_name_vi"], "Hộ tịch – Chứng thực");
-    assert_eq!(t["service_name_en"], "Civil status – Certification");
+    assert_eq!(t["service_name_en"], "Civil registration and certification");
     assert_eq!(t["office_name"], "UBND xã Thử Nghiệm");
     let issued = t["issued_at"].as_str().unwrap();
     assert!(issued.ends_with("+07:00"), "{issued}");
@@ -171,7 +171,7 @@ async fn ticket_shape_status_and_people_ahead() {
     assert!(html.contains("lang=\"vi\""));
     assert!(html.contains("http-equiv=\"refresh\" content=\"30\""));
     assert!(html.contains(">A002<"));
-    assert!(html.contains("Còn 1 người trước bạn"));
+    assert!(html.contains("Còn 1 người chờ trước"));
     assert!(html.contains("UBND xã Thử Nghiệm"));
     let r = c
         .get(format!("{base}/t/{}", "0".repeat(32)))

@@ -59,6 +59,9 @@ export async function mockInvoke(cmd: string, args?: Record<string, unknown>): P
         throw err('server_unavailable', 'Không kết nối được máy chủ của Bộ phận Một cửa. Vui lòng thử lại sau ít phút hoặc hỏi cán bộ.', 'Cannot reach the office server. Please try again in a few minutes or ask a staff member.');
       }
       return services;
+    case 'reprint_ticket':
+      await sleep(500);
+      return { printed: true, print_error: null };
     case 'issue_ticket': {
       await sleep(700);
       if (fail === 'issue') {

@@ -161,7 +161,7 @@ async function counterAction(req: IncomingMessage, res: ServerResponse, id: stri
   if (!c) return apiError(res, 404, 'unknown_counter', `Không có quầy “${id}”.`, `No counter “${id}”.`);
   const body = await readBody(req);
   if (typeof body.ticket_id === 'string' && body.ticket_id !== c.current?.id) {
-    return apiError(res, 409, 'not_current_ticket', 'Số này không phải số đang phục vụ tại quầy của bạn.', 'This is not the ticket your counter is serving.');
+    return apiError(res, 409, 'not_current_ticket', 'Số này không phải số đang phục vụ tại quầy này.', 'This is not the ticket your counter is serving.');
   }
   if (action === 'call-next') {
     const next = tickets.find((t) => t.status === 'waiting' && c.service_ids.includes(t.service_id));

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 
-import { APPLICANT, FORMS, activeQuestions, displayDate, formFor, isoDate, parseDate, validate } from './forms';
+import { APPLICANT, FORMS, activeQuestions, dateMessage, displayDate, formFor, isoDate, parseDate, validate } from './forms';
 
 const today = new Date(2026, 10, 23);
 
@@ -79,6 +79,20 @@ describe('validation', () => {
       expect(err?.vi.length).toBeGreaterThan(10);
       expect(err?.en.length).toBeGreaterThan(10);
     }
+  });
+
+  it('a day the month does not have gets its own message, not "type it as day/month/year"', () => {
+    const today = new Date(2026, 11, 2);
+    expect(dateMessage('31/02/2020', today)?.vi).toBe('Tháng 2/2020 không có ngày 31 (tháng này có 29 ngày). Kiểm tra lại ngày.');
+    expect(dateMessage('29/02/2023', today)?.en).toContain('has no day 29 (it has 28 days)');
+    expect(dateMessage('31/04/2001', today)?.vi).toContain('có 30 ngày');
+    expect(dateMessage('00/04/2001', today)?.vi).toContain('không có ngày 0');
+    expect(dateMessage('12/13/2000', today)?.vi).toContain('Không có tháng 13');
+    expect(dateMessage('03/12/2026', today)?.vi).toContain('chưa tới');
+    expect(dateMessage('01/01/1899', today)?.vi).toContain('1900');
+    expect(dateMessage('ba/02/2000', today)?.vi).toContain('ngày/tháng/năm');
+    expect(dateMessage('02/12/2026', today)).toBeNull();
+    expect(dateMessage('29/02/2024', today)).toBeNull();
   });
 
   it('accepts good answers', () => {

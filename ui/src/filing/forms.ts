@@ -64,7 +64,7 @@ const KHAI_SINH: FormDef = {
   code: '1.001193',
   title: { vi: 'Đăng ký khai sinh', en: 'Birth registration' },
   questions: [
-    q('relationship', 'choice', 'Bạn là gì của trẻ?', 'How are you related to the child?', {
+    q('relationship', 'choice', 'Quan hệ với trẻ', 'How are you related to the child?', {
       choices: [
         { value: 'Mẹ', label: { vi: 'Mẹ', en: 'Mother' } },
         { value: 'Cha', label: { vi: 'Cha', en: 'Father' } },
@@ -111,7 +111,7 @@ const KET_HON: FormDef = {
   code: '1.000894',
   title: { vi: 'Đăng ký kết hôn', en: 'Marriage registration' },
   questions: [
-    q('partner_name', 'text', 'Họ, chữ đệm và tên của người kết hôn cùng bạn', 'Full name of the person you marry', { max: 100, capitalize: 'words' }),
+    q('partner_name', 'text', 'Họ, chữ đệm và tên của người kết hôn cùng', 'Full name of the person you marry', { max: 100, capitalize: 'words' }),
     q('partner_birth_date', 'date', 'Ngày sinh của người ấy', 'Their date of birth', {
       hint: hint('Ngày/tháng/năm, ví dụ: 20/03/1998', 'Day/month/year, for example: 20/03/1998'),
     }),
@@ -120,7 +120,7 @@ const KET_HON: FormDef = {
     }),
     q('partner_ethnicity', 'text', 'Dân tộc của người ấy', 'Their ethnic group', { max: 40 }),
     q('partner_residence', 'text', 'Nơi cư trú của người ấy', 'Where they live', { max: 200 }),
-    q('marriage_count', 'choice', 'Đây là lần kết hôn thứ mấy của bạn?', 'Is this your first marriage?', {
+    q('marriage_count', 'choice', 'Đây là lần kết hôn thứ mấy?', 'Is this your first marriage?', {
       choices: [
         { value: '1', label: { vi: 'Lần đầu', en: 'First' } },
         { value: '2+', label: { vi: 'Lần thứ hai trở lên', en: 'Second or later' } },
@@ -134,7 +134,7 @@ const TINH_TRANG_HON_NHAN: FormDef = {
   code: '1.004873',
   title: { vi: 'Xác nhận tình trạng hôn nhân', en: 'Certificate of marital status' },
   questions: [
-    q('marital_status', 'choice', 'Tình trạng hôn nhân hiện nay của bạn', 'Your marital status now', {
+    q('marital_status', 'choice', 'Tình trạng hôn nhân hiện nay', 'Your marital status now', {
       choices: [
         { value: 'Chưa đăng ký kết hôn với ai', label: { vi: 'Chưa kết hôn', en: 'Never married' } },
         { value: 'Đang có vợ/chồng', label: { vi: 'Đang có vợ hoặc chồng', en: 'Married' } },
@@ -142,7 +142,7 @@ const TINH_TRANG_HON_NHAN: FormDef = {
         { value: 'Vợ/chồng đã chết', label: { vi: 'Vợ hoặc chồng đã mất', en: 'Widowed' } },
       ],
     }),
-    q('purpose', 'text', 'Bạn dùng giấy xác nhận để làm gì?', 'What is the certificate for?', {
+    q('purpose', 'text', 'Giấy xác nhận dùng để làm gì?', 'What is the certificate for?', {
       hint: hint('Ví dụ: để đăng ký kết hôn, để mua bán nhà đất', 'For example: to marry, to buy land'),
       max: 200,
     }),
@@ -179,7 +179,7 @@ export function genericForm(code: string, name: string): FormDef {
     code,
     title: { vi: name, en: name },
     questions: [
-      q('request', 'text', 'Bạn đề nghị cơ quan giải quyết việc gì?', 'What do you ask the office to do?', {
+      q('request', 'text', 'Đề nghị cơ quan giải quyết việc gì?', 'What do you ask the office to do?', {
         hint: hint('Viết ngắn gọn, cán bộ sẽ liên hệ nếu cần thêm', 'Keep it short; staff will call if they need more'),
         max: 500,
       }),
@@ -191,13 +191,13 @@ export const FORMS: readonly FormDef[] = [KHAI_SINH, KET_HON, TINH_TRANG_HON_NHA
 
 /** The questions every filing asks first: who files (prefilled from VNeID), how to reach them. */
 export const APPLICANT: readonly Question[] = [
-  q('applicant_name', 'text', 'Họ, chữ đệm và tên của bạn', 'Your full name', { prefill: 'full_name', max: 100, capitalize: 'words' }),
-  q('applicant_id', 'id_number', 'Số định danh cá nhân của bạn', 'Your personal ID number', {
+  q('applicant_name', 'text', 'Họ, chữ đệm và tên người nộp', 'Your full name', { prefill: 'full_name', max: 100, capitalize: 'words' }),
+  q('applicant_id', 'id_number', 'Số định danh cá nhân người nộp', 'Your personal ID number', {
     prefill: 'id_number',
     hint: hint('12 chữ số trên căn cước', 'The 12 digits on the ID card'),
   }),
-  q('applicant_birth_date', 'date', 'Ngày sinh của bạn', 'Your date of birth', { prefill: 'date_of_birth' }),
-  q('applicant_address', 'text', 'Nơi cư trú của bạn', 'Where you live', { prefill: 'address', max: 200 }),
+  q('applicant_birth_date', 'date', 'Ngày sinh người nộp', 'Your date of birth', { prefill: 'date_of_birth' }),
+  q('applicant_address', 'text', 'Nơi cư trú người nộp', 'Where you live', { prefill: 'address', max: 200 }),
   q('applicant_phone', 'phone', 'Số điện thoại để cán bộ liên hệ', 'A phone number staff can call', {
     prefill: 'phone',
     hint: hint('10 chữ số, ví dụ: 0912345678', '10 digits, for example: 0912345678'),
@@ -220,13 +220,54 @@ export function activeQuestions(def: FormDef, answers: Readonly<Partial<Record<s
  * ddmmyyyy as on the ID card), not in the future.
  */
 export function parseDate(s: string, today: Date = new Date()): { y: number; m: number; d: number } | null {
+  const r = readDate(s, today);
+  return 'problem' in r ? null : r;
+}
+
+/** What is wrong with a typed date, each with its own message ("31/02" is not a shape error). */
+export type DateProblem = 'shape' | 'month' | 'no-such-day' | 'before-1900' | 'future';
+
+function readDate(s: string, today: Date): { y: number; m: number; d: number } | { problem: DateProblem; m?: number; d?: number; y?: number } {
   const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/.exec(s) ?? /^\s*(\d{2})(\d{2})(\d{4})\s*$/.exec(s);
-  if (!m) return null;
+  if (!m) return { problem: 'shape' };
   const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12) return { problem: 'month', m: mo };
   const dt = new Date(Date.UTC(y, mo - 1, d));
-  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
-  if (y < 1900 || dt.getTime() > Date.UTC(today.getFullYear(), today.getMonth(), today.getDate())) return null;
+  if (d < 1 || dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) {
+    return { problem: 'no-such-day', d, m: mo, y };
+  }
+  if (y < 1900) return { problem: 'before-1900' };
+  if (dt.getTime() > Date.UTC(today.getFullYear(), today.getMonth(), today.getDate())) return { problem: 'future' };
   return { y, m: mo, d };
+}
+
+/** The message for a typed date that is not a real past date, or null when it is one. */
+export function dateMessage(s: string, today: Date = new Date()): Text | null {
+  const r = readDate(s, today);
+  if (!('problem' in r)) return null;
+  switch (r.problem) {
+    case 'shape':
+      return {
+        vi: 'Nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/11/2026.',
+        en: 'Type the date as day/month/year, for example 05/11/2026.',
+      };
+    case 'month':
+      return {
+        vi: `Không có tháng ${String(r.m)}: tháng từ 1 đến 12. Kiểm tra lại.`,
+        en: `There is no month ${String(r.m)}: months go from 1 to 12. Check it again.`,
+      };
+    case 'no-such-day': {
+      const days = new Date(Date.UTC(r.y ?? 2000, r.m ?? 1, 0)).getUTCDate();
+      return {
+        vi: `Tháng ${String(r.m)}/${String(r.y)} không có ngày ${String(r.d)} (tháng này có ${String(days)} ngày). Kiểm tra lại ngày.`,
+        en: `Month ${String(r.m)}/${String(r.y)} has no day ${String(r.d)} (it has ${String(days)} days). Check the day again.`,
+      };
+    }
+    case 'before-1900':
+      return { vi: 'Năm phải từ 1900 trở đi. Kiểm tra lại năm.', en: 'The year must be 1900 or later. Check the year.' };
+    case 'future':
+      return { vi: 'Ngày này chưa tới: không được sau hôm nay.', en: 'That date has not come yet: it cannot be after today.' };
+  }
 }
 
 /** `YYYY-MM-DD` of a typed date (the wire form), or null. */
@@ -258,12 +299,7 @@ export function validate(question: Question, raw: string): Text | null {
   }
   switch (question.kind) {
     case 'date':
-      return parseDate(v)
-        ? null
-        : {
-            vi: 'Nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/11/2026, và không quá hôm nay.',
-            en: 'Type the date as day/month/year, for example 05/11/2026, not later than today.',
-          };
+      return dateMessage(v);
     case 'id_number':
       return /^\d{12}$/.test(v)
         ? null

@@ -22,6 +22,8 @@ export interface FilingState {
   demo: boolean;
   procedureCode: string | null;
   procedureName: string;
+  /** The queue service of the procedure (to file at the counter instead). */
+  serviceId: string | null;
   form: FormDef | null;
   answers: Partial<Record<string, string>>;
   /** Typed or chosen on a screen but not yet confirmed with Continue (redraws keep it). */
@@ -38,6 +40,7 @@ function fresh(): FilingState {
     demo: false,
     procedureCode: null,
     procedureName: '',
+    serviceId: null,
     form: null,
     answers: {},
     drafts: {},

@@ -12,9 +12,6 @@ const REFRESH_MS = 30_000;
 export const TILES: readonly { name: TileName; text: (typeof T)[keyof typeof T]; icon: Parameters<typeof icon>[0] }[] = [
   { name: 'vneid', text: T.tileVneid, icon: 'vneid' },
   { name: 'procedures', text: T.tileProcedures, icon: 'search' },
-  { name: 'dossier', text: T.tileDossier, icon: 'folder' },
-  { name: 'rating', text: T.tileRating, icon: 'star' },
-  { name: 'feedback', text: T.tileFeedback, icon: 'chat' },
 ];
 
 let lastFetch = 0;
@@ -131,10 +128,8 @@ export function renderHome(): Screen {
             onClick: () => {
               if (t.name === 'procedures') {
                 navigate({ name: 'procedures', q: '', field: null, online: false, keyboard: true });
-              } else if (t.name === 'vneid') {
-                navigate({ name: 'file-start', code: null, procName: '' });
               } else {
-                navigate({ name: 'coming-soon', tile: t.name });
+                navigate({ name: 'file-start', code: null, procName: '' });
               }
             },
           },
@@ -145,16 +140,17 @@ export function renderHome(): Screen {
     ),
   );
 
+  // A mark in the corner, not a button inviting citizens: a lock, named for screen readers.
   const staff = button(
     {
-      class: 'btn btn-quiet',
+      class: 'btn staff-mark',
       testid: 'staff-button',
+      'aria-label': tr(T.staffTitle),
       onClick: () => {
         navigate({ name: 'staff', pin: '', busy: false, error: null });
       },
     },
     icon('lock'),
-    h('span', null, tr(T.staff)),
   );
 
   const info = state.info;
@@ -185,8 +181,8 @@ export function renderHome(): Screen {
     h(
       'footer',
       { class: 'home-foot' },
-      staff,
       info && h('p', { class: 'kiosk-meta' }, `${info.kiosk_id} · v${info.version}`),
+      staff,
     ),
   );
   return {

@@ -1,18 +1,26 @@
-// Step 3: the number, huge; how many ahead; the wait; the QR; and whether the ticket printed.
+// Step 3: the number, huge; how many ahead; the wait; what to do next; the QR; and whether the
+// ticket printed. A printer fault never costs the citizen their turn: the number stays on the
+// screen (no automatic return home), "In lại" retries, and the office's staff are told at once
+// (the kiosk reports the fault to the counter page).
 
-import { type Route, type Screen, goHome, idleRemainingMs, screenRootWith } from '../app';
+import { reprintTicket } from '../api';
+import { type Route, type Screen, goHome, idleRemainingMs, rerender, screenRootWith } from '../app';
 import { button, h, icon } from '../dom';
-import { errorBox } from '../errors';
 import {
   T,
   autoHomeText,
   issuedAtText,
+  lang,
+  otherLang,
   peopleAheadText,
+  peopleAheadUnknownText,
+  printFailedText,
   priorityLine,
   ticketServiceName,
   tr,
   waitText,
 } from '../i18n';
+import { toCommandError } from '../wire';
 
 /** Seconds before the ticket screen goes home by itself (reset by a touch). */
 export const TICKET_SCREEN_SECS = 60;
@@ -20,8 +28,11 @@ export const TICKET_SCREEN_SECS = 60;
 type TicketRoute = Extract<Route, { name: 'ticket' }>;
 
 export function renderTicket(route: Route): Screen {
-  const { issued, service } = route as TicketRoute;
+  const r = route as TicketRoute;
+  const { issued, service } = r;
   const t = issued.ticket;
+  const cur = lang();
+  const other = otherLang();
 
   const qr = h('div', {
     class: 'qr',
@@ -33,6 +44,7 @@ export function renderTicket(route: Route): Screen {
   qr.innerHTML = issued.qr_svg;
 
   let printBox: HTMLElement;
+  let extra: Node[];
   if (issued.printed) {
     printBox = h(
       'p',
@@ -40,23 +52,63 @@ export function renderTicket(route: Route): Screen {
       icon('printer', 'icon alert-icon'),
       h('span', { class: 'alert-text' }, tr(T.printOk)),
     );
+    const countdown = h('p', { class: 'muted countdown', testid: 'auto-home' });
+    extra = [countdown];
   } else {
-    const err = issued.print_error ?? {
-      code: 'printer_unavailable',
-      message: `${T.printFailedHelp.vi} / ${T.printFailedHelp.en}`,
-      message_vi: T.printFailedHelp.vi,
-      message_en: T.printFailedHelp.en,
-    };
+    // One sentence per language, both in sight; the retry beside them.
+    let busy = false;
+    const again = button(
+      {
+        class: 'btn btn-primary btn-reprint',
+        testid: 'btn-reprint',
+        onClick: () => {
+          if (busy) return;
+          busy = true;
+          again.setAttribute('aria-busy', 'true');
+          again.textContent = tr(T.reprinting);
+          reprintTicket(t.id)
+            .then((out) => {
+              issued.printed = out.printed;
+              issued.print_error = out.print_error;
+            })
+            .catch((e: unknown) => {
+              const err = toCommandError(e);
+              issued.print_error = typeof err === 'string' ? issued.print_error : err;
+            })
+            .finally(() => {
+              r.reprintTries = (r.reprintTries ?? 0) + 1;
+              rerender();
+            });
+        },
+      },
+      icon('printer', 'icon'),
+      h('span', null, tr(T.reprint)),
+    );
+    const tries = r.reprintTries ?? 0;
     printBox = h(
       'div',
-      { class: 'print-failed', testid: 'print-failed' },
-      errorBox(err, { title: T.printFailedTitle, help: T.printFailedHelp, testid: 'print-error' }),
+      {
+        class: 'alert alert-error print-failed',
+        testid: 'print-failed',
+        role: 'alert',
+        'data-code': issued.print_error?.code ?? 'printer_unavailable',
+        'data-tries': String(tries),
+      },
+      icon('warning', 'icon alert-icon'),
+      h(
+        'div',
+        { class: 'alert-text' },
+        h('p', { class: 'alert-main', testid: 'print-failed-text' }, printFailedText(t.number, cur)),
+        h('p', { class: 'alert-main alert-other-lang', lang: other }, printFailedText(t.number, other)),
+      ),
+      again,
     );
+    extra = [];
   }
 
-  const countdown = h('p', { class: 'muted countdown', testid: 'auto-home' });
+  const countdown = extra[0] as HTMLElement | undefined;
   const tick = (): void => {
-    countdown.textContent = autoHomeText(Math.ceil(idleRemainingMs() / 1000));
+    if (countdown) countdown.textContent = autoHomeText(Math.ceil(idleRemainingMs() / 1000));
   };
   const timer = window.setInterval(tick, 1000);
 
@@ -71,9 +123,16 @@ export function renderTicket(route: Route): Screen {
     },
     tr(T.done),
   );
+  // Offline, nobody knows who waits: say so, never "nobody ahead / called soon".
+  const waitLines = t.offline
+    ? [h('p', { class: 'ticket-line', testid: 'ticket-people-ahead' }, peopleAheadUnknownText())]
+    : [
+        h('p', { class: 'ticket-line', testid: 'ticket-people-ahead' }, peopleAheadText(t.people_ahead)),
+        h('p', { class: 'ticket-line', testid: 'ticket-wait' }, waitText(t.estimated_wait_minutes)),
+      ];
   const root = screenRootWith(
     issued.printed ? 'screen-ticket' : 'screen-ticket ticket-unprinted',
-    { extra: [countdown, done] },
+    { extra: [...extra, done] },
     h(
       'div',
       { class: 'ticket-card' },
@@ -84,8 +143,8 @@ export function renderTicket(route: Route): Screen {
         h('p', { class: 'ticket-number', testid: 'ticket-number' }, t.number),
         h('p', { class: 'ticket-service', testid: 'ticket-service' }, ticketServiceName(t, service)),
         prio && h('p', { class: 'ticket-priority', testid: 'ticket-priority' }, prio),
-        h('p', { class: 'ticket-line', testid: 'ticket-people-ahead' }, peopleAheadText(t.people_ahead)),
-        h('p', { class: 'ticket-line', testid: 'ticket-wait' }, waitText(t.estimated_wait_minutes)),
+        ...waitLines,
+        h('p', { class: 'ticket-line ticket-next', testid: 'ticket-next' }, tr(T.ticketNext)),
       ),
       h(
         'figure',
@@ -93,6 +152,7 @@ export function renderTicket(route: Route): Screen {
         qr,
         h('figcaption', null, tr(T.scanQr)),
         h('p', { class: 'muted' }, issuedAtText(t.issued_at)),
+        h('p', { class: 'muted', testid: 'ticket-valid' }, tr(T.ticketValidToday)),
       ),
     ),
     t.offline ? h('p', { class: 'alert alert-info', testid: 'ticket-offline', role: 'status' }, tr(T.ticketOffline)) : null,
@@ -101,7 +161,10 @@ export function renderTicket(route: Route): Screen {
   window.setTimeout(tick, 0);
   return {
     root,
-    idleSecs: TICKET_SCREEN_SECS,
+    // Printed: home by itself after a minute. Not printed: the number stays until someone
+    // touches Done or Home (it holds nothing personal).
+    idleSecs: issued.printed ? TICKET_SCREEN_SECS : undefined,
+    stay: !issued.printed,
     cleanup: () => {
       window.clearInterval(timer);
     },

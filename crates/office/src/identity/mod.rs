@@ -238,8 +238,8 @@ impl AuthService {
             Phase::Denied => (
                 SignInStatus::Denied,
                 Some((
-                    "Đăng nhập đã bị từ chối trên điện thoại hoặc bởi hệ thống định danh. Bạn \
-                     chưa đăng nhập; hãy bắt đầu lại nếu muốn thử lại."
+                    "Đăng nhập đã bị từ chối trên điện thoại hoặc bởi hệ thống định danh. Máy \
+                     chưa đăng nhập; bấm bắt đầu lại nếu muốn thử lại."
                         .to_owned(),
                     "The sign-in was refused on the phone or by the identity provider. You are \
                      not signed in; start again to retry."
@@ -299,7 +299,7 @@ fn provider_unavailable() -> ApiError {
 fn bad_token(detail: &str) -> Phase {
     Phase::Error {
         vi: format!(
-            "Không xác minh được kết quả đăng nhập từ hệ thống định danh ({}), nên bạn chưa \
+            "Không xác minh được kết quả đăng nhập từ hệ thống định danh ({}), nên máy chưa \
              đăng nhập và không dữ liệu nào được giữ lại. Vui lòng thử lại hoặc hỏi cán bộ.",
             token_detail_vi(detail)
         ),

@@ -42,12 +42,12 @@ fn page(title: &str, refresh: bool, body: &str) -> String {
 fn status_text(t: &Ticket) -> (String, String) {
     match t.status {
         TicketStatus::Waiting if t.people_ahead == 0 => (
-            "Sắp đến lượt bạn. Vui lòng chú ý màn hình gọi số.".into(),
+            "Sắp đến lượt. Mời chú ý màn hình gọi số.".into(),
             "You are next. Please watch the display.".into(),
         ),
         TicketStatus::Waiting => (
             format!(
-                "Còn {} người trước bạn · khoảng {} phút",
+                "Còn {} người chờ trước · khoảng {} phút",
                 t.people_ahead, t.estimated_wait_minutes
             ),
             format!(
@@ -56,15 +56,15 @@ fn status_text(t: &Ticket) -> (String, String) {
             ),
         ),
         TicketStatus::Called => (
-            "Đã đến lượt bạn. Mời bạn đến quầy.".into(),
+            "Đã đến lượt. Mời đến quầy.".into(),
             "It is your turn. Please go to the counter.".into(),
         ),
         TicketStatus::Skipped => (
-            "Số của bạn đã được gọi nhưng bị bỏ qua. Vui lòng hỏi cán bộ.".into(),
+            "Số này đã được gọi nhưng bị bỏ qua. Mời hỏi cán bộ tại quầy.".into(),
             "Your number was called and skipped. Please ask a staff member.".into(),
         ),
         TicketStatus::Completed => (
-            "Đã hoàn thành. Cảm ơn bạn.".into(),
+            "Đã hoàn thành. Xin cảm ơn.".into(),
             "Completed. Thank you.".into(),
         ),
     }
@@ -78,7 +78,7 @@ pub fn render(t: &Ticket) -> String {
     let svc_en = t.service_name_en.as_deref().unwrap_or("");
     let time = t.issued_at.get(11..16).unwrap_or("");
     let body = format!(
-        "<div class=\"office\">{office}</div>\n<div>Số thứ tự của bạn <span class=\"en\">/ Your number</span></div>\n\
+        "<div class=\"office\">{office}</div>\n<div>Số thứ tự <span class=\"en\">/ Your number</span></div>\n\
          <div class=\"num\">{number}</div>\n<div class=\"svc\">{svc_vi}</div>\n<div class=\"en\">{svc_en}</div>\n\
          <div class=\"ahead\">{vi}</div>\n<div class=\"en\">{en}</div>\n\
          <div class=\"note\">Lấy số lúc {time} · Trang tự cập nhật mỗi 30 giây<br>Issued at {time} · This page refreshes every 30 seconds</div>",
@@ -124,13 +124,14 @@ mod tests {
             service_name_en: Some("Civil status".into()),
             office_name: Some("UBND xã <Test>".into()),
             offline: false,
+            counters: None,
         };
         let html = render(&t);
         assert!(html.contains("<meta charset=\"utf-8\">"));
         assert!(html.contains("<html lang=\"vi\">"));
         assert!(html.contains("content=\"30\""));
         assert!(html.contains("<div class=\"num\">A007</div>"));
-        assert!(html.contains("Còn 3 người trước bạn"));
+        assert!(html.contains("Còn 3 người chờ trước"));
         assert!(html.contains("Lấy số lúc 08:05"));
         assert!(html.contains("UBND xã &lt;Test&gt;"));
         assert!(!html.contains("<Test>"));

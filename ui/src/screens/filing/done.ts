@@ -6,8 +6,8 @@ import { button, h } from '../../dom';
 import { displayDate } from '../../filing/forms';
 import { filing } from '../../filing/session';
 import { FT } from '../../filing/text';
-import { T, feeText, tr } from '../../i18n';
-import { demoBadge, svg } from './shared';
+import { T, copiesText, feeText, tr } from '../../i18n';
+import { demoBadge, svg, takeNumberForFiling } from './shared';
 
 function formatDate(iso: string): string {
   return displayDate(iso.slice(0, 10));
@@ -27,10 +27,42 @@ export function renderFileDone(route: Route): Screen {
     },
     tr(FT.doneEnd),
   );
+  // Papers still owed, said loudly, with the way to hand them in: a number for the service.
+  const owed = d
+    ? d.documents.filter((x) => x.paper_at_counter).map((x) => ({ name: x.name, originals: x.originals, copies: x.copies }))
+    : filing.documents.filter((x) => x.choice?.kind === 'paper').map((x) => ({ name: x.name, originals: x.originals, copies: x.copies }));
+  const paper = owed.length
+    ? h(
+        'section',
+        { class: 'paper-owed', testid: 'paper-owed', 'aria-labelledby': 'paper-owed-title' },
+        h('h2', { id: 'paper-owed-title' }, tr(FT.paperOwedTitle)),
+        h(
+          'ul',
+          { class: 'paper-owed-list' },
+          owed.map((x) => {
+            const n = copiesText(x.originals, x.copies);
+            return h('li', null, n ? `${x.name} (${n})` : x.name);
+          }),
+        ),
+        h('p', null, tr(FT.paperOwedNote)),
+        button(
+          {
+            class: 'btn btn-primary btn-choice',
+            testid: 'btn-paper-ticket',
+            onClick: () => {
+              takeNumberForFiling();
+            },
+          },
+          h('span', null, tr(FT.paperOwedTicket)),
+        ),
+      )
+    : null;
   const root = screenRootWith(
     'screen-filing screen-file-done',
     { extra: [end] },
     h('h1', null, tr(FT.doneTitle)),
+    d && d.status === 'submitted' ? h('p', { class: 'lead', testid: 'done-awaiting' }, tr(FT.doneAwaiting)) : null,
+    paper,
     d
       ? h(
           'div',

@@ -1,4 +1,5 @@
-// Online filing, leave-confirmation screen: end the filing and clear everything, or go back to it.
+// Online filing, leave-confirmation screen: go back to the filing (first, primary), or cancel it
+// and clear everything (an outline: one tap must not wipe the answers by mistake).
 
 import { type Screen, back, goHome, screenRootWith } from '../../app';
 import { button, h } from '../../dom';
@@ -14,9 +15,11 @@ export function renderFileLeave(): Screen {
     h(
       'div',
       { class: 'leave-actions' },
+      // Going on is the first and inviting choice; clearing fourteen answers is an outline.
+      button({ class: 'btn btn-primary btn-xl', testid: 'btn-leave-no', onClick: back }, tr(FT.leaveNo)),
       button(
         {
-          class: 'btn btn-danger btn-xl',
+          class: 'btn btn-danger-outline btn-xl',
           testid: 'btn-leave-yes',
           onClick: () => {
             goHome();
@@ -24,7 +27,6 @@ export function renderFileLeave(): Screen {
         },
         tr(FT.leaveYes),
       ),
-      button({ class: 'btn btn-xl', testid: 'btn-leave-no', onClick: back }, tr(FT.leaveNo)),
     ),
   );
   return { root };

@@ -8,7 +8,7 @@ import { activeQuestions, isoDate } from '../../filing/forms';
 import { filing } from '../../filing/session';
 import { FT } from '../../filing/text';
 import { lang, tr } from '../../i18n';
-import { filingRoot } from './shared';
+import { filingRootWith } from './shared';
 
 function request(): DossierRequest | null {
   const a = filing.answers;
@@ -65,7 +65,8 @@ export function renderFileReview(): Screen {
             { class: 'summary-action' },
             button(
               {
-                class: 'btn btn-quiet',
+                class: 'btn btn-change',
+                testid: `review-change-${q.id}`,
                 'aria-label': `${tr(FT.reviewChange)}: ${tr(q.label)}`,
                 onClick: () => {
                   navigate({ name: 'file-step', index: i });
@@ -79,7 +80,8 @@ export function renderFileReview(): Screen {
     });
   }
   const docs = filing.documents.filter((d) => d.choice);
-  const send = button({ class: 'btn btn-primary btn-xl', testid: 'btn-send' }, tr(FT.reviewSend));
+  // In the bottom bar: the Send button is in sight whatever the length of the summary.
+  const send = button({ class: 'btn btn-primary btn-send', testid: 'btn-send' }, tr(FT.reviewSend));
   send.addEventListener('click', () => {
     const req = request();
     if (!req || send.disabled) return;
@@ -95,10 +97,12 @@ export function renderFileReview(): Screen {
         send.disabled = false;
         busy.hidden = true;
         errorSlot.replaceChildren(errorBox(e as CommandError));
+        errorSlot.scrollIntoView({ block: 'center' });
       });
   });
-  const root = filingRoot(
+  const root = filingRootWith(
     'screen-file-review',
+    [send],
     h('p', { class: 'eyebrow' }, form ? form.title[lang()] : ''),
     h('h1', null, tr(FT.reviewTitle)),
     h('p', { class: 'lead' }, tr(FT.reviewLead)),
@@ -119,7 +123,6 @@ export function renderFileReview(): Screen {
     ),
     errorSlot,
     busy,
-    send,
   );
   return { root };
 }

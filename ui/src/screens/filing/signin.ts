@@ -8,7 +8,7 @@ import { displayDate, formFor } from '../../filing/forms';
 import { filing } from '../../filing/session';
 import { FT, countdownText } from '../../filing/text';
 import { tr } from '../../i18n';
-import { demoBadge, filingRoot, svg, vi } from './shared';
+import { counterFallback, demoBadge, filingRoot, svg, vi } from './shared';
 
 /** Fills the answers the citizen's profile knows (they can still change them). */
 function prefillFromProfile(): void {
@@ -36,7 +36,7 @@ function afterSignIn(): void {
 
 export function renderSignin(): Screen {
   const body = h('div', { class: 'signin', testid: 'signin', 'aria-busy': 'true' }, h('p', { class: 'lead muted', role: 'status' }, tr(FT.signinStarting)));
-  const root = filingRoot('screen-signin', h('h1', null, tr(FT.signinTitle)), body);
+  const root = filingRoot('screen-signin', h('h1', null, tr(FT.signinTitle)), body, counterFallback());
   let poll = 0;
   let tick = 0;
   let deadline = 0;

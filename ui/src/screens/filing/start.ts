@@ -5,13 +5,14 @@ import { button, h, icon } from '../../dom';
 import { filing } from '../../filing/session';
 import { FT } from '../../filing/text';
 import { tr } from '../../i18n';
-import { filingRoot } from './shared';
+import { counterFallback, filingRoot } from './shared';
 
 export function renderFileStart(route: Route): Screen {
   const r = route as Extract<Route, { name: 'file-start' }>;
   if (r.code) {
     filing.procedureCode = r.code;
     filing.procedureName = r.procName;
+    filing.serviceId = r.serviceId ?? null;
   }
   const root = filingRoot(
     'screen-file-start',
@@ -35,6 +36,7 @@ export function renderFileStart(route: Route): Screen {
       h('span', null, tr(FT.startButton)),
     ),
     h('p', { class: 'muted' }, tr(FT.startHelp)),
+    counterFallback(),
   );
   return { root };
 }

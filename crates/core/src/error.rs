@@ -65,11 +65,13 @@ pub enum ErrorCode {
     MissingIdempotencyKey,
     /// The idempotency key was used before with a different request (409).
     IdempotencyConflict,
+    /// A counter asked for a number that is being served or already done (409).
+    TicketNotCallable,
 }
 
 impl ErrorCode {
     /// Every code (the TypeScript union and the UI's list come from the same enum).
-    pub const ALL: [ErrorCode; 32] = [
+    pub const ALL: [ErrorCode; 33] = [
         ErrorCode::BadRequest,
         ErrorCode::MalformedJson,
         ErrorCode::BodyTooLarge,
@@ -102,6 +104,7 @@ impl ErrorCode {
         ErrorCode::UnknownProcedure,
         ErrorCode::MissingIdempotencyKey,
         ErrorCode::IdempotencyConflict,
+        ErrorCode::TicketNotCallable,
     ];
 
     /// Its place in [`ErrorCode::ALL`]; the match lists every code, so a new one cannot be
@@ -140,6 +143,7 @@ impl ErrorCode {
             ErrorCode::UnknownProcedure => 29,
             ErrorCode::MissingIdempotencyKey => 30,
             ErrorCode::IdempotencyConflict => 31,
+            ErrorCode::TicketNotCallable => 32,
         }
     }
 }
@@ -193,7 +197,8 @@ impl ApiError {
             | ErrorCode::ServiceClosed
             | ErrorCode::QueueEmpty
             | ErrorCode::NoCurrentTicket
-            | ErrorCode::TicketConflict => 409,
+            | ErrorCode::TicketConflict
+            | ErrorCode::TicketNotCallable => 409,
             ErrorCode::NotYourTicket | ErrorCode::ServiceNotServed => 403,
             ErrorCode::WrongPin => 401,
             ErrorCode::LockedOut | ErrorCode::TooManySignIns => 429,

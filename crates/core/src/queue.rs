@@ -402,6 +402,15 @@ pub struct ActionResult {
 pub struct CalledWire {
     /// The ticket as it was called.
     pub ticket: Ticket,
+/// Body of `POST /api/v1/counters/{id}/call-number`: call this number of today (waiting, or
+/// skipped and come back) at the counter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallNumberRequest {
+    /// The number on the ticket, e.g. `A012` (`a12` finds it too) or `A1-007`.
+    pub number: String,
+}
+
     /// The calling counter.
     pub counter: CounterRef,
     /// When, RFC 3339 (+07:00).

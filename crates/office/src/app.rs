@@ -28,6 +28,8 @@ pub struct Domains {
     pub identity: OpenApiRouter,
     /// The counter page and the TV board.
     pub pages: OpenApiRouter,
+    /// The devices' printer and sound status.
+    pub devices: OpenApiRouter,
     /// Routes outside the API (the demo sign-in provider's pages, when on): the same edge,
     /// not in the document.
     pub outside: Router,
@@ -149,6 +151,7 @@ fn api(domains: Domains, doc: crate::openapi::Document) -> (OpenApiRouter, Route
         .merge(domains.dossiers)
         .merge(domains.identity)
         .merge(domains.pages)
+        .merge(domains.devices)
         .merge(crate::openapi::router(doc));
     (api, domains.outside)
 }
@@ -169,7 +172,7 @@ mod tests {
     }
 
     /// Every domain's real router, with one route that panics added to the domain under test
-    /// (`5`: outside the API).
+    /// (`6`: outside the API).
     async fn domains(dir: &std::path::Path, broken: usize) -> Domains {
         let db = dir.join("office.db");
         let store = crate::SqliteStore::open(&db, Default::default()).unwrap();
@@ -181,12 +184,14 @@ mod tests {
             },
         );
         let catalog = crate::catalog::CatalogState::open(&db, Default::default(), false).unwrap();
+        let devices = crate::devices::Devices::new(state.notes().clone());
         let mut routers = [
             crate::queue::http::router(state),
             crate::catalog::router(catalog),
             crate::dossier::http::router(None),
             crate::identity::http::router(None),
             crate::pages::router(crate::UiSource::None),
+            crate::devices::http::router(devices),
         ];
         let mut outside = Router::new();
         if broken == usize::MAX {
@@ -197,20 +202,21 @@ mod tests {
         } else {
             outside = outside.route("/api/v1/x/panic", get(panics));
         }
-        let [queue, catalog, dossiers, identity, pages] = routers;
+        let [queue, catalog, dossiers, identity, pages, devices] = routers;
         Domains {
             queue,
             catalog,
             dossiers,
             identity,
             pages,
+            devices,
             outside,
         }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_panic_in_any_domain_answers_the_bilingual_500() {
-        for broken in 0..6 {
+        for broken in 0..7 {
             let dir = tempfile::tempdir().unwrap();
             let app = assemble(domains(dir.path(), broken).await);
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -265,6 +271,10 @@ mod document_tests {
             ("post", "/api/v1/counters/{id}/skip"),
             ("post", "/api/v1/counters/{id}/transfer"),
             ("post", "/api/v1/counters/{id}/complete"),
+            ("get", "/api/v1/counters/{id}/skipped"),
+            ("post", "/api/v1/counters/{id}/call-number"),
+            ("post", "/api/v1/devices/status"),
+            ("get", "/api/v1/devices/status"),
             ("get", "/api/v1/events"),
             ("get", "/api/v1/board"),
             ("get", "/api/v1/announcements/{file}"),

@@ -18,7 +18,8 @@
 //!
 //! One module per domain, each with its service, storage and routes: [`queue`] (tickets,
 //! counters, board, events, voice), [`catalog`] (procedures), [`dossier`] (online filing,
-//! receipts), [`identity`] (citizen sign-in), [`pages`] (the counter page and the board).
+//! receipts), [`identity`] (citizen sign-in), [`pages`] (the counter page and the board),
+//! [`devices`] (printer and sound status of kiosks and boards, for the staff).
 //! [`app`] merges their routers and applies the shared [`edge`] (errors, limits, headers) once.
 //! docs/ARCHITECTURE.md draws the whole; docs/QUEUE.md describes the queue API.
 
@@ -27,6 +28,7 @@
 pub mod app;
 pub mod catalog;
 pub mod db;
+pub mod devices;
 pub mod dossier;
 pub mod edge;
 #[cfg(feature = "embedded")]
@@ -290,6 +292,7 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         dossiers: dossier::http::router(enabled.then(|| Arc::new(filing))),
         identity,
         pages: pages::router(cfg.ui.clone()),
+        devices: devices::http::router(devices::Devices::new(state.notes().clone())),
         outside: demo_idp,
     });
     let (stop, stopped) = oneshot::channel::<()>();

@@ -27,6 +27,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "dossiers", description = "Online filing, receipts, tracking."),
         (name = "identity", description = "Citizen sign-in with VNeID (OpenID Connect device flow)."),
         (name = "pages", description = "The counter page and the TV board."),
+        (name = "devices", description = "Printer and sound status of the kiosks and boards, for the staff."),
     )
 )]
 pub struct ApiDoc;

@@ -4,6 +4,8 @@
 mod api;
 mod auth;
 mod catalog;
+mod devices;
 mod edge;
 mod live;
 mod queue;
+mod recall;

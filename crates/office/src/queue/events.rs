@@ -7,6 +7,11 @@
 //! events it already sent from the backlog: no event is missed at the seam and none is sent
 //! twice. A stream that falls behind the hub, or sees an id jump, reads the gap from the
 //! database the same way.
+//!
+//! Beside the queue events the stream carries live notes ([`Notes`]): what another domain
+//! publishes for the pages at once without storing it (a device's status, SSE event `device`).
+//! They have no `id:` (a browser keeps its last event id), are never replayed, and a client
+//! listening only for the queue's event names never sees them.
 
 use super::store::{EventKind, EventRecord};
 use super::{event_wire, AppState, OfficeInfo};
@@ -23,6 +28,10 @@ const HUB_CAPACITY: usize = 1024;
 
 /// Events read from the database per query while catching up.
 const BACKLOG_PAGE: usize = 500;
+
+/// Live notes kept for a slow stream; older ones are dropped for it (a page reloads what notes
+/// tell when it reconnects).
+const NOTES_CAPACITY: usize = 64;
 
 /// Interval of the keep-alive comment.
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -89,10 +98,59 @@ impl EventHub {
     }
 }
 
+/// A live note: an SSE event that is not a stored queue event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveNote {
+    /// The SSE `event:` name (never a queue event kind).
+    pub event: &'static str,
+    /// The JSON payload (SSE `data:`), one line.
+    pub data: String,
+}
+
+/// Where domains publish live notes for every open event stream.
+#[derive(Clone)]
+pub struct Notes {
+    tx: broadcast::Sender<Arc<LiveNote>>,
+}
+
+impl Default for Notes {
+    fn default() -> Self {
+        Notes {
+            tx: broadcast::channel(NOTES_CAPACITY).0,
+        }
+    }
+}
+
+impl Notes {
+    /// Sends `value` as JSON under the SSE event name `event` to every open stream (none open
+    /// is fine: a page that opens later loads the state itself).
+    pub fn publish<T: serde::Serialize>(&self, event: &'static str, value: &T) {
+        debug_assert!(
+            event.parse::<EventKind>().is_err(),
+            "{event} is a queue event"
+        );
+        let data = serde_json::to_string(value).expect("note JSON");
+        let _ = self.tx.send(Arc::new(LiveNote { event, data }));
+    }
+
+    /// A receiver of the notes published from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<LiveNote>> {
+        self.tx.subscribe()
+    }
+}
+
+/// What a stream sends next.
+enum Item {
+    Queue(Arc<WireEvent>),
+    Note(Arc<LiveNote>),
+}
+
 /// State of one event stream.
 struct Feed {
     app: AppState,
     live: broadcast::Receiver<Arc<WireEvent>>,
+    /// Live notes; `None` once their channel is closed.
+    notes: Option<broadcast::Receiver<Arc<LiveNote>>>,
     closing: watch::Receiver<bool>,
     /// The last event id sent (or the one the client said it has).
     last: i64,
@@ -109,15 +167,29 @@ fn sse_event(ev: &WireEvent) -> Event {
         .data(&ev.data)
 }
 
+fn note_event(n: &LiveNote) -> Event {
+    Event::default().event(n.event).data(&n.data)
+}
+
+/// The next live note, or never (no channel).
+async fn next_note(
+    notes: &mut Option<broadcast::Receiver<Arc<LiveNote>>>,
+) -> Result<Arc<LiveNote>, broadcast::error::RecvError> {
+    match notes {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
 impl Feed {
     /// The next event to send, or `None` when the stream ends (server shutting down, store
     /// gone).
-    async fn next(&mut self) -> Option<Arc<WireEvent>> {
+    async fn next(&mut self) -> Option<Item> {
         loop {
             if let Some(ev) = self.backlog.pop_front() {
                 if ev.id > self.last {
                     self.last = ev.id;
-                    return Some(ev);
+                    return Some(Item::Queue(ev));
                 }
                 continue;
             }
@@ -143,12 +215,18 @@ impl Feed {
                     Ok(ev) if ev.id <= self.last => {}
                     Ok(ev) if ev.id == self.last + 1 => {
                         self.last = ev.id;
-                        return Some(ev);
+                        return Some(Item::Queue(ev));
                     }
                     // An id jump (the hub fell behind the store) or a lagging stream: read
                     // what is missing from the database, which has every committed event.
                     Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => self.catch_up = true,
                     Err(broadcast::error::RecvError::Closed) => return None,
+                },
+                n = next_note(&mut self.notes) => match n {
+                    Ok(n) => return Some(Item::Note(n)),
+                    // Notes missed by a slow stream are not replayed.
+                    Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => self.notes = None,
                 },
             }
         }
@@ -164,19 +242,24 @@ pub async fn stream(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, motcua_core::ApiError> {
     // Subscribe before reading where the database is, so nothing falls in between.
     let live = app.hub().subscribe();
+    let notes = Some(app.notes().subscribe());
     let latest = app.last_event_id().await?;
     let last = after.map_or(latest, |a| a.clamp(0, latest));
     let feed = Feed {
         closing: app.closing(),
         app,
         live,
+        notes,
         last,
         backlog: VecDeque::new(),
         catch_up: last < latest,
     };
     let events = stream::unfold(feed, |mut feed| async move {
-        let ev = feed.next().await?;
-        Some((Ok(sse_event(&ev)), feed))
+        let ev = match feed.next().await? {
+            Item::Queue(ev) => sse_event(&ev),
+            Item::Note(n) => note_event(&n),
+        };
+        Some((Ok(ev), feed))
     });
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
 }

@@ -269,6 +269,60 @@ async fn transfer(
     Ok(Json(r.await?))
 }
 
+/// Today's skipped tickets of the services this counter serves (citizens who did not come
+/// when called), the latest called first, at most 100: the counter can call one again.
+#[utoipa::path(get, path = "/api/v1/counters/{id}/skipped", tag = "queue",
+    params(("id" = String, Path, description = "Counter id.")),
+    responses(
+    (status = 200, description = "The skipped tickets.", body = Vec<Ticket>),
+    (status = 404, description = "unknown_counter.", body = motcua_core::ApiError)))]
+async fn skipped(
+    State(app): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<Vec<Ticket>>, ApiFailure> {
+    Ok(Json(app.skipped(counter_id(id)?).await?))
+}
+
+/// Checks and normalises a typed number: trimmed, upper case, 1–32 letters, digits or dashes.
+fn typed_number(number: &str) -> Result<String, ApiFailure> {
+    let n = number.trim().to_ascii_uppercase();
+    let ok =
+        (1..=32).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !ok {
+        return Err(bad_field(
+            "number",
+            "cần số trên phiếu, ví dụ “A012”",
+            "it must be the number on the ticket, e.g. “A012”",
+        ));
+    }
+    Ok(n)
+}
+
+/// Call a number of today at this counter: one waiting (out of turn) or one skipped whose
+/// citizen came back. Like call-next, the current ticket (if any) is completed first. `A12`
+/// finds `A012`. Emits `completed` (if there was a current ticket) and `called`, so the board
+/// shows and announces it as a call.
+#[utoipa::path(post, path = "/api/v1/counters/{id}/call-number", tag = "queue",
+    params(("id" = String, Path, description = "Counter id.")),
+    request_body(content = motcua_core::queue::CallNumberRequest, description = "The number on the ticket."),
+    responses(
+    (status = 200, description = "The counter after the action and the ticket called.", body = ActionResult),
+    (status = 400, description = "malformed_json or bad_request (not a ticket number). Nothing changes.", body = motcua_core::ApiError),
+    (status = 403, description = "service_not_served: the number is of a service this counter does not serve. Nothing changes.", body = motcua_core::ApiError),
+    (status = 404, description = "not_found (no such number today) or unknown_counter. Nothing changes.", body = motcua_core::ApiError),
+    (status = 409, description = "ticket_not_callable: the number is being served or already done. Nothing changes.", body = motcua_core::ApiError)))]
+async fn call_number(
+    State(app): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    ApiJson(body): ApiJson<motcua_core::queue::CallNumberRequest>,
+) -> Result<Json<ActionResult>, ApiFailure> {
+    let id = counter_id(id)?;
+    let action = CounterAction::CallNumber {
+        number: typed_number(&body.number)?,
+    };
+    Ok(Json(app.counter_action(id, action, None).await?))
+}
+
 /// Snapshot for a board or counter page that (re)connects: counters, last calls (newest
 /// first, one per ticket, at most 10), services, server time and the latest event included
 /// (stream from it).
@@ -481,6 +535,8 @@ pub fn router(state: AppState) -> OpenApiRouter {
         .routes(routes!(skip))
         .routes(routes!(transfer))
         .routes(routes!(complete))
+        .routes(routes!(skipped))
+        .routes(routes!(call_number))
         .routes(routes!(events))
         .routes(routes!(board))
         .routes(routes!(offline_ticket))

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use events::{EventHub, WireEvent};
 use motcua_core::queue::{ActionResult, BoardWire, CalledWire, CounterWire, EventWire};
 use motcua_core::time::rfc3339_vn;
-use motcua_core::{ApiError, ErrorCode, Priority, Service, Ticket};
+use motcua_core::{ApiError, ErrorCode, Priority, Service, Ticket, TicketStatus};
 use std::path::PathBuf;
 use std::sync::Arc;
 use store::{
@@ -60,6 +60,7 @@ pub struct AppState {
     store: Arc<dyn Store>,
     office: Arc<OfficeInfo>,
     hub: EventHub,
+    notes: events::Notes,
     voice: Arc<Voice>,
     closing: watch::Sender<bool>,
 }
@@ -88,6 +89,7 @@ impl AppState {
             store,
             office,
             hub,
+            notes: events::Notes::default(),
             voice: Arc::new(Voice::new(opts.espeak)),
             closing: watch::Sender::new(false),
         }
@@ -106,6 +108,11 @@ impl AppState {
     /// The live event hub.
     pub fn hub(&self) -> &EventHub {
         &self.hub
+    }
+
+    /// Where other domains publish live notes on the event stream (not stored, no id).
+    pub fn notes(&self) -> &events::Notes {
+        &self.notes
     }
 
     /// Ends every open event stream (so a graceful shutdown does not wait for them).
@@ -159,6 +166,16 @@ impl AppState {
         let store = self.store.clone();
         let list = blocking(move || store.list_counters(Utc::now())).await?;
         Ok(list.into_iter().map(|c| self.counter_wire(c)).collect())
+    }
+
+    /// Today's skipped tickets of the services the counter serves, the latest called first.
+    pub async fn skipped(&self, counter_id: String) -> Result<Vec<Ticket>, ApiError> {
+        if counter_id.is_empty() || counter_id.len() > 64 {
+            return Err(unknown_counter(&counter_id));
+        }
+        let store = self.store.clone();
+        let list = blocking(move || store.skipped_today(&counter_id, Utc::now())).await?;
+        Ok(list.into_iter().map(|t| self.ticket_wire(t)).collect())
     }
 
     /// Runs a counter action. `ticket_id`, where given, must be the counter's current ticket.
@@ -418,6 +435,49 @@ pub fn store_error(e: StoreError) -> ApiError {
             "The ticket is already in that service. Choose another service to transfer to.",
         ),
         StoreError::TicketConflict => ApiError::new(
+        StoreError::NumberNotFound(number) => ApiError::new(
+            ErrorCode::NotFound,
+            format!(
+                "Hôm nay không có số “{number}”. Vui lòng kiểm tra lại số trên phiếu. Không có \
+                 gì thay đổi."
+            ),
+            format!(
+                "There is no number “{number}” today. Please check the number on the ticket. \
+                 Nothing was changed."
+            ),
+        ),
+        StoreError::NumberNotServed {
+            number,
+            counter_number,
+            service_name_vi,
+            service_name_en,
+        } => ApiError::new(
+            ErrorCode::ServiceNotServed,
+            format!(
+                "Số {number} thuộc dịch vụ “{service_name_vi}”, quầy {counter_number} không \
+                 phục vụ dịch vụ này. Không có gì thay đổi."
+            ),
+            format!(
+                "Number {number} is for “{service_name_en}”, which counter {counter_number} \
+                 does not serve. Nothing was changed."
+            ),
+        ),
+        StoreError::NumberNotCallable {
+            number,
+            status,
+            counter_name,
+        } => match (status, counter_name) {
+            (TicketStatus::Called, Some(c)) => ApiError::new(
+                ErrorCode::TicketNotCallable,
+                format!("Số {number} đang được phục vụ tại {c}. Không có gì thay đổi."),
+                format!("Number {number} is being served at {c}. Nothing was changed."),
+            ),
+            _ => ApiError::new(
+                ErrorCode::TicketNotCallable,
+                format!("Số {number} đã được phục vụ xong. Không có gì thay đổi."),
+                format!("Number {number} has already been served. Nothing was changed."),
+            ),
+        },
             ErrorCode::TicketConflict,
             "Mã “local_id” này đã thuộc về một số khác. Số ngoại tuyến không được lưu.",
             "This “local_id” already belongs to a different ticket. The offline ticket was not \
@@ -482,6 +542,23 @@ mod tests {
             StoreError::SameService,
             StoreError::TicketConflict,
             StoreError::Unavailable,
+            StoreError::NumberNotFound("A012".into()),
+            StoreError::NumberNotServed {
+                number: "B003".into(),
+                counter_number: 1,
+                service_name_vi: "Đất đai".into(),
+                service_name_en: "Land".into(),
+            },
+            StoreError::NumberNotCallable {
+                number: "A001".into(),
+                status: TicketStatus::Called,
+                counter_name: Some("Quầy 2".into()),
+            },
+            StoreError::NumberNotCallable {
+                number: "A001".into(),
+                status: TicketStatus::Completed,
+                counter_name: None,
+            },
         ];
         for e in all {
             let a = store_error(e.clone());

@@ -126,6 +126,9 @@ impl ServiceInfo {
     }
 }
 
+/// Most skipped tickets [`Store::skipped_today`] lists.
+pub const MAX_SKIPPED: u32 = 100;
+
 /// How many of a service's latest completed tickets the wait estimate averages over.
 pub const RECENT_SERVICE_TIMES: u32 = 20;
 /// Fewer completed tickets than this and the estimate uses the service's default minutes.
@@ -254,6 +257,13 @@ pub enum CounterAction {
     },
     /// The current citizen was served.
     Complete,
+    /// Complete the current ticket (if any), then call this number of today: a waiting one out
+    /// of turn, or a skipped one again (the citizen came back). It must be of a service the
+    /// counter serves.
+    CallNumber {
+        /// The number as typed, upper case (`A012`; `A12` finds `A012` too).
+        number: String,
+    },
 }
 
 /// A counter action request.
@@ -372,6 +382,31 @@ pub enum StoreError {
     /// An offline ticket's id is taken by a different ticket.
     #[error("ticket id conflict")]
     TicketConflict,
+    /// No ticket of today has this number.
+    #[error("no ticket with this number today")]
+    NumberNotFound(String),
+    /// Today's ticket with this number is of a service the counter does not serve.
+    #[error("number of a service the counter does not serve")]
+    NumberNotServed {
+        /// The ticket's number.
+        number: String,
+        /// Counter number.
+        counter_number: u32,
+        /// The ticket's service, in Vietnamese.
+        service_name_vi: String,
+        /// The same in English.
+        service_name_en: String,
+    },
+    /// Today's ticket with this number is being served or is done: it cannot be called.
+    #[error("number cannot be called")]
+    NumberNotCallable {
+        /// The ticket's number.
+        number: String,
+        /// Its status (`called` or `completed`).
+        status: TicketStatus,
+        /// For `called`: the counter serving it.
+        counter_name: Option<String>,
+    },
     /// The database failed; the text is for logs (it never contains request data).
     #[error("storage error: {0}")]
     Storage(String),
@@ -456,6 +491,14 @@ pub trait Store: Send + Sync {
 
     /// Every counter with its services, current ticket and tickets served today.
     fn list_counters(&self, now: DateTime<Utc>) -> Result<Vec<CounterInfo>, StoreError>;
+
+    /// Today's skipped tickets of the services the counter serves, the latest called first,
+    /// at most [`MAX_SKIPPED`]; `UnknownCounter` if there is no such counter.
+    fn skipped_today(
+        &self,
+        counter_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<TicketRecord>, StoreError>;
 
     /// Runs a counter action atomically with its events: on error nothing changes. Never
     /// blocks the calling thread.

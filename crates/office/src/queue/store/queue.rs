@@ -176,6 +176,22 @@ pub(crate) fn counter_action(
             events.push(emit(conn, EventKind::Called, now, &next, &counter, None)?);
             next
         }
+        CounterAction::CallNumber { number } => {
+            // Checked before the current ticket is completed: a refusal changes nothing.
+            let next = callable_by_number(conn, &counter, number, day)?;
+            if let Some(cur) = &current {
+                complete(conn, cur, now)?;
+                events.push(emit(conn, EventKind::Completed, now, cur, &counter, None)?);
+            }
+            conn.prepare_cached(
+                "UPDATE tickets SET status = 'called', counter_id = ?2, called_at = ?3
+                 WHERE id = ?1 AND status IN ('waiting', 'skipped')",
+            )?
+            .execute(params![next, counter.id, ts(now)])?;
+            // Announced like any call: the board shows it at this counter.
+            events.push(emit(conn, EventKind::Called, now, &next, &counter, None)?);
+            next
+        }
         action => {
             let cur = match (&current, &cmd.ticket_id) {
                 (Some(cur), Some(asked)) if cur != asked => {
@@ -225,7 +241,9 @@ pub(crate) fn counter_action(
                         Some(from),
                     )?);
                 }
-                CounterAction::CallNext { .. } => unreachable!("handled above"),
+                CounterAction::CallNext { .. } | CounterAction::CallNumber { .. } => {
+                    unreachable!("handled above")
+                }
             }
             cur
         }
@@ -239,6 +257,90 @@ pub(crate) fn counter_action(
         },
         events,
     ))
+}
+
+/// Splits a typed number into its letters and sequence (`A12` → `A`, 12), for a number typed
+/// without its zeros; `None` for an offline number (`A1-007`) or one without digits.
+fn prefix_and_seq(number: &str) -> Option<(&str, u32)> {
+    let split = number.find(|c: char| c.is_ascii_digit())?;
+    let (prefix, digits) = number.split_at(split);
+    let prefix_ok = !prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_uppercase());
+    if !prefix_ok || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((prefix, digits.parse().ok()?))
+}
+
+/// Today's waiting or skipped ticket with this number in a service `counter` serves, or why
+/// there is none: no such number today, another service's, or being served or done.
+fn callable_by_number(
+    conn: &Connection,
+    counter: &CounterRef,
+    number: &str,
+    day: NaiveDate,
+) -> Result<String, StoreError> {
+    let (prefix, seq) = prefix_and_seq(number).map_or((None, None), |(p, n)| (Some(p), Some(n)));
+    struct Found {
+        id: String,
+        number: String,
+        status: String,
+        name_vi: String,
+        name_en: String,
+        counter_name: Option<String>,
+        served_here: bool,
+    }
+    let found: Vec<Found> = {
+        let mut st = conn.prepare_cached(
+            "SELECT t.id, t.number, t.status, s.name_vi, s.name_en, c.name,
+                    t.service_id IN (SELECT service_id FROM counter_services
+                                     WHERE counter_id = ?5)
+             FROM tickets t
+             JOIN services s ON s.id = t.service_id
+             JOIN services si ON si.id = t.issued_service_id
+             LEFT JOIN counters c ON c.id = t.counter_id
+             WHERE t.office_day = ?1
+               AND (t.number = ?2 OR (?3 IS NOT NULL AND t.seq = ?4 AND si.prefix = ?3))
+             ORDER BY t.issued_at, t.id",
+        )?;
+        let rows = st.query_map(
+            params![day_str(day), number, prefix, seq, counter.id],
+            |r| {
+                Ok(Found {
+                    id: r.get(0)?,
+                    number: r.get(1)?,
+                    status: r.get(2)?,
+                    name_vi: r.get(3)?,
+                    name_en: r.get(4)?,
+                    counter_name: r.get(5)?,
+                    served_here: r.get(6)?,
+                })
+            },
+        )?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let callable = |t: &&Found| t.status == "waiting" || t.status == "skipped";
+    if let Some(t) = found.iter().filter(|t| t.served_here).find(callable) {
+        return Ok(t.id.clone());
+    }
+    if let Some(t) = found.iter().find(|t| t.served_here) {
+        return Err(StoreError::NumberNotCallable {
+            number: t.number.clone(),
+            status: t
+                .status
+                .parse()
+                .map_err(|_| StoreError::Storage("bad status in database".into()))?,
+            counter_name: t.counter_name.clone(),
+        });
+    }
+    match found.into_iter().next() {
+        Some(t) => Err(StoreError::NumberNotServed {
+            number: t.number,
+            counter_number: counter.number,
+            service_name_vi: t.name_vi,
+            service_name_en: t.name_en,
+        }),
+        None => Err(StoreError::NumberNotFound(number.to_owned())),
+    }
 }
 
 /// The error for a `ticket_id` that is not the counter's current ticket.

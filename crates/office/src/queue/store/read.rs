@@ -4,7 +4,7 @@
 
 use super::{
     estimate_wait_from_secs, secs_each, BoardRecord, CalledRecord, CounterInfo, CounterRef,
-    EventRecord, Origin, ServiceInfo, StoreError, TicketRecord, MAX_SERVICE_SECS,
+    EventRecord, Origin, ServiceInfo, StoreError, TicketRecord, MAX_SERVICE_SECS, MAX_SKIPPED,
     RECENT_SERVICE_TIMES,
 };
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
@@ -275,6 +275,35 @@ pub(crate) fn counter_info(
         current,
         served_today,
     })
+}
+
+/// Today's skipped tickets of the services the counter serves, the latest called first.
+pub(crate) fn skipped_today(
+    conn: &Connection,
+    counter_id: &str,
+    day: NaiveDate,
+) -> Result<Vec<TicketRecord>, StoreError> {
+    if counter_ref(conn, counter_id)?.is_none() {
+        return Err(StoreError::UnknownCounter(counter_id.to_owned()));
+    }
+    let ids: Vec<String> = {
+        let mut st = conn.prepare_cached(
+            "SELECT t.id FROM tickets t
+             WHERE t.office_day = ?1 AND t.status = 'skipped'
+               AND t.service_id IN (SELECT service_id FROM counter_services
+                                    WHERE counter_id = ?2)
+             ORDER BY t.called_at DESC, t.id LIMIT ?3",
+        )?;
+        let rows = st.query_map(params![day_str(day), counter_id, MAX_SKIPPED], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(t) = load_ticket(conn, &id)? {
+            out.push(t);
+        }
+    }
+    Ok(out)
 }
 
 /// Every counter, by number.

@@ -223,6 +223,14 @@ impl Store for SqliteStore {
         self.read(|conn| read::list_counters(conn, office_day(now)))
     }
 
+    fn skipped_today(
+        &self,
+        counter_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<TicketRecord>, StoreError> {
+        self.read(|conn| read::skipped_today(conn, counter_id, office_day(now)))
+    }
+
     fn start_counter_action(
         &self,
         cmd: CounterCommand,

@@ -7,7 +7,7 @@
 
 #[cfg(test)]
 mod tests {
-    use motcua_core::{catalog, dossier, identity, queue, scan, ApiError, ErrorCode};
+    use motcua_core::{catalog, devices, dossier, identity, queue, scan, ApiError, ErrorCode};
     use std::collections::BTreeMap;
     use std::path::{Path, PathBuf};
     use ts_rs::TS;
@@ -30,6 +30,10 @@ mod tests {
         export::<queue::ActionResult>(dir);
         export::<queue::BoardWire>(dir);
         export::<queue::EventWire>(dir);
+        export::<queue::CallNumberRequest>(dir);
+        // Device status: the kiosks and boards report, the counter page and the staff board show.
+        export::<devices::DeviceReport>(dir);
+        export::<devices::DeviceStatus>(dir);
         // Catalog.
         export::<catalog::SearchPage>(dir);
         export::<catalog::ProcedurePage>(dir);

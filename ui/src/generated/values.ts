@@ -57,6 +57,7 @@ export const ERROR_CODES = [
   'unknown_procedure',
   'missing_idempotency_key',
   'idempotency_conflict',
+  'ticket_not_callable',
 ] as const satisfies readonly ErrorCode[];
 
 /** Every kind of queue event (the SSE `event:` names). */

@@ -110,6 +110,10 @@ pub struct FilingArgs {
     /// The office's address (where results are collected), printed on receipts.
     #[arg(long, default_value = "")]
     office_address: String,
+    /// Địa danh before the date on receipts ("Nha Trang, ngày …"). Default: the unit in the
+    /// office name ("UBND phường Hoàn Kiếm" → "Hoàn Kiếm") or the commune in the address.
+    #[arg(long, default_value = "")]
+    place: String,
     /// NAPAS bank BIN of the account fees are paid to (with --bank-account).
     #[arg(long, requires = "bank_account")]
     bank_bin: Option<String>,
@@ -143,6 +147,7 @@ impl FilingArgs {
             agency_code: self.agency_code,
             parent_agency: self.parent_agency,
             address: self.office_address,
+            place: self.place,
             bank_bin: self.bank_bin,
             bank_account: self.bank_account,
             account_name: self.account_name,

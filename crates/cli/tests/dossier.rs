@@ -92,7 +92,15 @@ async fn files_once_per_key_and_guards_the_details() {
         .to_string();
     assert_eq!(code, format!("000.00.00.H26-{today}-0001"));
     assert_eq!(d["fee_vnd"], 150000);
-    assert_eq!(d["status"], "received");
+    // Filed online: submitted, until an officer accepts it.
+    assert_eq!(d["status"], "submitted");
+    // The place before the receipt's date, from the office name "UBND xã Thử Nghiệm".
+    assert_eq!(d["agency"]["place"], "Thử Nghiệm");
+    let due_at = d["due_at"].as_str().unwrap();
+    assert!(
+        due_at.starts_with(d["due_date"].as_str().unwrap()) && due_at.ends_with("+07:00"),
+        "{due_at}"
+    );
     assert_eq!(d["processing_time"]["unit"], "Ngày làm việc");
     assert!(d["due_date"].as_str().unwrap() > d["received_at"].as_str().unwrap());
     assert_eq!(
@@ -128,7 +136,7 @@ async fn files_once_per_key_and_guards_the_details() {
     let secret = url.split("k=").nth(1).unwrap().split('&').next().unwrap();
     let (st, public) = support::get(&c, format!("{base}/api/v1/dossiers/{code}")).await;
     assert_eq!(st, 200);
-    assert_eq!(public["status"], "received");
+    assert_eq!(public["status"], "submitted");
     assert!(!public.to_string().contains("Nguyễn"), "{public}");
     let (st, full) = support::get(&c, format!("{base}/api/v1/dossiers/{code}?k={secret}")).await;
     assert_eq!(st, 200);
@@ -163,6 +171,25 @@ async fn files_once_per_key_and_guards_the_details() {
         "{text}"
     );
     assert!(text.contains("150.000 đồng"), "{text}");
+    // Not accepted yet: a confirmation of online submission, with the paper still to bring.
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "GIẤY XÁC NHẬN NỘP HỒ SƠ TRỰC TUYẾN",
+        "Thử Nghiệm, ngày",
+        "Còn phải nộp tại quầy:",
+        "• Bản sao CCCD — Bản sao: 1",
+        "The due date counts from when the papers are handed in.",
+    ] {
+        assert!(flat.contains(want), "{want:?} missing from {flat}");
+    }
+    assert!(
+        !flat.contains("Bản chính: 0") && !flat.contains("Bản sao: 0"),
+        "{flat}"
+    );
+    assert!(
+        !flat.contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
+        "{flat}"
+    );
     let png = dir.path().join("receipt");
     let ok = std::process::Command::new("pdftoppm")
         .args(["-r", "200", "-png", "-singlefile"])
@@ -186,7 +213,7 @@ async fn files_once_per_key_and_guards_the_details() {
     let html = page.text().await.unwrap();
     assert!(html.contains(&code));
     assert!(html.contains("Ngày hẹn trả kết quả") && html.contains("Result due"));
-    assert!(html.contains("Đã tiếp nhận"));
+    assert!(html.contains("Đã nộp trực tuyến, chờ tiếp nhận"), "{html}");
     assert!(html.contains("Giấy biên nhận hợp lệ"), "{html}");
     assert!(!html.contains("Nguyễn Văn An"));
     let forged = url.replace("&s=", "&s=A");

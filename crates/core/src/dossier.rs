@@ -141,7 +141,10 @@ pub struct DossierRequest {
 )]
 #[serde(rename_all = "snake_case")]
 pub enum DossierStatus {
-    /// Đã tiếp nhận.
+    /// Đã nộp trực tuyến, chờ tiếp nhận: filed online, not yet checked and accepted by an
+    /// officer (what the kiosk prints then is a confirmation of submission, not Mẫu 01).
+    Submitted,
+    /// Đã tiếp nhận: accepted by an officer (Mẫu 01, the receipt and appointment).
     Received,
     /// Đang xử lý.
     Processing,
@@ -157,6 +160,7 @@ impl DossierStatus {
     /// Vietnamese label.
     pub fn label_vi(self) -> &'static str {
         match self {
+            DossierStatus::Submitted => "Đã nộp trực tuyến, chờ tiếp nhận",
             DossierStatus::Received => "Đã tiếp nhận",
             DossierStatus::Processing => "Đang xử lý",
             DossierStatus::Completed => "Đã có kết quả",
@@ -168,6 +172,7 @@ impl DossierStatus {
     /// English label.
     pub fn label_en(self) -> &'static str {
         match self {
+            DossierStatus::Submitted => "Submitted online, awaiting check",
             DossierStatus::Received => "Received",
             DossierStatus::Processing => "Being processed",
             DossierStatus::Completed => "Result ready",
@@ -179,6 +184,7 @@ impl DossierStatus {
     /// Wire name.
     pub fn as_str(self) -> &'static str {
         match self {
+            DossierStatus::Submitted => "submitted",
             DossierStatus::Received => "received",
             DossierStatus::Processing => "processing",
             DossierStatus::Completed => "completed",
@@ -187,9 +193,22 @@ impl DossierStatus {
         }
     }
 
+    /// Whether an officer has accepted the dossier (then its receipt is Mẫu 01 "Giấy tiếp nhận
+    /// hồ sơ và hẹn trả kết quả"); a dossier only submitted online, or turned away, was not.
+    pub fn accepted(self) -> bool {
+        matches!(
+            self,
+            DossierStatus::Received
+                | DossierStatus::Processing
+                | DossierStatus::Completed
+                | DossierStatus::Returned
+        )
+    }
+
     /// From the wire name.
     pub fn parse(s: &str) -> Option<DossierStatus> {
         [
+            DossierStatus::Submitted,
             DossierStatus::Received,
             DossierStatus::Processing,
             DossierStatus::Completed,
@@ -263,6 +282,84 @@ pub struct Agency {
     pub address: String,
     /// Agency code (the prefix of dossier codes).
     pub code: String,
+    /// Địa danh: the place name before the date of a document ("Hoàn Kiếm, ngày …"); empty
+    /// when not set (see [`Agency::place_name`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[ts(optional, as = "Option<String>")]
+    pub place: String,
+}
+
+/// Words naming the kind of an administrative unit, as they begin its name.
+const UNIT_WORDS: &[&[&str]] = &[
+    &["thành", "phố"],
+    &["thị", "trấn"],
+    &["thị", "xã"],
+    &["đặc", "khu"],
+    &["phường"],
+    &["huyện"],
+    &["quận"],
+    &["tỉnh"],
+    &["xã"],
+];
+
+/// The place name of an administrative unit's name: `"UBND phường Hoàn Kiếm"` → `"Hoàn Kiếm"`,
+/// `"Ủy ban nhân dân xã Kim Liên"` → `"Kim Liên"`; a unit named by a number keeps its kind
+/// (`"UBND Phường 1"` → `"Phường 1"`, as Nghị định 30/2020/NĐ-CP writes it). What follows a
+/// comma, a dash between spaces or a parenthesis (`"UBND xã A – Bộ phận Một cửa"`) is left out.
+/// `None` when no unit is named.
+pub fn place_from_unit_name(name: &str) -> Option<String> {
+    let name = crate::text::nfc(name);
+    let mut head = name.as_str();
+    for sep in [",", " – ", " — ", " - ", "("] {
+        head = head.split(sep).next().unwrap_or_default();
+    }
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let (at, len) = (0..words.len()).find_map(|i| {
+        UNIT_WORDS
+            .iter()
+            .find(|unit| {
+                unit.len() < words.len() - i && unit.iter().zip(&lower[i..]).all(|(u, w)| u == w)
+            })
+            .map(|unit| (i, unit.len()))
+    })?;
+    let rest = words[at + len..].join(" ");
+    if rest.chars().all(|c| c.is_ascii_digit()) {
+        let kind = words[at..at + len].join(" ");
+        let mut chars = kind.chars();
+        let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+        return Some(format!(
+            "{}{} {rest}",
+            first.unwrap_or_default(),
+            chars.as_str()
+        ));
+    }
+    Some(rest)
+}
+
+impl Agency {
+    /// The place name printed before the date: the configured [`Agency::place`], else the
+    /// unit in the agency's name (`UBND phường Hoàn Kiếm` → `Hoàn Kiếm`), else the commune in
+    /// its address (`…, phường Hoàn Kiếm, Hà Nội`); `None` when none of them names one.
+    pub fn place_name(&self) -> Option<String> {
+        let set = self.place.trim();
+        if !set.is_empty() {
+            return Some(crate::text::nfc(set));
+        }
+        place_from_unit_name(&self.name).or_else(|| {
+            self.address
+                .split(',')
+                .filter_map(|part| {
+                    let p = part.trim().to_lowercase();
+                    ["xã ", "phường ", "thị trấn ", "đặc khu "]
+                        .iter()
+                        .any(|w| p.starts_with(w))
+                        .then(|| place_from_unit_name(part))
+                        .flatten()
+                })
+                .next()
+        })
+    }
 }
 
 /// A filed dossier, as `GET /api/v1/dossiers/{code}` (with its lookup secret) returns it.
@@ -285,6 +382,11 @@ pub struct Dossier {
     pub processing_time: ProcessingTime,
     /// Ngày hẹn trả kết quả.
     pub due_date: NaiveDate,
+    /// Giờ hẹn trả: the appointment on [`Dossier::due_date`], RFC 3339 (+07:00). Absent on
+    /// dossiers filed before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub due_at: Option<String>,
     /// Phí, lệ phí in đồng (0: none).
     #[ts(type = "number")]
     pub fee_vnd: u64,
@@ -363,6 +465,64 @@ mod tests {
         );
         let office: Delivery = serde_json::from_str(r#"{"method":"office"}"#).unwrap();
         assert_eq!(office, Delivery::Office);
+    }
+
+    #[test]
+    fn statuses_round_trip_and_only_accepted_ones_are_receipts() {
+        for st in [
+            DossierStatus::Submitted,
+            DossierStatus::Received,
+            DossierStatus::Processing,
+            DossierStatus::Completed,
+            DossierStatus::Returned,
+            DossierStatus::Rejected,
+        ] {
+            assert_eq!(DossierStatus::parse(st.as_str()), Some(st));
+            let json = serde_json::to_string(&st).unwrap();
+            assert_eq!(json, format!("\"{}\"", st.as_str()));
+        }
+        assert!(!DossierStatus::Submitted.accepted());
+        assert!(!DossierStatus::Rejected.accepted());
+        assert!(DossierStatus::Received.accepted());
+        assert_eq!(
+            DossierStatus::Submitted.label_vi(),
+            "Đã nộp trực tuyến, chờ tiếp nhận"
+        );
+    }
+
+    #[test]
+    fn place_names_from_the_unit() {
+        for (name, place) in [
+            ("UBND phường Hoàn Kiếm", Some("Hoàn Kiếm")),
+            ("Ủy ban nhân dân xã Kim Liên", Some("Kim Liên")),
+            ("UBND phường Hoàn Kiếm – Bộ phận Một cửa", Some("Hoàn Kiếm")),
+            (
+                "Bộ phận Một cửa UBND Thành phố Nha Trang",
+                Some("Nha Trang"),
+            ),
+            ("UBND Phường 1", Some("Phường 1")),
+            ("UBND xã Thử Nghiệm", Some("Thử Nghiệm")),
+            ("UBND thị trấn Đông Anh", Some("Đông Anh")),
+            ("Bộ phận Một cửa", None),
+            ("UBND xã", None),
+            ("", None),
+        ] {
+            assert_eq!(place_from_unit_name(name).as_deref(), place, "{name}");
+        }
+        let mut a = Agency {
+            name: "Bộ phận Một cửa".into(),
+            address: "Số 126 phố Hàng Trống, phường Hoàn Kiếm, Hà Nội".into(),
+            ..Default::default()
+        };
+        assert_eq!(a.place_name().as_deref(), Some("Hoàn Kiếm"));
+        a.place = "Nha Trang".into();
+        assert_eq!(a.place_name().as_deref(), Some("Nha Trang"));
+        a.place.clear();
+        a.address.clear();
+        assert_eq!(a.place_name(), None);
+        // Old stored dossiers have no place: they still read.
+        let old: Agency = serde_json::from_str(r#"{"name":"UBND xã A","code":"H00"}"#).unwrap();
+        assert_eq!(old.place, "");
     }
 
     #[test]

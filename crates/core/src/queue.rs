@@ -225,6 +225,11 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "is_false")]
     #[ts(as = "Option<bool>", optional)]
     pub offline: bool,
+    /// Numbers of the counters that serve the ticket's service, when known (the kiosk adds
+    /// them from the office's counter list for the printed ticket).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub counters: Option<Vec<u32>>,
 }
 
 fn is_false(b: &bool) -> bool {

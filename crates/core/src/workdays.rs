@@ -287,14 +287,50 @@ impl WorkCalendar {
         day.and_time(from)
     }
 
-    /// The return date (ngày hẹn trả) of a dossier received at local time `received` with
-    /// processing time `time`. Negative, NaN or absurdly long times are clamped (0 … 10 years).
-    pub fn due_date(&self, received: NaiveDateTime, time: &ProcessingTime) -> NaiveDate {
-        let v = if time.value.is_finite() {
+    /// The processing time `time` as a value in range (0 … 10 years).
+    fn clamped(time: &ProcessingTime) -> f64 {
+        if time.value.is_finite() {
             time.value.clamp(0.0, MAX_DAYS as f64)
         } else {
             0.0
-        };
+        }
+    }
+
+    /// When a processing time counted in hours (working hours, a fraction of a working day,
+    /// clock hours or minutes) runs out; `None` for whole days, months and years.
+    fn hours_end(&self, received: NaiveDateTime, time: &ProcessingTime) -> Option<NaiveDateTime> {
+        let v = Self::clamped(time);
+        match time.unit {
+            DurationUnit::WorkingDays if v.fract() != 0.0 => {
+                let secs = (v * self.working_secs_per_day() as f64).round() as i64;
+                let start = self.receipt_day(received);
+                let from = if start == received.date() {
+                    received
+                } else {
+                    start.and_time(NaiveTime::MIN)
+                };
+                Some(self.add_working_secs(from, secs))
+            }
+            DurationUnit::WorkingHours => {
+                let secs = (v.min(MAX_DAYS as f64 * 8.0) * 3600.0).round() as i64;
+                Some(self.add_working_secs(received, secs))
+            }
+            DurationUnit::Hours | DurationUnit::Minutes => {
+                let secs = if time.unit == DurationUnit::Hours {
+                    v * 3600.0
+                } else {
+                    v * 60.0
+                };
+                Some(received + Duration::seconds(secs.round() as i64))
+            }
+            _ => None,
+        }
+    }
+
+    /// The return date (ngày hẹn trả) of a dossier received at local time `received` with
+    /// processing time `time`. Negative, NaN or absurdly long times are clamped (0 … 10 years).
+    pub fn due_date(&self, received: NaiveDateTime, time: &ProcessingTime) -> NaiveDate {
+        let v = Self::clamped(time);
         let start = self.receipt_day(received);
         match time.unit {
             DurationUnit::WorkingDays if v.fract() == 0.0 => {
@@ -304,19 +340,9 @@ impl WorkCalendar {
                 }
                 d
             }
-            DurationUnit::WorkingDays => {
-                let secs = (v * self.working_secs_per_day() as f64).round() as i64;
-                let from = if start == received.date() {
-                    received
-                } else {
-                    start.and_time(NaiveTime::MIN)
-                };
-                self.add_working_secs(from, secs).date()
-            }
-            DurationUnit::WorkingHours => {
-                let secs = (v.min(MAX_DAYS as f64 * 8.0) * 3600.0).round() as i64;
-                self.add_working_secs(received, secs).date()
-            }
+            DurationUnit::WorkingDays | DurationUnit::WorkingHours => self
+                .hours_end(received, time)
+                .map_or(start, |end| end.date()),
             DurationUnit::Days => self.on_or_after(start + Duration::days(v.ceil() as i64)),
             DurationUnit::Months | DurationUnit::Years => {
                 let months = if time.unit == DurationUnit::Years {
@@ -331,16 +357,45 @@ impl WorkCalendar {
                         .unwrap_or(start),
                 )
             }
-            DurationUnit::Hours | DurationUnit::Minutes => {
-                let secs = if time.unit == DurationUnit::Hours {
-                    v * 3600.0
-                } else {
-                    v * 60.0
-                };
-                let end = received + Duration::seconds(secs.round() as i64);
-                self.on_or_after(end.date())
+            DurationUnit::Hours | DurationUnit::Minutes => self.on_or_after(
+                self.hours_end(received, time)
+                    .map_or(received.date(), |end| end.date()),
+            ),
+        }
+    }
+
+    /// The appointment (giờ hẹn trả) on [`WorkCalendar::due_date`]'s day, within working
+    /// hours: when a time counted in hours runs out; for whole days, months and years the time
+    /// of day the dossier was received (N working days later to the hour), or the opening time
+    /// when the receipt counted from a later day; for 0 working days the day's closing time.
+    pub fn due_at(&self, received: NaiveDateTime, time: &ProcessingTime) -> NaiveDateTime {
+        let day = self.due_date(received, time);
+        let (open, close) = match (self.periods.first(), self.periods.last()) {
+            (Some(first), Some(last)) => (first.0, last.1),
+            _ => (NaiveTime::MIN, NaiveTime::MIN),
+        };
+        let t = match self.hours_end(received, time) {
+            Some(end) if end.date() == day => end.time(),
+            Some(_) => open,
+            None if time.unit == DurationUnit::WorkingDays && Self::clamped(time) == 0.0 => close,
+            None if self.receipt_day(received) == received.date() => received.time(),
+            None => open,
+        };
+        day.and_time(self.within_hours(t))
+    }
+
+    /// `t` if it is in a working period, else the start of the next one, or the end of the
+    /// last one after hours.
+    fn within_hours(&self, t: NaiveTime) -> NaiveTime {
+        for (a, b) in &self.periods {
+            if t < *a {
+                return *a;
+            }
+            if t <= *b {
+                return t;
             }
         }
+        self.periods.last().map_or(t, |p| p.1)
     }
 }
 
@@ -444,6 +499,68 @@ mod tests {
             cal.due_date(at(2026, 11, 23, 14, 0), &pt(0.5, DurationUnit::WorkingDays)),
             date(2026, 11, 24)
         );
+    }
+
+    #[test]
+    fn the_appointment_has_its_hour_on_the_due_day() {
+        let cal = WorkCalendar::default();
+        let dt = |y, m, d, h, min| at(y, m, d, h, min);
+        // Monday 09:05, 3 working days → Thursday 09:05.
+        let three = ProcessingTime::working_days(3);
+        assert_eq!(
+            cal.due_at(dt(2026, 11, 23, 9, 5), &three),
+            dt(2026, 11, 26, 9, 5)
+        );
+        // Received in the lunch break: the afternoon's opening.
+        assert_eq!(
+            cal.due_at(dt(2026, 11, 23, 12, 10), &three),
+            dt(2026, 11, 26, 13, 0)
+        );
+        // After the cut-off, or on a Saturday: the opening of the due day.
+        assert_eq!(
+            cal.due_at(dt(2026, 11, 23, 15, 30), &three),
+            dt(2026, 11, 27, 7, 30)
+        );
+        assert_eq!(
+            cal.due_at(dt(2026, 11, 28, 10, 0), &three),
+            dt(2026, 12, 3, 7, 30)
+        );
+        // 0 working days: by the end of that day.
+        assert_eq!(
+            cal.due_at(dt(2026, 11, 23, 9, 5), &ProcessingTime::working_days(0)),
+            dt(2026, 11, 23, 17, 0)
+        );
+        // 4 working hours from Monday 10:00: 1.5 h in the morning, 2.5 h after lunch.
+        assert_eq!(
+            cal.due_at(
+                dt(2026, 11, 23, 10, 0),
+                &pt(4.0, DurationUnit::WorkingHours)
+            ),
+            dt(2026, 11, 23, 15, 30)
+        );
+        // Every appointment is on the due date.
+        let mut rng = crate::testrand::Rng::new(5);
+        for _ in 0..2_000 {
+            let received = dt(
+                2026,
+                1 + rng.below(12) as u32,
+                1 + rng.below(28) as u32,
+                0,
+                0,
+            ) + Duration::minutes(rng.below(24 * 60) as i64);
+            let unit = [
+                DurationUnit::WorkingDays,
+                DurationUnit::WorkingHours,
+                DurationUnit::Days,
+                DurationUnit::Months,
+                DurationUnit::Hours,
+                DurationUnit::Minutes,
+            ][rng.below(6)];
+            let t = pt(rng.below(40) as f64 / 2.0, unit);
+            let at = cal.due_at(received, &t);
+            assert_eq!(at.date(), cal.due_date(received, &t), "{received} {t:?}");
+            assert!(at.time() >= hm(7, 30) && at.time() <= hm(17, 0), "{at}");
+        }
     }
 
     #[test]

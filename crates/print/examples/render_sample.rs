@@ -53,5 +53,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         dir.join("edge58.png"),
         motcua_print::ticket_bitmap(&e, Paper::Mm58).to_png()?,
     )?;
+
+    // Issued offline: the wait is not known.
+    let mut o = t.clone();
+    o.offline = true;
+    o.number = "A1-007".into();
+    std::fs::write(dir.join("offline.pdf"), render_ticket(&o, Format::Pdf)?)?;
+    std::fs::write(dir.join("offline.png"), render_ticket(&o, Format::Png)?)?;
+
+    // The receipt: filed online (a confirmation, a paper still to hand in), then accepted.
+    use motcua_print::{render_receipt, PageSize, ReceiptFormat};
+    let mut d = motcua_print::sample_dossier();
+    for (format, name) in [
+        (ReceiptFormat::Pdf(PageSize::A4), "receipt-a4.pdf"),
+        (ReceiptFormat::Pdf(PageSize::A5), "receipt-a5.pdf"),
+        (ReceiptFormat::ThermalPng, "receipt80.png"),
+    ] {
+        std::fs::write(dir.join(name), render_receipt(&d, format)?)?;
+    }
+    d.status = motcua_core::dossier::DossierStatus::Received;
+    std::fs::write(
+        dir.join("receipt-accepted.pdf"),
+        render_receipt(&d, ReceiptFormat::Pdf(PageSize::A4))?,
+    )?;
+    std::fs::write(
+        dir.join("receipt-accepted80.png"),
+        render_receipt(&d, ReceiptFormat::ThermalPng)?,
+    )?;
+    // A fee but no account to pay it to: paid at the counter.
+    d.payment = None;
+    std::fs::write(
+        dir.join("receipt-fee-at-counter.pdf"),
+        render_receipt(&d, ReceiptFormat::Pdf(PageSize::A4))?,
+    )?;
     Ok(())
 }

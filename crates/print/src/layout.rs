@@ -45,6 +45,8 @@ pub(crate) enum Block {
         indent_pt: f32,
         label: Option<String>,
     },
+    /// These blocks inside a black frame (what must not be missed).
+    Frame(Vec<Block>),
 }
 
 pub(crate) fn text(text: impl AsRef<str>, size_pt: f32, weight: Weight) -> Block {
@@ -69,7 +71,25 @@ pub(crate) fn vn_datetime(rfc3339: &str) -> String {
     }
 }
 
+/// `"22/11/2026"`: the office day of an RFC 3339 instant (UTC+7); `None` if unparseable.
+pub(crate) fn vn_date(rfc3339: &str) -> Option<String> {
+    chrono::DateTime::parse_from_rfc3339(rfc3339).ok().map(|t| {
+        t.with_timezone(&motcua_core::time::vn_offset())
+            .format("%d/%m/%Y")
+            .to_string()
+    })
+}
+
+/// A Vietnamese line and its English twin in smaller type under it.
+fn bilingual(b: &mut Vec<Block>, vi: impl AsRef<str>, en: impl AsRef<str>, size: f32, w: Weight) {
+    b.push(text(vi, size, w));
+    b.push(text(en, (size * 0.78).max(7.5), Weight::Regular));
+}
+
 /// The ticket's content. All output formats print exactly these blocks.
+///
+/// It says only what is known: an offline ticket (the kiosk could not reach the office
+/// server) does not know how many people are ahead, so it says so instead of a count.
 pub(crate) fn ticket_blocks(t: &Ticket) -> Vec<Block> {
     let mut b = Vec::new();
     if let Some(office) = t.office_name.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -113,37 +133,84 @@ pub(crate) fn ticket_blocks(t: &Ticket) -> Vec<Block> {
             style: Style::Badge,
             fit: false,
         });
+        b.push(text(
+            format!("Priority: {}", t.priority.label_en()),
+            8.0,
+            Weight::Regular,
+        ));
         b.push(Block::Gap(5.0));
     }
     if t.offline {
         // Issued by the kiosk while the office server was unreachable: staff see at a glance
-        // why the number has a dash, and the citizen knows the wait figures are estimates.
+        // why the number has a dash, and the citizen that the wait is not known.
         b.push(text(
             "Phiếu cấp khi mất kết nối – Issued offline",
             9.0,
             Weight::Bold,
         ));
         b.push(Block::Gap(3.0));
-    }
-    b.push(text(
-        format!("Số người chờ trước bạn: {}", t.people_ahead),
-        10.5,
-        Weight::Regular,
-    ));
-    let wait = if t.estimated_wait_minutes == 0 {
-        "Thời gian chờ dự kiến: dưới 1 phút".to_string()
+        bilingual(
+            &mut b,
+            "Chưa biết số người chờ trước",
+            "Number of people ahead not known",
+            10.5,
+            Weight::Regular,
+        );
     } else {
-        format!(
-            "Thời gian chờ dự kiến: khoảng {} phút",
-            t.estimated_wait_minutes
-        )
-    };
-    b.push(text(wait, 10.5, Weight::Regular));
+        bilingual(
+            &mut b,
+            format!("Đang chờ trước: {} người", t.people_ahead),
+            format!("People ahead: {}", t.people_ahead),
+            10.5,
+            Weight::Regular,
+        );
+        // No estimate is printed as "under a minute": a counter may still be busy.
+        if t.estimated_wait_minutes > 0 {
+            bilingual(
+                &mut b,
+                format!(
+                    "Thời gian chờ dự kiến: khoảng {} phút",
+                    t.estimated_wait_minutes
+                ),
+                format!("Estimated wait: about {} minutes", t.estimated_wait_minutes),
+                10.5,
+                Weight::Regular,
+            );
+        }
+    }
+    b.push(Block::Gap(4.0));
+    bilingual(
+        &mut b,
+        "Mời ngồi chờ, theo dõi màn hình và nghe gọi số",
+        "Please take a seat, watch the screen and listen for your number",
+        10.5,
+        Weight::Bold,
+    );
+    if let Some(counters) = t.counters.as_ref().filter(|c| !c.is_empty()) {
+        let list = counters
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        bilingual(
+            &mut b,
+            format!("Quầy phục vụ: {list}"),
+            format!("Counters: {list}"),
+            10.5,
+            Weight::Regular,
+        );
+    }
+    b.push(Block::Gap(4.0));
     b.push(text(
         format!("Lấy phiếu lúc {}", vn_datetime(&t.issued_at)),
         9.0,
         Weight::Regular,
     ));
+    let valid = match vn_date(&t.issued_at) {
+        Some(day) => format!("Số chỉ có giá trị trong ngày {day}"),
+        None => "Số chỉ có giá trị trong ngày lấy phiếu".to_string(),
+    };
+    bilingual(&mut b, valid, "Valid today only", 9.0, Weight::Bold);
     b.push(Block::Gap(4.0));
     b.push(Block::Rule);
     b.push(Block::Gap(2.0));
@@ -151,11 +218,13 @@ pub(crate) fn ticket_blocks(t: &Ticket) -> Vec<Block> {
         data: t.status_url.clone(),
         size_pt: 96.0,
     });
-    b.push(text(
-        "Quét mã để theo dõi lượt của bạn",
+    bilingual(
+        &mut b,
+        "Quét mã để theo dõi lượt chờ",
+        "Scan to follow your turn",
         9.0,
         Weight::Regular,
-    ));
+    );
     b
 }
 
@@ -269,6 +338,53 @@ pub(crate) fn layout(blocks: &[Block], g: Geometry) -> Layout {
     for block in blocks {
         match block {
             Block::Gap(h) => y += h * pt,
+            Block::Frame(inner) => {
+                let thick = snap((1.2 * pt).max(2.0));
+                let pad = snap(5.0 * pt);
+                let inside = layout(
+                    inner,
+                    Geometry {
+                        width: g.width - 2.0 * (pad + thick),
+                        ..g
+                    },
+                );
+                let (x0, y0) = (pad + thick, snap(y) + pad + thick);
+                for item in inside.items {
+                    items.push(match item {
+                        Placed::Rect { x, y, w, h } => Placed::Rect {
+                            x: x + x0,
+                            y: y + y0,
+                            w,
+                            h,
+                        },
+                        Placed::Text {
+                            x,
+                            baseline,
+                            size,
+                            weight,
+                            white,
+                            text,
+                        } => Placed::Text {
+                            x: x + x0,
+                            baseline: baseline + y0,
+                            size,
+                            weight,
+                            white,
+                            text,
+                        },
+                    });
+                }
+                let (top, h) = (snap(y), snap(inside.height + 2.0 * (pad + thick)));
+                for (x, y, w, h) in [
+                    (0.0, top, g.width, thick),
+                    (0.0, top + h - thick, g.width, thick),
+                    (0.0, top, thick, h),
+                    (snap(g.width - thick), top, thick, h),
+                ] {
+                    items.push(Placed::Rect { x, y, w, h });
+                }
+                y = top + h;
+            }
             Block::Para {
                 text,
                 size_pt,

@@ -175,6 +175,7 @@ pub fn sample_ticket() -> Ticket {
         service_name_en: Some("Civil registration, signature certification".into()),
         office_name: Some("Bộ phận Một cửa UBND phường Hoàn Kiếm".into()),
         offline: false,
+        counters: Some(vec![1, 2]),
     }
 }
 
@@ -322,7 +323,11 @@ pub fn render_receipt(
                 receipt::LEFT_MM * mm * k,
                 receipt::TOP_MM * mm * k,
                 k,
-                &format!("Giấy tiếp nhận hồ sơ {}", d.code),
+                &if d.status.accepted() {
+                    format!("Giấy tiếp nhận hồ sơ {}", d.code)
+                } else {
+                    format!("Giấy xác nhận nộp hồ sơ trực tuyến {}", d.code)
+                },
             )
         }
         ReceiptFormat::Png => receipt_page_bitmap(d)
@@ -339,8 +344,9 @@ pub fn render_receipt(
 pub const SAMPLE_RECEIPT_SEED: [u8; 32] = *b"motcua-sample-receipt-key-demo!!";
 
 /// A realistic dossier with a fee due, for test prints (`motcua render receipt --sample`):
-/// a household business registration (1.001612, 150,000 đ) at a commune office, its tracking
-/// URL signed with [`SAMPLE_RECEIPT_SEED`].
+/// a household business registration (1.001612, 150,000 đ) filed online at a commune office
+/// and not yet accepted (so it prints as the confirmation of online submission), one paper
+/// still to hand in at the counter, its tracking URL signed with [`SAMPLE_RECEIPT_SEED`].
 pub fn sample_dossier() -> motcua_core::dossier::Dossier {
     use motcua_core::dossier::*;
     let code = "000.00.00.H26-261123-0042";
@@ -370,8 +376,9 @@ pub fn sample_dossier() -> motcua_core::dossier::Dossier {
         received_at: "2026-11-23T09:05:00+07:00".into(),
         processing_time: motcua_core::workdays::ProcessingTime::working_days(3),
         due_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).expect("date"),
+        due_at: Some("2026-11-26T09:05:00+07:00".into()),
         fee_vnd: 150_000,
-        status: DossierStatus::Received,
+        status: DossierStatus::Submitted,
         documents: vec![
             DossierDocument {
                 name: "Giấy đề nghị đăng ký hộ kinh doanh".into(),
@@ -425,6 +432,7 @@ pub fn sample_dossier() -> motcua_core::dossier::Dossier {
             name: "UBND phường Hoàn Kiếm".into(),
             address: "Số 126 phố Hàng Trống, phường Hoàn Kiếm, Hà Nội".into(),
             code: "000.00.00.H26".into(),
+            place: String::new(),
         },
     }
 }

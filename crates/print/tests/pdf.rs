@@ -16,12 +16,25 @@ fn write_pdf(dir: &tempfile::TempDir, t: &Ticket) -> PathBuf {
     path
 }
 
+fn pdf_text(dir: &tempfile::TempDir, t: &Ticket) -> String {
+    squash(&run(
+        "pdftotext",
+        &[write_pdf(dir, t).to_str().unwrap(), "-"],
+    ))
+}
+
+/// No "bạn" (too familiar for elders): no pronoun, or "Ông/Bà".
+fn assert_no_ban(text: &str) {
+    let lower = text.to_lowercase();
+    for w in lower.split(|c: char| !c.is_alphanumeric()) {
+        assert_ne!(w, "bạn", "\"bạn\" on the ticket: {text:?}");
+    }
+}
+
 #[test]
-fn pdftotext_finds_every_line_in_vietnamese() {
+fn pdftotext_finds_every_line_in_vietnamese_and_english() {
     let dir = tempfile::tempdir().unwrap();
-    let t = sample_ticket();
-    let pdf = write_pdf(&dir, &t);
-    let text = squash(&run("pdftotext", &[pdf.to_str().unwrap(), "-"]));
+    let text = pdf_text(&dir, &sample_ticket());
     for expected in [
         "Bộ phận Một cửa UBND phường Hoàn Kiếm",
         "PHIẾU SỐ THỨ TỰ",
@@ -29,38 +42,83 @@ fn pdftotext_finds_every_line_in_vietnamese() {
         "Đăng ký hộ tịch, chứng thực chữ ký",
         "A023",
         "Ưu tiên: Người cao tuổi",
-        "Số người chờ trước bạn: 12",
+        "Priority: Older person",
+        "Đang chờ trước: 12 người",
+        "People ahead: 12",
         "Thời gian chờ dự kiến: khoảng 35 phút",
-        "08:05 ngày 22/11/2026",
-        "Quét mã để theo dõi lượt của bạn",
+        "Estimated wait: about 35 minutes",
+        "Mời ngồi chờ, theo dõi màn hình và nghe gọi số",
+        "Please take a seat, watch the screen and listen for your number",
+        "Quầy phục vụ: 1, 2",
+        "Counters: 1, 2",
+        "Lấy phiếu lúc 08:05 ngày 22/11/2026",
+        "Số chỉ có giá trị trong ngày 22/11/2026",
+        "Valid today only",
+        "Quét mã để theo dõi lượt chờ",
+        "Scan to follow your turn",
     ] {
         assert!(
             text.contains(expected),
             "{expected:?} missing from {text:?}"
         );
     }
+    assert_no_ban(&text);
+    assert!(!text.contains("mất kết nối"), "{text:?}");
+    assert!(!text.contains("Chưa biết"), "{text:?}");
 }
 
 #[test]
-fn offline_tickets_say_so_and_online_ones_do_not() {
+fn offline_tickets_say_so_and_do_not_claim_a_wait() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = sample_ticket();
-    let online = squash(&run(
-        "pdftotext",
-        &[write_pdf(&dir, &t).to_str().unwrap(), "-"],
-    ));
-    assert!(!online.contains("mất kết nối"), "{online:?}");
     t.offline = true;
     t.number = "A1-007".into();
-    let offline = squash(&run(
-        "pdftotext",
-        &[write_pdf(&dir, &t).to_str().unwrap(), "-"],
-    ));
-    assert!(offline.contains("A1-007"), "{offline:?}");
-    assert!(
-        offline.contains("Phiếu cấp khi mất kết nối – Issued offline"),
-        "{offline:?}"
-    );
+    // What the kiosk's stale copy of the queue said: not printed.
+    t.people_ahead = 0;
+    t.estimated_wait_minutes = 0;
+    let offline = pdf_text(&dir, &t);
+    for expected in [
+        "A1-007",
+        "Phiếu cấp khi mất kết nối – Issued offline",
+        "Chưa biết số người chờ trước",
+        "Number of people ahead not known",
+        "Mời ngồi chờ, theo dõi màn hình và nghe gọi số",
+        "Please take a seat, watch the screen and listen for your number",
+        "Quầy phục vụ: 1, 2",
+        "Số chỉ có giá trị trong ngày 22/11/2026",
+        "Valid today only",
+    ] {
+        assert!(
+            offline.contains(expected),
+            "{expected:?} missing from {offline:?}"
+        );
+    }
+    for claim in [
+        "Đang chờ trước",
+        "People ahead:",
+        "Thời gian chờ dự kiến",
+        "Estimated wait",
+        "dưới 1 phút",
+    ] {
+        assert!(!offline.contains(claim), "{claim:?} in {offline:?}");
+    }
+    assert_no_ban(&offline);
+}
+
+#[test]
+fn nobody_ahead_online_is_said_plainly_and_unknown_counters_are_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = sample_ticket();
+    t.people_ahead = 0;
+    t.estimated_wait_minutes = 0;
+    t.counters = None;
+    let text = pdf_text(&dir, &t);
+    assert!(text.contains("Đang chờ trước: 0 người"), "{text:?}");
+    assert!(text.contains("People ahead: 0"), "{text:?}");
+    // No promise of "under a minute": a counter may still be busy.
+    assert!(!text.contains("Thời gian chờ dự kiến"), "{text:?}");
+    assert!(!text.contains("Quầy phục vụ"), "{text:?}");
+    assert!(!text.contains("Counters:"), "{text:?}");
 }
 
 #[test]

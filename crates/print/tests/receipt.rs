@@ -71,26 +71,41 @@ fn a4_and_a5_pdfs_read_and_scan() {
             "UBND PHƯỜNG HOÀN KIẾM",
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
             "Độc lập - Tự do - Hạnh phúc",
-            "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+            "Hoàn Kiếm, ngày 23 tháng 11 năm 2026",
+            "GIẤY XÁC NHẬN NỘP HỒ SƠ TRỰC TUYẾN",
+            "Confirmation of online submission",
             "Mã hồ sơ: 000.00.00.H26-261123-0042",
             "Ông/Bà: Nguyễn Thị Hồng Nhung",
             "Địa chỉ: Số 12 ngõ 34 phố Hàng Bạc",
             "Số điện thoại: 0912 345 678",
             "Đăng ký thành lập hộ kinh doanh",
-            "1. Giấy đề nghị đăng ký hộ kinh doanh — Bản chính: 1; Bản sao: 0",
-            "3. Bản sao hợp đồng thuê địa điểm kinh doanh — Bản chính: 0; Bản sao: 1 (nộp bản giấy tại quầy)",
+            "1. Giấy đề nghị đăng ký hộ kinh doanh — Bản chính: 1 (nộp trực tuyến)",
+            "2. Bản sao biên bản họp thành viên hộ gia đình — Bản sao: 1 (nộp trực tuyến)",
+            "3. Bản sao hợp đồng thuê địa điểm kinh doanh — Bản sao: 1 (chưa nộp: nộp bản giấy tại quầy)",
+            "Còn phải nộp tại quầy: / Still to hand in at the counter:",
+            "• Bản sao hợp đồng thuê địa điểm kinh doanh — Bản sao: 1",
+            "Thời hạn giải quyết tính từ khi nộp đủ giấy tờ tại quầy.",
+            "The due date counts from when the papers are handed in.",
             "03 ngày làm việc",
-            "09 giờ 05 phút, ngày 23/11/2026",
-            "ngày 26/11/2026",
+            "4. Thời gian nộp trực tuyến: 09:05 ngày 23/11/2026",
+            "5. Thời gian trả kết quả dự kiến: 09:05 ngày 26/11/2026",
             "Đăng ký nhận kết quả tại: Bộ phận Tiếp nhận và Trả kết quả",
-            "NGƯỜI NỘP HỒ SƠ",
-            "NGƯỜI TIẾP NHẬN HỒ SƠ",
+            "Mang giấy này và các giấy tờ còn phải nộp đến quầy",
             "Quét để tra cứu hồ sơ",
             "Quét để nộp phí/lệ phí",
             "Số tiền: 150.000 đồng",
         ] {
             assert!(text.contains(expected), "{name}: {expected:?} missing from {text:?}");
         }
+        for absent in [
+            "Bản sao: 0",
+            "Bản chính: 0",
+            "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+            "NGƯỜI TIẾP NHẬN HỒ SƠ",
+        ] {
+            assert!(!text.contains(absent), "{name}: {absent:?} in {text:?}");
+        }
+        assert_no_ban(&text);
         let prefix = dir.path().join(name);
         run(
             "pdftoppm",
@@ -107,6 +122,80 @@ fn a4_and_a5_pdfs_read_and_scan() {
         assert_eq!(found.len(), 2, "{name}: {found:?}");
         check_qr_payloads(&found);
     }
+}
+
+/// No "bạn" on a printout.
+fn assert_no_ban(text: &str) {
+    let lower = text.to_lowercase();
+    for w in lower.split(|c: char| !c.is_alphanumeric()) {
+        assert_ne!(w, "bạn", "\"bạn\" printed: {text:?}");
+    }
+}
+
+#[test]
+fn an_accepted_dossier_prints_mau_01_with_its_signatures_and_no_box() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = sample_dossier();
+    d.status = motcua_core::dossier::DossierStatus::Received;
+    d.agency.place = "Nha Trang".into();
+    d.due_at = Some("2026-11-26T08:00:00+07:00".into());
+    let pdf = write(
+        dir.path(),
+        "accepted.pdf",
+        &render_receipt(&d, ReceiptFormat::Pdf(PageSize::A4)).unwrap(),
+    );
+    let text = squash(&run("pdftotext", &[pdf.to_str().unwrap(), "-"]));
+    for expected in [
+        "Nha Trang, ngày 23 tháng 11 năm 2026",
+        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        "UBND phường Hoàn Kiếm tiếp nhận hồ sơ của:",
+        "3. Bản sao hợp đồng thuê địa điểm kinh doanh — Bản sao: 1 (nộp bản giấy tại quầy)",
+        "4. Thời gian nhận hồ sơ: 09:05 ngày 23/11/2026",
+        "5. Thời gian trả kết quả giải quyết hồ sơ: 08:00 ngày 26/11/2026",
+        "NGƯỜI NỘP HỒ SƠ",
+        "NGƯỜI TIẾP NHẬN HỒ SƠ",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from {text:?}"
+        );
+    }
+    for absent in [
+        "XÁC NHẬN NỘP HỒ SƠ TRỰC TUYẾN",
+        "Còn phải nộp tại quầy",
+        "chưa nộp",
+        "dự kiến",
+        "Bản sao: 0",
+    ] {
+        assert!(!text.contains(absent), "{absent:?} in {text:?}");
+    }
+    assert_no_ban(&text);
+}
+
+#[test]
+fn nothing_on_paper_no_box_and_the_due_date_counts_from_acceptance() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = sample_dossier();
+    d.documents.retain(|doc| !doc.paper_at_counter);
+    let pdf = write(
+        dir.path(),
+        "online.pdf",
+        &render_receipt(&d, ReceiptFormat::Pdf(PageSize::A4)).unwrap(),
+    );
+    let text = squash(&run("pdftotext", &[pdf.to_str().unwrap(), "-"]));
+    assert!(
+        text.contains("GIẤY XÁC NHẬN NỘP HỒ SƠ TRỰC TUYẾN"),
+        "{text}"
+    );
+    assert!(!text.contains("Còn phải nộp tại quầy"), "{text}");
+    assert!(
+        text.contains("Thời hạn giải quyết tính từ khi cán bộ tiếp nhận hồ sơ."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Cán bộ sẽ kiểm tra và tiếp nhận hồ sơ"),
+        "{text}"
+    );
 }
 
 #[test]

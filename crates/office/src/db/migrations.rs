@@ -178,6 +178,16 @@ pub const MIGRATIONS: &[&str] = &[
             REFERENCES dossier_documents(dossier_code, position) ON DELETE CASCADE
     ) STRICT;
     "#,
+    // 4: a dossier filed online is `submitted` until an officer accepts it (`received`).
+    // SQLite cannot change a CHECK in place; the column is replaced (rows keep their status,
+    // no row is deleted, so nothing cascades to the documents and attachments).
+    r#"
+    ALTER TABLE dossiers RENAME COLUMN status TO status_v3;
+    ALTER TABLE dossiers ADD COLUMN status TEXT NOT NULL DEFAULT 'submitted'
+        CHECK (status IN ('submitted', 'received', 'processing', 'completed', 'returned', 'rejected'));
+    UPDATE dossiers SET status = status_v3;
+    ALTER TABLE dossiers DROP COLUMN status_v3;
+    "#,
 ];
 
 /// The schema version recorded in the database (`PRAGMA user_version`).

@@ -40,6 +40,9 @@ pub struct FilingConfig {
     pub parent_agency: String,
     /// The office's address (where results are collected).
     pub address: String,
+    /// Địa danh printed before the date of receipts ("Nha Trang, ngày …"). Empty: taken from
+    /// the office name ("UBND phường Hoàn Kiếm" → "Hoàn Kiếm") or the commune in the address.
+    pub place: String,
     /// NAPAS bank BIN of the fee account; with [`FilingConfig::bank_account`], fees get a VietQR.
     pub bank_bin: Option<String>,
     /// The fee account.
@@ -62,6 +65,7 @@ impl Default for FilingConfig {
             agency_code: "H00.00".into(),
             parent_agency: String::new(),
             address: String::new(),
+            place: String::new(),
             bank_bin: None,
             bank_account: None,
             account_name: String::new(),
@@ -277,6 +281,16 @@ impl Filing {
             name: motcua_core::text::nfc(start.office_name),
             address: motcua_core::text::nfc(&cfg.address),
             code: cfg.agency_code.clone(),
+            place: String::new(),
+        };
+        // The place as configured, else as the office name or address give it, recorded in
+        // each dossier so that its receipt prints the same later.
+        let agency = Agency {
+            place: match motcua_core::text::nfc(cfg.place.trim()) {
+                set if !set.is_empty() => set,
+                _ => agency.place_name().unwrap_or_default(),
+            },
+            ..agency
         };
         Ok(Filing {
             store,
@@ -449,9 +463,12 @@ impl Filing {
         now: DateTime<Utc>,
     ) -> Dossier {
         let local = motcua_core::time::to_vn(now).naive_local();
-        let due_date = self
-            .calendar
-            .due_date(local, &checked.facts.processing_time);
+        let due = self.calendar.due_at(local, &checked.facts.processing_time);
+        let due_date = due.date();
+        let due_at = due
+            .and_local_timezone(motcua_core::time::vn_offset())
+            .single()
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
         let fee = checked.facts.fee_vnd;
         let payment = match (&self.cfg.bank_bin, &self.cfg.bank_account) {
             (Some(bin), Some(account)) if fee > 0 => {
@@ -511,8 +528,11 @@ impl Filing {
             received_at: motcua_core::time::rfc3339_vn(now),
             processing_time: checked.facts.processing_time,
             due_date,
+            due_at,
             fee_vnd: fee,
-            status: motcua_core::dossier::DossierStatus::Received,
+            // Filed online: an officer still has to check and accept it (the receipt is then
+            // a confirmation of submission, not Mẫu 01).
+            status: motcua_core::dossier::DossierStatus::Submitted,
             documents,
             delivery: checked.req.delivery.clone(),
             tracking_url: motcua_core::receipt::tracking_url(
@@ -540,5 +560,17 @@ impl std::fmt::Debug for Filing {
         f.debug_struct("Filing")
             .field("agency", &self.agency.code)
             .finish_non_exhaustive()
+    }
+}
+
+/// Dossiers for the store's tests.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    /// The print crate's sample dossier under `code`, filed online.
+    pub fn dossier(code: &str) -> motcua_core::dossier::Dossier {
+        motcua_core::dossier::Dossier {
+            code: code.to_owned(),
+            ..motcua_print::sample_dossier()
+        }
     }
 }

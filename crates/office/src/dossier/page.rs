@@ -40,6 +40,26 @@ pub fn render(d: &Dossier, signed: bool) -> String {
             )
         })
         .unwrap_or_default();
+    // Until an officer accepts it, the dossier was submitted, and its date is an estimate.
+    let (received_label, due_label) = if d.status.accepted() {
+        (
+            "Tiếp nhận lúc <span class=\"en\">/ Received</span>",
+            "Ngày hẹn trả kết quả <span class=\"en\">/ Result due</span>",
+        )
+    } else {
+        (
+            "Nộp trực tuyến lúc <span class=\"en\">/ Submitted online</span>",
+            "Ngày hẹn trả kết quả (dự kiến) <span class=\"en\">/ Result due (expected)</span>",
+        )
+    };
+    let due = match d.due_at.as_deref().and_then(|t| t.get(11..16)) {
+        Some(hm)
+            if d.due_at.as_deref().and_then(|t| t.get(..10)) == Some(&d.due_date.to_string()) =>
+        {
+            format!("{hm} ngày {}", date_vi(d.due_date))
+        }
+        _ => date_vi(d.due_date),
+    };
     let fee = if d.fee_vnd == 0 {
         "Không thu phí, lệ phí <span class=\"en\">/ No fee</span>".to_owned()
     } else {
@@ -59,8 +79,8 @@ pub fn render(d: &Dossier, signed: bool) -> String {
          <div>Mã hồ sơ <span class=\"en\">/ Dossier code</span></div>\n<div class=\"code\">{code}</div>\n\
          <dl>\n<dt>Thủ tục <span class=\"en\">/ Procedure</span></dt><dd>{proc}</dd>\n\
          <dt>Trạng thái <span class=\"en\">/ Status</span></dt><dd>{st_vi} <span class=\"en\">/ {st_en}</span></dd>\n\
-         <dt>Tiếp nhận lúc <span class=\"en\">/ Received</span></dt><dd>{received}</dd>\n\
-         <dt>Ngày hẹn trả kết quả <span class=\"en\">/ Result due</span></dt><dd>{due}</dd>\n\
+         <dt>{received_label}</dt><dd>{received}</dd>\n\
+         <dt>{due_label}</dt><dd>{due}</dd>\n\
          <dt>Phí, lệ phí <span class=\"en\">/ Fee</span></dt><dd>{fee}</dd>\n</dl>\n{check}",
         agency = escape(&d.agency.name),
         code = escape(&d.code),
@@ -68,7 +88,7 @@ pub fn render(d: &Dossier, signed: bool) -> String {
         st_vi = d.status.label_vi(),
         st_en = d.status.label_en(),
         received = escape(&received),
-        due = date_vi(d.due_date),
+        due = escape(&due),
     );
     page(&format!("{} – Tra cứu hồ sơ", escape(&d.code)), &body)
 }

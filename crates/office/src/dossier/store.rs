@@ -171,7 +171,7 @@ impl DossierStore for SqliteDossiers {
             "INSERT INTO dossiers (code, agency_code, office_day, seq, procedure_code, status,
                                    received_at, due_date, lookup_secret, idempotency_key,
                                    request_sha256, dossier_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'received', ?6, ?7, ?8, ?9, ?10, ?11)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?12, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 code,
                 agency,
@@ -183,7 +183,8 @@ impl DossierStore for SqliteDossiers {
                 secret,
                 key,
                 body_sha256,
-                json
+                json,
+                dossier.status.as_str()
             ],
         )?;
         for (i, d) in dossier.documents.iter().enumerate() {
@@ -257,4 +258,95 @@ fn from_row(json: &str, status: &str) -> Result<Dossier, DossierStoreError> {
     let mut d: Dossier = serde_json::from_str(json)?;
     d.status = DossierStatus::parse(status).unwrap_or(d.status);
     Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::MIGRATIONS;
+
+    /// A dossier stored before `submitted` existed keeps its status, documents and files
+    /// through migration 4, and new dossiers can be stored as `submitted`.
+    #[test]
+    fn dossiers_of_schema_3_survive_the_submitted_status() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("office.db");
+        let mut conn = open_writer(&path).unwrap();
+        for sql in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        let mut d = crate::dossier::tests_support::dossier("H00.00-261123-0001");
+        d.status = DossierStatus::Received;
+        conn.execute(
+            "INSERT INTO dossiers (code, agency_code, office_day, seq, procedure_code, status,
+                                   received_at, due_date, lookup_secret, idempotency_key,
+                                   request_sha256, dossier_json)
+             VALUES (?1, 'H00.00', '2026-11-23', 1, '1.001612', 'received', ?2, ?3,
+                     'abcdefghij', 'k-old', 'sha', ?4)",
+            params![
+                d.code,
+                d.received_at,
+                d.due_date.to_string(),
+                serde_json::to_string(&d).unwrap()
+            ],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO dossier_documents VALUES (?1, 0, 'Tờ khai', 1, 0, 0)",
+            [&d.code],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO dossier_attachments VALUES (?1, 0, 'a.pdf', 'application/pdf', 3, 'x', X'010203')",
+            [&d.code],
+        )
+        .unwrap();
+        crate::db::migrate(&mut conn).unwrap();
+        drop(conn);
+
+        let store = SqliteDossiers::open(&path).unwrap();
+        let (old, secret) = store.get(&d.code).unwrap().unwrap();
+        assert_eq!(old.status, DossierStatus::Received);
+        assert_eq!(secret, "abcdefghij");
+        assert_eq!(
+            store.attachment(&d.code, 0).unwrap(),
+            Some((vec![1, 2, 3], "application/pdf".to_owned()))
+        );
+        let new = crate::dossier::tests_support::dossier("H00.00-261123-0002");
+        let make = |code: &str, _: &str| Dossier {
+            code: code.to_owned(),
+            ..new.clone()
+        };
+        let (filed, created) = store
+            .file(NewDossier {
+                key: "k-new",
+                body_sha256: "sha2",
+                agency: "H00.00",
+                day: new.due_date,
+                files: &[],
+                make: &make,
+            })
+            .unwrap();
+        assert!(created);
+        let (read, _) = store.get(&filed.code).unwrap().unwrap();
+        assert_eq!(read.status, DossierStatus::Submitted);
+        let column: String = store
+            .readers
+            .read(|c| {
+                c.query_row(
+                    "SELECT status FROM dossiers WHERE code = ?1",
+                    [&filed.code],
+                    |r| r.get(0),
+                )
+            })
+            .unwrap();
+        assert_eq!(column, "submitted");
+        // A status outside the list is still refused by the schema.
+        let refused = store.writer.lock().unwrap().execute(
+            "UPDATE dossiers SET status = 'lost' WHERE code = ?1",
+            [&filed.code],
+        );
+        assert!(refused.is_err());
+    }
 }

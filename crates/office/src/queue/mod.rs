@@ -329,6 +329,7 @@ pub fn ticket_wire(office: &OfficeInfo, rec: TicketRecord) -> Ticket {
         service_name_vi: Some(rec.service_name_vi),
         service_name_en: Some(rec.service_name_en),
         office_name: Some(office.office_name.clone()),
+        counters: None,
     }
 }
 

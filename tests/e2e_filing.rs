@@ -571,7 +571,7 @@ fn file_khai_sinh_with_a_real_openid_provider_then_a_dossier_with_a_fee() {
     for want in [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        "GIẤY XÁC NHẬN NỘP HỒ SƠ TRỰC TUYẾN",
         code.as_str(),
         NAME,
         "0912345678",

@@ -19,4 +19,9 @@ address: string,
 /**
  * Agency code (the prefix of dossier codes).
  */
-code: string, };
+code: string, 
+/**
+ * Địa danh: the place name before the date of a document ("Hoàn Kiếm, ngày …"); empty
+ * when not set (see [`Agency::place_name`]).
+ */
+place?: string, };

@@ -45,6 +45,11 @@ processing_time: ProcessingTime,
  */
 due_date: string, 
 /**
+ * Giờ hẹn trả: the appointment on [`Dossier::due_date`], RFC 3339 (+07:00). Absent on
+ * dossiers filed before it was recorded.
+ */
+due_at?: string, 
+/**
  * Phí, lệ phí in đồng (0: none).
  */
 fee_vnd: number, 

@@ -3,4 +3,4 @@
 /**
  * Life-cycle of a dossier.
  */
-export type DossierStatus = "received" | "processing" | "completed" | "returned" | "rejected";
+export type DossierStatus = "submitted" | "received" | "processing" | "completed" | "returned" | "rejected";

@@ -18,4 +18,9 @@ issued_at: string, people_ahead: number, estimated_wait_minutes: number, status_
 /**
  * Issued by a kiosk while the office server could not be reached (number `A1-007`).
  */
-offline?: boolean, };
+offline?: boolean, 
+/**
+ * Numbers of the counters that serve the ticket's service, when known (the kiosk adds
+ * them from the office's counter list for the printed ticket).
+ */
+counters?: Array<number>, };

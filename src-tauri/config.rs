@@ -65,6 +65,9 @@ pub struct KioskConfig {
     /// Levels of procedures this office serves (`commune`, `province`, …): they rank first in
     /// procedure search.
     pub levels: Vec<String>,
+    /// The office's level, its field order and other agencies' fields: what browsing by field
+    /// shows (`office.level`, `office.field_order`, `office.elsewhere_fields`).
+    pub scope: motcua_catalog::OfficeScope,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -87,6 +90,9 @@ struct FileOffice {
     public_url: Option<String>,
     demo: Option<bool>,
     levels: Option<Vec<String>>,
+    level: Option<String>,
+    field_order: Option<Vec<String>>,
+    elsewhere_fields: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -247,7 +253,36 @@ impl KioskConfig {
                 "office.levels holds ministry, province, commune or other, not {bad:?}"
             )));
         }
+        let level: motcua_core::catalog::OfficeLevel = env("MOTCUA_OFFICE_LEVEL")
+            .or(file.office.level)
+            .as_deref()
+            .unwrap_or("commune")
+            .parse()
+            .map_err(|_| ConfigError::from("office.level must be \"commune\" or \"province\""))?;
+        // Field names hold commas ("Đăng ký, quản lý cư trú"): the variables separate with `;`.
+        let fields = |v: String| -> Vec<String> {
+            v.split(';')
+                .map(|f| motcua_core::text::nfc(f.trim()))
+                .filter(|f| !f.is_empty())
+                .collect()
+        };
+        let nfc_all = |v: Vec<String>| -> Vec<String> {
+            v.iter().map(|f| motcua_core::text::nfc(f.trim())).collect()
+        };
+        let defaults = motcua_catalog::OfficeScope::new(level);
+        let scope = motcua_catalog::OfficeScope {
+            level,
+            field_order: env("MOTCUA_FIELD_ORDER")
+                .map(fields)
+                .or(file.office.field_order.map(nfc_all))
+                .unwrap_or(defaults.field_order),
+            elsewhere_fields: env("MOTCUA_ELSEWHERE_FIELDS")
+                .map(fields)
+                .or(file.office.elsewhere_fields.map(nfc_all))
+                .unwrap_or(defaults.elsewhere_fields),
+        };
         Ok(KioskConfig {
+            scope,
             scanner_inbox: env("MOTCUA_SCANNER_INBOX")
                 .map(PathBuf::from)
                 .or(file.kiosk.scanner_inbox),
@@ -313,6 +348,40 @@ mod tests {
         assert_eq!(c.window, WindowMode::Fullscreen);
         assert_eq!(c.printer, "spool");
         assert!(c.demo);
+        assert_eq!(
+            c.scope,
+            motcua_catalog::OfficeScope::default(),
+            "a commune office"
+        );
+    }
+
+    #[test]
+    fn the_offices_level_and_field_order() {
+        let toml = r#"
+            [office]
+            level = "province"
+            field_order = ["Đất đai", "Hoạt động xây dựng"]
+        "#;
+        let c = KioskConfig::from_parts(Some(toml), no_env).unwrap();
+        assert_eq!(c.scope.level, motcua_core::catalog::OfficeLevel::Province);
+        assert_eq!(c.scope.field_order, ["Đất đai", "Hoạt động xây dựng"]);
+        assert_eq!(
+            c.scope.elsewhere_fields,
+            motcua_catalog::default_elsewhere_fields()
+        );
+        let env = |k: &str| match k {
+            "MOTCUA_OFFICE_LEVEL" => Some("commune".to_string()),
+            "MOTCUA_FIELD_ORDER" => Some("Chứng thực; Đăng ký, quản lý cư trú".to_string()),
+            "MOTCUA_ELSEWHERE_FIELDS" => Some("Hải quan".to_string()),
+            _ => None,
+        };
+        let c = KioskConfig::from_parts(Some(toml), env).unwrap();
+        assert_eq!(c.scope.level, motcua_core::catalog::OfficeLevel::Commune);
+        assert_eq!(
+            c.scope.field_order,
+            ["Chứng thực", "Đăng ký, quản lý cư trú"]
+        );
+        assert_eq!(c.scope.elsewhere_fields, ["Hải quan"]);
     }
 
     #[test]
@@ -354,6 +423,7 @@ mod tests {
                 "[office]\nembedded_listen = \"port 80\"",
                 "office.embedded_listen",
             ),
+            ("[office]\nlevel = \"district\"", "office.level"),
         ] {
             let err = KioskConfig::from_parts(Some(toml), no_env).unwrap_err();
             assert!(err.0.contains(key), "{err} should name {key}");

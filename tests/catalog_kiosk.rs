@@ -54,6 +54,19 @@ async fn the_kiosk_searches_its_own_copy_and_keeps_it_when_the_server_is_down() 
         "the kiosk ranks like the server"
     );
 
+    // The copy browses the office's own fields in the office's order, like the server.
+    let server_fields: Vec<motcua_core::catalog::FieldCount> =
+        reqwest::get(format!("{base}/api/v1/procedure-fields"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let fields = kiosk.catalog.fields().await.unwrap();
+    assert_eq!(fields, server_fields, "the copy's fields are the server's");
+    assert_eq!(fields[0].field, "Hộ tịch");
+    assert!(fields.iter().all(|f| f.field != "Hải quan"), "{fields:?}");
+
     // While online, a procedure's page comes from the server with its service queue.
     let p = kiosk.catalog.procedure("1.001193".into()).await.unwrap();
     assert!(!p.from_cache);
@@ -82,6 +95,36 @@ async fn the_kiosk_searches_its_own_copy_and_keeps_it_when_the_server_is_down() 
     let p = kiosk.catalog.procedure("1.001193".into()).await.unwrap();
     assert!(p.from_cache);
     assert!(!p.page.procedure.documents.is_empty());
+    assert!(p
+        .page
+        .procedure
+        .documents
+        .iter()
+        .any(|d| d.short_title == "Giấy chứng sinh"));
+    assert_eq!(p.page.handled_at, None);
+    // A province procedure found offline says where it is handled, on its page too.
+    let hits = kiosk
+        .catalog
+        .search("cap doi so do".into(), None, false, 10)
+        .await
+        .unwrap();
+    let so_do = hits.iter().find(|h| h.code == "1.012783").expect("found");
+    assert_eq!(
+        so_do.handled_at,
+        Some(motcua_core::catalog::HandledAt::Province)
+    );
+    let province = kiosk.catalog.procedure("1.012783".into()).await.unwrap();
+    assert_eq!(
+        province.page.handled_at,
+        Some(motcua_core::catalog::HandledAt::Province)
+    );
+    // Browsing a field offline: the commune's procedures only.
+    let land = kiosk
+        .catalog
+        .search(String::new(), Some("Đất đai".into()), false, 100)
+        .await
+        .unwrap();
+    assert_eq!(land.len(), 17, "{land:?}");
     assert_eq!(p.page.service_id.as_deref(), Some("ho-tich"));
     let missing = kiosk
         .catalog

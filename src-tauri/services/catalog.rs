@@ -8,7 +8,7 @@
 use super::catalog_cache::CatalogCache;
 use super::link::OfficeLink;
 use super::printer::Printer;
-use motcua_catalog::SearchRequest;
+use motcua_catalog::{OfficeScope, SearchRequest};
 use motcua_core::catalog::{FieldCount, Hit, ProcedurePage};
 use motcua_core::{ApiError, ErrorCode};
 use serde::Serialize;
@@ -62,6 +62,7 @@ pub struct CatalogService {
     cache: Arc<CatalogCache>,
     printer: Printer,
     levels: Vec<String>,
+    scope: OfficeScope,
     office_name: String,
 }
 
@@ -72,6 +73,7 @@ impl CatalogService {
         cache: Arc<CatalogCache>,
         printer: Printer,
         levels: Vec<String>,
+        scope: OfficeScope,
         office_name: String,
     ) -> CatalogService {
         CatalogService {
@@ -79,6 +81,7 @@ impl CatalogService {
             cache,
             printer,
             levels,
+            scope,
             office_name,
         }
     }
@@ -116,6 +119,7 @@ impl CatalogService {
             online: online_only.then_some(true),
             limit,
             own_levels: self.levels.clone(),
+            office: Some(self.scope.clone()),
             ..Default::default()
         };
         tokio::task::spawn_blocking(move || cache.search(&req))
@@ -124,14 +128,15 @@ impl CatalogService {
             .map_err(catalog_error)
     }
 
-    /// The fields (lĩnh vực) with how many procedures each holds.
+    /// The fields (lĩnh vực) this office browses, in its order, with how many of its
+    /// procedures each holds.
     pub async fn fields(&self) -> Result<Vec<FieldCount>, ApiError> {
         let cache = self.catalog();
         if cache.version() == 0 {
             return Ok(self.link.client.procedure_fields().await?);
         }
-        let levels = self.levels.clone();
-        tokio::task::spawn_blocking(move || cache.fields(&levels))
+        let scope = self.scope.clone();
+        tokio::task::spawn_blocking(move || cache.fields(&scope))
             .await
             .map_err(|_| ApiError::internal())?
             .map_err(catalog_error)
@@ -174,7 +179,14 @@ impl CatalogService {
                         not_found(&code)
                     });
                 };
-                (ProcedurePage::new(p, sid), true)
+                let handled_at = self.scope.handled_at(&p.levels, &p.field);
+                (
+                    ProcedurePage {
+                        handled_at,
+                        ..ProcedurePage::new(p, sid)
+                    },
+                    true,
+                )
             }
         };
         Ok(ProcedureView {

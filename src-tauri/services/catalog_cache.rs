@@ -2,7 +2,7 @@
 //! up to date by deltas from the office server. The kiosk searches it in process, so search
 //! stays fast and keeps working while the server cannot be reached. It holds public data only.
 
-use motcua_catalog::{Catalog, CatalogError, SearchRequest};
+use motcua_catalog::{Catalog, CatalogError, OfficeScope, SearchRequest};
 use motcua_core::catalog::{CatalogChanges, FieldCount, Hit, Procedure};
 use rusqlite::{Connection, OptionalExtension};
 use std::path::Path;
@@ -54,9 +54,9 @@ impl CatalogCache {
         self.with(|c| c.get(code))
     }
 
-    /// Fields with counts of the procedures served at `levels` (the office's own).
-    pub fn fields(&self, levels: &[String]) -> Result<Vec<FieldCount>, CatalogError> {
-        self.with(|c| c.fields_in(levels))
+    /// The fields the office browses, in its order, with counts of its procedures.
+    pub fn fields(&self, scope: &OfficeScope) -> Result<Vec<FieldCount>, CatalogError> {
+        self.with(|c| c.office_fields(scope))
     }
 
     /// Applies a delta from the server; returns the new version.

@@ -269,6 +269,8 @@ fn clean(v: &Value) -> Result<Procedure, Reject> {
             continue;
         }
         documents.push(Document {
+            // Derived, never read from the file: the rule's latest answer.
+            short_title: motcua_core::catalog::short_title(&name),
             name,
             template,
             originals: count(d, "originals"),

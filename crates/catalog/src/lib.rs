@@ -20,6 +20,7 @@
 //! ```
 
 mod import;
+mod office;
 mod schema;
 mod search;
 mod typo;
@@ -28,6 +29,7 @@ pub use import::{ImportOptions, ImportReport, Skip};
 pub use motcua_core::catalog::{
     CatalogChanges, Channel, Document, FieldCount, Hit, Procedure, ResultDoc, LEVELS,
 };
+pub use office::{default_elsewhere_fields, default_field_order, OfficeScope};
 pub use search::SearchRequest;
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -149,8 +151,7 @@ impl<'c> Catalog<'c> {
                 |r| r.get(0),
             )
             .optional()?;
-        json.map(|j| serde_json::from_str(&j).map_err(|_| CatalogError::Corrupt(code.into())))
-            .transpose()
+        json.map(|j| decode(&j, code)).transpose()
     }
 
     /// Ranked search; see [`SearchRequest`].
@@ -201,6 +202,31 @@ impl<'c> Catalog<'c> {
         Ok(out)
     }
 
+    /// The fields an office browses: those with procedures it handles
+    /// ([`OfficeScope::handles`]: at its level, not an elsewhere field), each with the number
+    /// of those procedures, in the office's order ([`OfficeScope::order`]).
+    pub fn office_fields(&self, scope: &OfficeScope) -> Result<Vec<FieldCount>, CatalogError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT field, levels FROM catalog_procedures WHERE deleted = 0 AND field <> ''",
+        )?;
+        let mut counts: std::collections::HashMap<String, u32> = Default::default();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let field: String = r.get(0)?;
+            let levels: String = r.get(1)?;
+            let levels: Vec<&str> = levels.split(',').filter(|l| !l.is_empty()).collect();
+            if !levels.is_empty() && scope.handles(&levels, &field) {
+                *counts.entry(field).or_default() += 1;
+            }
+        }
+        Ok(scope.order(
+            counts
+                .into_iter()
+                .map(|(field, count)| FieldCount { field, count })
+                .collect(),
+        ))
+    }
+
     /// What changed after version `since`: the records changed since then and the codes
     /// withdrawn since then. `since` = 0 gives the whole catalog.
     pub fn changes_since(&self, since: u64) -> Result<CatalogChanges, CatalogError> {
@@ -223,9 +249,7 @@ impl<'c> Catalog<'c> {
                 out.deleted.push(code);
             } else {
                 let json: String = r.get(1)?;
-                out.upserts.push(
-                    serde_json::from_str(&json).map_err(|_| CatalogError::Corrupt(code.clone()))?,
-                );
+                out.upserts.push(decode(&json, &code)?);
             }
         }
         Ok(out)
@@ -298,6 +322,14 @@ impl<'c> Catalog<'c> {
         })?;
         Ok(n)
     }
+}
+
+/// A stored record; documents stored before short titles existed get theirs.
+fn decode(json: &str, code: &str) -> Result<Procedure, CatalogError> {
+    let mut p: Procedure =
+        serde_json::from_str(json).map_err(|_| CatalogError::Corrupt(code.into()))?;
+    p.fill_short_titles();
+    Ok(p)
 }
 
 /// Wraps `r` in a gzip decoder when it starts with the gzip magic bytes.

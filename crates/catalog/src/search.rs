@@ -1,7 +1,7 @@
 //! Search: FTS5 over folded names and fields for candidates, then a re-rank with the signals
 //! that tell what a citizen most likely means (docs/CATALOG.md, "Ranking").
 
-use crate::{typo, CatalogError, Hit};
+use crate::{typo, CatalogError, Hit, OfficeScope};
 use motcua_core::telex;
 use motcua_core::text::fold;
 use rusqlite::{params_from_iter, types::Value as SqlValue, Connection};
@@ -22,6 +22,10 @@ pub struct SearchRequest {
     pub limit: usize,
     /// The levels the office serves: their procedures rank higher.
     pub own_levels: Vec<String>,
+    /// The office searched for: each hit says where it is handled when not there
+    /// ([`Hit::handled_at`]), and browsing (no words) shows only the procedures at the
+    /// office's level unless `level` says otherwise.
+    pub office: Option<OfficeScope>,
 }
 
 impl SearchRequest {
@@ -116,6 +120,18 @@ pub(crate) fn run(conn: &Connection, req: &SearchRequest) -> Result<Vec<Hit>, Ca
         }
     };
     if words(&q).is_empty() {
+        let own;
+        let req = match (&req.office, &req.level) {
+            // Browsing a field (or the online ones) of this office.
+            (Some(o), None) if req.field.is_some() || req.online.is_some() => {
+                own = SearchRequest {
+                    level: Some(o.level.key().to_string()),
+                    ..req.clone()
+                };
+                &own
+            }
+            _ => req,
+        };
         for c in browse(conn, req)? {
             keep(c);
         }
@@ -155,15 +171,21 @@ pub(crate) fn run(conn: &Connection, req: &SearchRequest) -> Result<Vec<Hit>, Ca
     for c in cands {
         hits.push(stmt.query_row([c.id], |r| {
             let levels: String = r.get(3)?;
+            let levels: Vec<String> = levels
+                .split(',')
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect();
+            let field: String = r.get(2)?;
             Ok(Hit {
                 code: r.get(0)?,
                 name: r.get(1)?,
-                field: r.get(2)?,
-                levels: levels
-                    .split(',')
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_string)
-                    .collect(),
+                handled_at: req
+                    .office
+                    .as_ref()
+                    .and_then(|o| o.handled_at(&levels, &field)),
+                field,
+                levels,
                 has_online: r.get(4)?,
                 score: (c.score * 1000.0).round() / 1000.0,
             })

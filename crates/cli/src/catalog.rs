@@ -6,6 +6,54 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// The catalog settings of `motcua serve`: the office's level and how it orders its fields.
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// The office's level: `commune` (Bộ phận Một cửa cấp xã) or `province`. Browsing by
+    /// field shows the procedures served at this level; a search finds the others too, with
+    /// where they are handled.
+    #[arg(long = "office-level", value_name = "LEVEL", default_value = "commune")]
+    level: motcua_core::catalog::OfficeLevel,
+    /// Fields shown first when browsing, in order, separated by `;` (field names hold commas),
+    /// accents and case forgiven, e.g. "Hộ tịch;Chứng thực;Đất đai". The rest follow, most
+    /// procedures first. Default: a commune's usual order (docs/CATALOG.md).
+    #[arg(long, value_name = "FIELDS", value_delimiter = ';')]
+    field_order: Option<Vec<String>>,
+    /// Fields handled by the own offices of central agencies, left out of browsing, separated
+    /// by `;`. Default: customs, tax, treasury, social insurance, courts (docs/CATALOG.md).
+    #[arg(long, value_name = "FIELDS", value_delimiter = ';')]
+    elsewhere_fields: Option<Vec<String>>,
+}
+
+impl ServeArgs {
+    /// The office's catalog settings.
+    pub fn config(&self) -> motcua_office::catalog::CatalogConfig {
+        let clean = |v: &Vec<String>| -> Vec<String> {
+            v.iter()
+                .map(|f| motcua_core::text::nfc(f.trim()))
+                .filter(|f| !f.is_empty())
+                .collect()
+        };
+        let defaults = motcua_catalog::OfficeScope::new(self.level);
+        motcua_office::catalog::CatalogConfig {
+            scope: motcua_catalog::OfficeScope {
+                level: self.level,
+                field_order: self
+                    .field_order
+                    .as_ref()
+                    .map(clean)
+                    .unwrap_or(defaults.field_order),
+                elsewhere_fields: self
+                    .elsewhere_fields
+                    .as_ref()
+                    .map(clean)
+                    .unwrap_or(defaults.elsewhere_fields),
+            },
+            ..Default::default()
+        }
+    }
+}
+
 /// `motcua catalog` subcommands.
 #[derive(Subcommand, Debug)]
 pub enum CatalogCmd {

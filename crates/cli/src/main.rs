@@ -54,6 +54,8 @@ enum Command {
         auth: AuthArgs,
         #[command(flatten)]
         filing: Box<filing::FilingArgs>,
+        #[command(flatten)]
+        catalog: catalog::ServeArgs,
     },
     /// Import, search and export the procedure catalog.
     Catalog {
@@ -134,6 +136,7 @@ fn main() -> ExitCode {
             espeak,
             auth,
             filing,
+            catalog,
         } => serve(ServerConfig {
             auth: match auth.config() {
                 Ok(a) => a,
@@ -153,6 +156,7 @@ fn main() -> ExitCode {
             ui: ui_dir.map(motcua_office::UiSource::Dir).unwrap_or_default(),
             espeak,
             filing: filing.config(),
+            catalog: catalog.config(),
             ..Default::default()
         }),
         Command::Catalog { cmd } => catalog::run(cmd),

@@ -70,3 +70,37 @@ fn cli_imports_and_searches() {
     let (ok, _, err) = motcua(&["catalog", "import", "/nonexistent.jsonl", "--db", dbs]);
     assert!(!ok && err.contains("Cannot read"), "{err}");
 }
+
+/// `motcua serve --office-level province --field-order …`: a province office browses the
+/// province's fields, its chosen ones first.
+#[test]
+fn serve_takes_the_offices_level_and_field_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    let (mut child, url) = motcua_testkit::spawn_motcua(
+        crate::MOTCUA,
+        &db,
+        &[
+            "--office-level",
+            "province",
+            "--field-order",
+            "hoat dong xay dung;Đất đai",
+        ],
+    );
+    let fields: Value = reqwest::blocking::get(format!("{url}/api/v1/procedure-fields"))
+        .unwrap()
+        .json()
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(fields[0]["field"], "Hoạt động xây dựng", "{fields}");
+    assert_eq!(fields[1]["field"], "Đất đai", "{fields}");
+    assert_eq!(fields[1]["count"], 32, "the province's land procedures");
+    let out = Command::new(crate::MOTCUA)
+        .args(["serve", "--office-level", "district"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("commune or province"), "{err}");
+}

@@ -4,8 +4,73 @@
 
 use serde::{Deserialize, Serialize};
 
+mod short_title;
+pub use short_title::{short_title, MAX_CHARS as SHORT_TITLE_MAX_CHARS};
+
 /// Levels (cấp thực hiện) the national database uses.
 pub const LEVELS: &[&str] = &["ministry", "province", "commune", "other"];
+
+/// The level of local government an office belongs to (since 1 July 2025 there are two:
+/// province and commune). A commune office (the common kiosk) browses the commune's
+/// procedures; a province office (Trung tâm Phục vụ hành chính công) the province's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfficeLevel {
+    /// Cấp xã (xã, phường, đặc khu).
+    #[default]
+    Commune,
+    /// Cấp tỉnh.
+    Province,
+}
+
+impl OfficeLevel {
+    /// The level's key in the data: `commune`, `province`.
+    pub fn key(self) -> &'static str {
+        match self {
+            OfficeLevel::Commune => "commune",
+            OfficeLevel::Province => "province",
+        }
+    }
+}
+
+impl std::fmt::Display for OfficeLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl std::str::FromStr for OfficeLevel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "commune" => Ok(OfficeLevel::Commune),
+            "province" => Ok(OfficeLevel::Province),
+            other => Err(format!(
+                "the office level is commune or province, not {other:?}"
+            )),
+        }
+    }
+}
+
+/// Where a procedure is handled when not at the office that shows it (a search may find
+/// procedures of other levels): the kiosk says so in a plain note ("Thực hiện tại cấp tỉnh").
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum HandledAt {
+    /// At the commune (seen from a province office).
+    Commune,
+    /// At the province.
+    Province,
+    /// At a ministry or central agency.
+    Ministry,
+    /// At another body (notaries, public service units…).
+    Other,
+    /// At the office of the agency of its field (customs, tax, treasury, social insurance,
+    /// courts), even where the national data lists it at the office's level.
+    Agency,
+}
 
 /// A procedure as the national database publishes it, cleaned where it could be.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ts_rs::TS, utoipa::ToSchema)]
@@ -60,6 +125,15 @@ impl Procedure {
         self.channels.iter().any(|c| c.channel == "online")
     }
 
+    /// Gives every document without a [`Document::short_title`] its title ([`short_title`]).
+    pub fn fill_short_titles(&mut self) {
+        for d in &mut self.documents {
+            if d.short_title.is_empty() {
+                d.short_title = short_title(&d.name);
+            }
+        }
+    }
+
     /// The procedure's public page (the QR a citizen's phone opens): its `source_url` when
     /// that is a web address, otherwise the national portal's page for its code.
     pub fn public_url(&self) -> String {
@@ -82,6 +156,10 @@ pub struct ProcedurePage {
     pub service_id: Option<String>,
     /// Its public page, for the QR ([`Procedure::public_url`]).
     pub public_url: String,
+    /// Where it is handled when not at this office; absent when this office handles it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub handled_at: Option<HandledAt>,
 }
 
 impl ProcedurePage {
@@ -92,6 +170,7 @@ impl ProcedurePage {
             public_url: procedure.public_url(),
             procedure,
             service_id,
+            handled_at: None,
         }
     }
 }
@@ -137,8 +216,12 @@ pub struct Duration {
 #[serde(default)]
 #[ts(rename = "ProcedureDocument")]
 pub struct Document {
-    /// Tên giấy tờ.
+    /// Tên giấy tờ: the official text, as published.
     pub name: String,
+    /// A short plain title of it ([`short_title`], at most 60 characters, never empty once
+    /// imported), shown large with the official text folded under it. Derived: an import
+    /// recomputes it.
+    pub short_title: String,
     /// Template (mẫu đơn, tờ khai) file name.
     pub template: Option<String>,
     /// Bản chính.
@@ -172,6 +255,11 @@ pub struct Hit {
     pub has_online: bool,
     /// Relevance, larger is better (comparable within one result list only).
     pub score: f64,
+    /// Where it is handled when not at the office searched; absent when that office handles
+    /// it (or the search was not made for an office).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub handled_at: Option<HandledAt>,
 }
 
 /// A field (lĩnh vực) with the number of procedures in it.

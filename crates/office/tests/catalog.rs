@@ -164,3 +164,153 @@ async fn catalog_endpoints_on_the_seeded_demo() {
     }
     srv.shutdown().await;
 }
+
+/// A commune office (the default) browses the commune's fields, its chosen ones first; a
+/// search still finds other levels and says where they are handled; documents carry their
+/// short plain titles. A province office with its own order browses the province's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_catalog_is_the_offices_own_level_and_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let srv = start(ServerConfig {
+        listen: "127.0.0.1:0".into(),
+        db_path: dir.path().join("office.db"),
+        ..ServerConfig::default()
+    })
+    .await
+    .unwrap();
+    let base = srv.url();
+    let c = Client::new();
+
+    let (st, f) = get(&c, format!("{base}/api/v1/procedure-fields")).await;
+    assert_eq!(st, 200, "{f}");
+    let names: Vec<&str> = f
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &names[..3],
+        ["Hộ tịch", "Chứng thực", "Đất đai"],
+        "{names:?}"
+    );
+    for not_here in ["Hải quan", "Thuế", "Kho bạc Nhà nước"] {
+        assert!(!names.contains(&not_here), "{not_here} in {names:?}");
+    }
+    assert!(
+        names
+            .iter()
+            .position(|n| *n == "Hàng hải và đường thủy nội địa")
+            .unwrap()
+            >= 15,
+        "{names:?}"
+    );
+    assert_eq!(
+        f[0]["count"], 41,
+        "commune civil-status procedures: {}",
+        f[0]
+    );
+    assert_eq!(f[2]["count"], 17, "commune land procedures: {}", f[2]);
+
+    // A field's procedures: the commune's only.
+    let (st, body) = get(
+        &c,
+        format!("{base}/api/v1/procedures?field=dat+dai&limit=100"),
+    )
+    .await;
+    assert_eq!(st, 200, "{body}");
+    let hits = body["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 17, "{body}");
+    assert!(hits.iter().all(|h| h["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l == "commune")
+        && h.get("handled_at").is_none()));
+    // Asked for the province level, the field's province procedures.
+    let (_, body) = get(
+        &c,
+        format!("{base}/api/v1/procedures?field=dat+dai&level=province&limit=100"),
+    )
+    .await;
+    assert_eq!(body["hits"].as_array().unwrap().len(), 32, "{body}");
+
+    // A search finds the province's procedures too, with where they are handled.
+    let (_, body) = get(&c, format!("{base}/api/v1/procedures?q=cap+doi+so+do")).await;
+    let hits = body["hits"].as_array().unwrap();
+    let so_do = hits
+        .iter()
+        .find(|h| h["code"] == "1.012783")
+        .expect("found");
+    assert_eq!(so_do["handled_at"], "province", "{so_do}");
+    let (_, body) = get(&c, format!("{base}/api/v1/procedures?q=khai+sinh")).await;
+    assert!(body["hits"][0].get("handled_at").is_none(), "{body}");
+    let (_, body) = get(
+        &c,
+        format!("{base}/api/v1/procedures?q=hai+quan+xuat+khau&limit=50"),
+    )
+    .await;
+    assert!(
+        body["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["field"] == "Hải quan" && h["handled_at"] == "agency"),
+        "{body}"
+    );
+    let (_, p) = get(&c, format!("{base}/api/v1/procedures/1.012783")).await;
+    assert_eq!(p["handled_at"], "province", "{}", p["levels"]);
+
+    // Documents: the official text and a short plain title.
+    let (_, p) = get(&c, format!("{base}/api/v1/procedures/1.001193")).await;
+    assert!(p.get("handled_at").is_none());
+    let docs = p["documents"].as_array().unwrap();
+    assert!(docs.iter().all(|d| {
+        let t = d["short_title"].as_str().unwrap();
+        !t.is_empty() && t.chars().count() <= 60
+    }));
+    let birth = docs
+        .iter()
+        .find(|d| d["short_title"] == "Giấy chứng sinh")
+        .expect("the birth certificate's short title");
+    assert!(birth["name"]
+        .as_str()
+        .unwrap()
+        .starts_with("Giấy chứng sinh; trường hợp không có"));
+    srv.shutdown().await;
+
+    // A province office that puts construction first.
+    let srv = start(ServerConfig {
+        listen: "127.0.0.1:0".into(),
+        db_path: dir.path().join("province.db"),
+        catalog: motcua_office::catalog::CatalogConfig {
+            scope: motcua_catalog::OfficeScope {
+                level: motcua_core::catalog::OfficeLevel::Province,
+                field_order: vec!["hoat dong xay dung".into(), "Đất đai".into()],
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        ..ServerConfig::default()
+    })
+    .await
+    .unwrap();
+    let base = srv.url();
+    let (_, f) = get(&c, format!("{base}/api/v1/procedure-fields")).await;
+    assert_eq!(f[0]["field"], "Hoạt động xây dựng", "{f}");
+    assert_eq!(f[1]["field"], "Đất đai", "{f}");
+    assert_eq!(f[1]["count"], 32);
+    let rest: Vec<u64> = f.as_array().unwrap()[2..]
+        .iter()
+        .map(|x| x["count"].as_u64().unwrap())
+        .collect();
+    assert!(rest.windows(2).all(|w| w[0] >= w[1]), "{rest:?}");
+    assert!(!f
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["field"] == "Đăng ký, quản lý cư trú"));
+    let (_, p) = get(&c, format!("{base}/api/v1/procedures/1.001193")).await;
+    assert_eq!(p["handled_at"], "commune");
+    srv.shutdown().await;
+}

@@ -5,9 +5,15 @@
  */
 export type ProcedureDocument = { 
 /**
- * Tên giấy tờ.
+ * Tên giấy tờ: the official text, as published.
  */
 name: string, 
+/**
+ * A short plain title of it ([`short_title`], at most 60 characters, never empty once
+ * imported), shown large with the official text folded under it. Derived: an import
+ * recomputes it.
+ */
+short_title: string, 
 /**
  * Template (mẫu đơn, tờ khai) file name.
  */

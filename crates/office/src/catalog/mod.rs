@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::db::{open_writer, Readers};
 use axum::Json;
-use motcua_catalog::{Catalog, CatalogError, SearchRequest, LEVELS};
+use motcua_catalog::{Catalog, CatalogError, OfficeScope, SearchRequest, LEVELS};
 use motcua_core::catalog::{ProcedurePage, SearchPage};
 use motcua_core::text::fold;
 use motcua_core::{ApiError, ErrorCode};
@@ -33,8 +33,13 @@ pub static SEED_CATALOG: &[u8] = include_bytes!("../../../../data/seed-catalog.j
 /// Catalog settings of the office.
 #[derive(Debug, Clone)]
 pub struct CatalogConfig {
-    /// Levels the office serves: their procedures rank first (default commune, province).
+    /// Levels the office serves: their procedures rank first in a search (default commune,
+    /// province).
     pub own_levels: Vec<String>,
+    /// The office's level, its field order and the fields other agencies handle: what
+    /// browsing by field shows (`GET /api/v1/procedure-fields`, a field's procedures) and the
+    /// "handled at" note of a search's other procedures. Default: a commune office.
+    pub scope: OfficeScope,
     /// Field (lĩnh vực) → queue service, checked in order: an entry applies when the folded
     /// field contains the folded key ("Hộ tịch" matches "ho tich"). See
     /// [`default_field_services`].
@@ -45,6 +50,7 @@ impl Default for CatalogConfig {
     fn default() -> Self {
         CatalogConfig {
             own_levels: vec!["commune".into(), "province".into()],
+            scope: OfficeScope::default(),
             field_services: default_field_services(),
         }
     }
@@ -105,6 +111,11 @@ pub trait CatalogStore: Send + Sync {
     fn fields(
         &self,
         level: Option<&str>,
+    ) -> Result<Vec<motcua_core::catalog::FieldCount>, CatalogError>;
+    /// The fields an office browses, in its order ([`Catalog::office_fields`]).
+    fn office_fields(
+        &self,
+        scope: &OfficeScope,
     ) -> Result<Vec<motcua_core::catalog::FieldCount>, CatalogError>;
     /// What changed after `since`.
     fn changes_since(
@@ -173,6 +184,12 @@ impl CatalogStore for SqliteCatalog {
         level: Option<&str>,
     ) -> Result<Vec<motcua_core::catalog::FieldCount>, CatalogError> {
         self.read(|c| c.fields(level))
+    }
+    fn office_fields(
+        &self,
+        scope: &OfficeScope,
+    ) -> Result<Vec<motcua_core::catalog::FieldCount>, CatalogError> {
+        self.read(|c| c.office_fields(scope))
     }
     fn changes_since(
         &self,
@@ -317,7 +334,7 @@ fn params(
     params(
         ("q" = Option<String>, Query, description = "What the citizen typed: accents, Telex and typos forgiven; at most 200 characters."),
         ("level" = Option<String>, Query, description = "Only procedures served at this level: ministry, province, commune or other."),
-        ("field" = Option<String>, Query, description = "Only this field (lĩnh vực)."),
+        ("field" = Option<String>, Query, description = "Only this field (lĩnh vực); with no `q` nor `level`, only its procedures at the office's own level."),
         ("online" = Option<bool>, Query, description = "Only procedures with an online channel."),
         ("limit" = Option<u32>, Query, description = "1–100, default 20.")),
     responses(
@@ -358,6 +375,7 @@ async fn search(
                 online,
                 limit,
                 own_levels: cfg.own_levels.clone(),
+                office: Some(cfg.scope.clone()),
             })?;
             Ok(SearchPage {
                 catalog_version: cat.version()?,
@@ -391,7 +409,11 @@ async fn procedure(
         .with(move |cat, cfg| {
             Ok(cat.get(&c)?.map(|p| {
                 let service_id = cfg.service_for(&p.field).map(str::to_string);
-                ProcedurePage::new(p, service_id)
+                let handled_at = cfg.scope.handled_at(&p.levels, &p.field);
+                ProcedurePage {
+                    handled_at,
+                    ..ProcedurePage::new(p, service_id)
+                }
             }))
         })
         .await?;
@@ -404,11 +426,13 @@ async fn procedure(
     })
 }
 
-/// The fields (lĩnh vực) with how many procedures each holds.
+/// The fields (lĩnh vực) with how many procedures each holds: without `level`, the fields this
+/// office browses (those with procedures at its own level, other agencies' fields left out)
+/// in its order (its chosen fields first, then most procedures first).
 #[utoipa::path(get, path = "/api/v1/procedure-fields", tag = "catalog",
-    params(("level" = Option<String>, Query, description = "Only procedures served at this level.")),
+    params(("level" = Option<String>, Query, description = "Count the procedures served at this level instead, most first.")),
     responses(
-    (status = 200, description = "Fields by name.", body = Vec<motcua_core::catalog::FieldCount>),
+    (status = 200, description = "Fields with their counts.", body = Vec<motcua_core::catalog::FieldCount>),
     (status = 400, description = "bad_request.", body = motcua_core::ApiError)))]
 async fn fields(
     State(st): State<CatalogState>,
@@ -418,7 +442,11 @@ async fn fields(
     only(&p, &["level"])?;
     let level = parse_level(p.get("level"))?;
     Ok(Json(
-        st.with(move |cat, _| cat.fields(level.as_deref())).await?,
+        st.with(move |cat, cfg| match level {
+            Some(l) => cat.fields(Some(&l)),
+            None => cat.office_fields(&cfg.scope),
+        })
+        .await?,
     ))
 }
 

@@ -55,6 +55,8 @@ async fn fifty_tickets_issued_while_the_server_is_down_reach_it_once() {
         .unwrap();
     assert_eq!(first.ticket.number, "A001");
     assert!(!first.ticket.offline);
+    // The counters serving it, from the office's counter list (demo: quầy 1 and 2).
+    assert_eq!(first.ticket.counters, Some(vec![1, 2]));
 
     // The server goes away.
     server.shutdown().await;
@@ -92,6 +94,9 @@ async fn fifty_tickets_issued_while_the_server_is_down_reach_it_once() {
     assert_eq!(issued[0].number, "B4-001");
     assert_eq!(issued[1].number, "A4-001");
     assert_eq!(issued[49].number, "A4-040");
+    // Offline, the counters still come from the list the kiosk saw last.
+    assert_eq!(issued[0].counters, Some(vec![3]));
+    assert_eq!(issued[1].counters, Some(vec![1, 2]));
     // A service the kiosk never saw is refused offline too, with nothing queued.
     let err = kiosk
         .queue

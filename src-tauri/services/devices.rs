@@ -24,7 +24,8 @@ pub(crate) fn report(kiosk_id: &str, health: &PrinterHealth) -> DeviceReport {
         } else {
             PrinterState::Ok
         }),
-        printer_detail: health.detail.clone(),
+        // The staff see "kiosk-1: máy in lỗi"; the kiosk's log has the cause.
+        printer_detail: None,
         sound: None,
     }
 }

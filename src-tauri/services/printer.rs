@@ -11,8 +11,6 @@ use tokio::sync::watch;
 pub struct PrinterHealth {
     /// Whether the last job failed.
     pub fault: bool,
-    /// The failure's code (`printer_unavailable` …): nothing of the job's content.
-    pub detail: Option<String>,
 }
 
 /// Where and in what format the kiosk prints.
@@ -60,11 +58,6 @@ impl Printer {
         .unwrap_or_else(|_| Err(ApiError::internal()));
         let now = PrinterHealth {
             fault: done.is_err(),
-            detail: done.as_ref().err().and_then(|e| {
-                serde_json::to_value(e.code)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-            }),
         };
         self.health.send_if_modified(|h| {
             let changed = h.as_ref() != Some(&now);

@@ -174,13 +174,14 @@ export function keyboard(opts: {
       {
         class: 'btn kb-key kb-tone',
         testid: `key-tone-${t.id}`,
-        'aria-label': `${tr(T.kbTone)} ${tr({ vi: t.vi, en: t.en })}`,
+        // Named by what it shows ("á sắc"), as a sighted user reads it.
+        title: `${tr(T.kbTone)} ${tr({ vi: t.vi, en: t.en })}`,
         onClick: () => {
           emit(applyTone(text(), t.tone));
         },
       },
-      h('span', { class: 'kb-tone-mark', 'aria-hidden': 'true' }, t.sample),
-      h('span', { class: 'kb-tone-name', 'aria-hidden': 'true' }, t.vi),
+      h('span', { class: 'kb-tone-mark' }, t.sample),
+      h('span', { class: 'kb-tone-name' }, t.vi),
     );
   // Above the letters: ă â đ ê ô ơ ư, then the five tones.
   const vnRow = h('div', { class: 'kb-row kb-row-vn' }, VN_LETTERS.map(keyBtn), h('span', { class: 'kb-gap', 'aria-hidden': 'true' }), TONE_KEYS.map(toneBtn));

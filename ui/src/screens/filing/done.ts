@@ -62,20 +62,26 @@ export function renderFileDone(route: Route): Screen {
     { extra: [end] },
     h('h1', null, tr(FT.doneTitle)),
     d && d.status === 'submitted' ? h('p', { class: 'lead', testid: 'done-awaiting' }, tr(FT.doneAwaiting)) : null,
-    paper,
+    d ? null : paper,
     d
       ? h(
           'div',
           { class: 'done-grid' },
           h(
-            'dl',
-            { class: 'facts' },
-            h('dt', null, tr(FT.doneCode)),
-            h('dd', { class: 'dossier-code', testid: 'dossier-code' }, d.code),
-            h('dt', null, tr(FT.doneDue)),
-            h('dd', { testid: 'dossier-due' }, formatDate(d.due_date)),
-            h('dt', null, tr(FT.doneFee)),
-            h('dd', { testid: 'dossier-fee' }, d.fee_vnd > 0 ? feeText(d.fee_vnd) : tr(T.procFeeFree)),
+            'div',
+            { class: 'done-main' },
+            h(
+              'dl',
+              { class: 'facts' },
+              h('dt', null, tr(FT.doneCode)),
+              h('dd', { class: 'dossier-code', testid: 'dossier-code' }, d.code),
+              h('dt', null, tr(FT.doneDue)),
+              h('dd', { testid: 'dossier-due' }, formatDate(d.due_date)),
+              h('dt', null, tr(FT.doneFee)),
+              h('dd', { testid: 'dossier-fee' }, d.fee_vnd > 0 ? feeText(d.fee_vnd) : tr(T.procFeeFree)),
+            ),
+            // Beside the QR codes, not above them: both stay in sight.
+            paper,
           ),
           h(
             'div',

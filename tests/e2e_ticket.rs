@@ -92,6 +92,15 @@ fn home_to_printed_ticket_in_two_taps() {
     assert_eq!(number, "A001", "first ticket of the day for Hộ tịch");
     let ahead = app.text("[data-testid=ticket-people-ahead]");
     assert!(ahead.contains("chờ trước"), "people ahead shown: {ahead}");
+    // What happens next, and nothing untrue: sit, watch, listen; which counters; today only.
+    let next = app.text("[data-testid=ticket-next]");
+    assert!(next.contains("lắng nghe gọi số"), "{next}");
+    assert_eq!(
+        app.text("[data-testid=ticket-counters]"),
+        "Quầy phục vụ: 1, 2",
+        "the demo's counters serving Hộ tịch"
+    );
+    assert!(app.text("[data-testid=ticket-valid]").contains("trong ngày"));
     let shot = app.screenshot("ticket-03-issued");
     app.assert_accessible("ticket");
 
@@ -240,10 +249,23 @@ fn printer_fault_keeps_the_turn_and_in_lai_prints_once_the_printer_is_back() {
     // The printer comes back; "In lại" prints the same ticket once.
     let listener = std::net::TcpListener::bind(("127.0.0.1", printer_port)).unwrap();
     let printed = std::thread::spawn(move || {
+        // A network printer speaking the real protocol: each real-time status request
+        // (DLE EOT n) answered "ready" (0x12), then the job.
+        use std::io::{Read, Write};
         let (mut conn, _) = listener.accept().unwrap();
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut conn, &mut bytes).unwrap();
-        bytes
+        conn.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let (mut buf, mut chunk) = (Vec::new(), [0u8; 8192]);
+        loop {
+            match conn.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+            while buf.len() >= 3 && buf[0] == 0x10 && buf[1] == 0x04 {
+                conn.write_all(&[0x12]).unwrap();
+                buf.drain(..3);
+            }
+        }
+        buf
     });
     app.click("[data-testid=btn-reprint]");
     app.find("[data-testid=print-ok]");

@@ -303,6 +303,14 @@ export function peopleAheadUnknownText(l: Lang = current): string {
     : 'How many people are ahead is not known (the kiosk is offline).';
 }
 
+/** "Quầy phục vụ: 1, 2" / "Served at counters 1 and 2". */
+export function countersText(counters: readonly number[], l: Lang = current): string {
+  const list = counters.map(String);
+  if (l === 'vi') return `Quầy phục vụ: ${list.join(', ')}`;
+  if (list.length === 1) return `Served at counter ${list[0] ?? ''}`;
+  return `Served at counters ${list.slice(0, -1).join(', ')} and ${list[list.length - 1] ?? ''}`;
+}
+
 export function waitText(m: number, l: Lang = current): string {
   if (l === 'vi') {
     return m <= 0

@@ -9,6 +9,7 @@ import { button, h, icon } from '../dom';
 import {
   T,
   autoHomeText,
+  countersText,
   issuedAtText,
   lang,
   otherLang,
@@ -101,12 +102,13 @@ export function renderTicket(route: Route): Screen {
         h('p', { class: 'alert-main', testid: 'print-failed-text' }, printFailedText(t.number, cur)),
         h('p', { class: 'alert-main alert-other-lang', lang: other }, printFailedText(t.number, other)),
       ),
-      again,
     );
-    extra = [];
+    // "In lại" in the bottom bar, the first thing to press; the alert keeps both sentences in
+    // sight above it.
+    extra = [again];
   }
 
-  const countdown = extra[0] as HTMLElement | undefined;
+  const countdown = issued.printed ? (extra[0] as HTMLElement) : undefined;
   const tick = (): void => {
     if (countdown) countdown.textContent = autoHomeText(Math.ceil(idleRemainingMs() / 1000));
   };
@@ -115,7 +117,7 @@ export function renderTicket(route: Route): Screen {
   const prio = priorityLine(t.priority);
   const done = button(
     {
-      class: 'btn btn-primary btn-done',
+      class: issued.printed ? 'btn btn-primary btn-done' : 'btn btn-done',
       testid: 'btn-done',
       onClick: () => {
         goHome(true);
@@ -144,6 +146,7 @@ export function renderTicket(route: Route): Screen {
         h('p', { class: 'ticket-service', testid: 'ticket-service' }, ticketServiceName(t, service)),
         prio && h('p', { class: 'ticket-priority', testid: 'ticket-priority' }, prio),
         ...waitLines,
+        t.counters?.length ? h('p', { class: 'ticket-line', testid: 'ticket-counters' }, countersText(t.counters)) : null,
         h('p', { class: 'ticket-line ticket-next', testid: 'ticket-next' }, tr(T.ticketNext)),
       ),
       h(

@@ -100,7 +100,9 @@ fn home_to_printed_ticket_in_two_taps() {
         "Quầy phục vụ: 1, 2",
         "the demo's counters serving Hộ tịch"
     );
-    assert!(app.text("[data-testid=ticket-valid]").contains("trong ngày"));
+    assert!(app
+        .text("[data-testid=ticket-valid]")
+        .contains("trong ngày"));
     let shot = app.screenshot("ticket-03-issued");
     app.assert_accessible("ticket");
 
@@ -191,6 +193,14 @@ fn printer_fault_keeps_the_turn_and_in_lai_prints_once_the_printer_is_back() {
         app.try_find("[data-testid=auto-home]").is_none(),
         "no countdown home"
     );
+    assert_eq!(
+        app.exec(
+            "const e = document.querySelector('[data-testid=print-failed] .alert-other-lang').getBoundingClientRect(); \
+             return e.bottom <= document.querySelector('.navbar').getBoundingClientRect().top"
+        ),
+        serde_json::json!(true),
+        "the English sentence is not hidden under the bottom bar"
+    );
     let shot = app.screenshot("ticket-04-printer-offline");
     app.assert_accessible("printer offline");
     let qr = decode_qr(&shot);
@@ -253,7 +263,8 @@ fn printer_fault_keeps_the_turn_and_in_lai_prints_once_the_printer_is_back() {
         // (DLE EOT n) answered "ready" (0x12), then the job.
         use std::io::{Read, Write};
         let (mut conn, _) = listener.accept().unwrap();
-        conn.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
         let (mut buf, mut chunk) = (Vec::new(), [0u8; 8192]);
         loop {
             match conn.read(&mut chunk) {

@@ -1,8 +1,12 @@
 //! End to end in headless Chromium (Debian's chromium + chromium-driver): the real office server
 //! serves the counter page and the TV board; a counter calls the next number and the board shows
 //! it and queues its announcement; the server restarts on the same database and port, and the
-//! board recovers by itself and shows a later call. Screenshots: target/e2e/board-*.png and
-//! counter-*.png; axe-core on both pages.
+//! board recovers by itself and shows a later call. A skip is undoable: the counter asks before
+//! skipping a number not yet called again, lists the skipped numbers and calls one back (the
+//! board shows and announces it), and calls a typed number. Device alerts: a kiosk's printer
+//! fault and a board without sound show on the counter page and the board's staff view, live.
+//! Eight services fit the board at 1920×1080. Screenshots: target/e2e/board-*.png and
+//! counter-*.png; axe-core on every page and the confirmation.
 
 use crate::support;
 
@@ -68,6 +72,85 @@ fn issue(http: &reqwest::blocking::Client, base: &str, service: &str) -> String 
     t["number"].as_str().expect("ticket number").to_string()
 }
 
+/// Waits until the element's text contains `want`.
+fn wait_contains(s: &Session, css: &str, want: &str) {
+    let script = format!(
+        "const e = document.querySelector({}); return !!e && e.textContent.includes({});",
+        json!(css),
+        json!(want)
+    );
+    s.wait_js(&format!("{css} to contain {want:?}"), WAIT, &script);
+}
+
+/// Waits until no element matches `css`.
+fn wait_gone(s: &Session, css: &str) {
+    let script = format!("return !document.querySelector({});", json!(css));
+    s.wait_js(&format!("{css} to go"), WAIT, &script);
+}
+
+/// Types `text` into the counter's "Gọi số" field and submits it.
+fn call_typed(counter: &Session, text: &str) {
+    counter.exec(&format!(
+        "const i = document.querySelector('[data-testid=call-number-input]'); i.focus(); i.value = {}; i.dispatchEvent(new Event('input', {{bubbles: true}}));",
+        json!(text)
+    ));
+    counter.click("[data-testid=btn-call-number]");
+}
+
+/// The element's box: [left, top, width, height].
+fn rect(s: &Session, css: &str) -> [f64; 4] {
+    let v = s.exec(&format!(
+        "const r = document.querySelector({}).getBoundingClientRect(); return [r.left, r.top, r.width, r.height];",
+        json!(css)
+    ));
+    let n: Vec<f64> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    [n[0], n[1], n[2], n[3]]
+}
+
+/// Every service's waiting row is on the 1920×1080 board, readable, nothing scrolls; then a
+/// screenshot named `name`.
+fn assert_fits(board: &Session, name: &str) {
+    let fit = board.exec(
+        "const side = document.querySelector('.board-side').getBoundingClientRect();
+         const foot = document.querySelector('.board-foot').getBoundingClientRect();
+         const band = document.querySelector('.board-unlock-band').getBoundingClientRect();
+         const limit = Math.min(side.bottom, foot.top, band.height > 0 ? band.top : Infinity);
+         const rows = [...document.querySelectorAll('.board-waiting .wait')];
+         return {
+           rows: rows.length,
+           clipped: rows.filter(r => r.getBoundingClientRect().bottom > limit + 0.5).map(r => r.dataset.testid),
+           overflow: document.documentElement.scrollHeight - window.innerHeight,
+           nameSize: parseFloat(getComputedStyle(document.querySelector('.wait-name')).fontSize),
+           countSize: parseFloat(getComputedStyle(document.querySelector('.wait-count')).fontSize),
+           lastShown: [...document.querySelectorAll('.board-last .last')].filter(e => e.getBoundingClientRect().height > 0).length,
+           room: Math.round(limit - rows[rows.length - 1].getBoundingClientRect().bottom),
+         };",
+    );
+    eprintln!("{name}: {fit}");
+    assert_eq!(fit["rows"], 8, "{fit}");
+    assert_eq!(
+        fit["clipped"],
+        json!([]),
+        "every service's row is on screen: {fit}"
+    );
+    assert!(fit["overflow"].as_f64().unwrap() <= 0.0, "{fit}");
+    assert!(fit["nameSize"].as_f64().unwrap() >= 24.0, "readable: {fit}");
+    assert!(
+        fit["countSize"].as_f64().unwrap() >= 30.0,
+        "readable: {fit}"
+    );
+    assert!(
+        fit["lastShown"].as_u64().unwrap() >= 1,
+        "the latest call stays: {fit}"
+    );
+    board.screenshot(name);
+}
+
 /// The board's announcement record for this number at this counter, once queued.
 fn wait_announcement(board: &Session, number: &str, counter: &str) -> Value {
     wait_announcement_of(board, number, counter, "called")
@@ -122,10 +205,10 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
     let counter = chromium.session(1280, 800);
     // A second board in a browser that blocks sound until a touch (Chromium's default).
     let quiet = chromium.session_with(1920, 1080, &[]);
-    quiet.goto(&format!("{base}/board"));
+    quiet.goto(&format!("{base}/board?device=board-2"));
 
     // The board: every counter, every service's queue, the clock, the office's name.
-    board.goto(&format!("{base}/board"));
+    board.goto(&format!("{base}/board?device=board-1"));
     board.find("[data-testid=board-counter-quay-1]");
     board.find("[data-testid=board-waiting-ho-tich]");
     board.wait_js(
@@ -151,6 +234,21 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
     counter.goto(&format!("{base}/counter"));
     counter.find("[data-testid=counter-pick-quay-1]");
     assert_eq!(counter.exec("return document.documentElement.lang"), "vi");
+    // The board whose browser blocks sound reported it: the staff see it at once.
+    wait_contains(
+        &counter,
+        "[data-testid=device-alert-board-2]",
+        "board-2: bảng chưa bật tiếng",
+    );
+    assert!(counter
+        .text("[data-testid=device-alerts]")
+        .contains("board-2: the board's sound is off"));
+    assert!(
+        counter
+            .try_find("[data-testid=device-alert-board-1]")
+            .is_none(),
+        "the board with sound has nothing to say"
+    );
     counter.screenshot("counter-1-picker");
     counter.assert_accessible("counter picker");
     counter.click("[data-testid=counter-pick-quay-1]");
@@ -205,6 +303,13 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
         counter.try_find("[data-testid=error]").is_none(),
         "the error went away"
     );
+    // The desk's new controls: the skipped numbers (none yet) and "Gọi số".
+    assert_eq!(
+        counter.text("[data-testid=skipped-none]"),
+        "Hôm nay chưa bỏ qua số nào."
+    );
+    counter.find("[data-testid=call-number-input]");
+    assert_eq!(counter.text("[data-testid=btn-call-number]"), "Gọi số này");
     counter.screenshot("counter-3-called");
     counter.assert_accessible("counter");
 
@@ -245,6 +350,18 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
     assert_eq!(quiet.exec("return window.__board.audioBlocked"), true);
     let unlock = quiet.text("[data-testid=board-unlock-audio]");
     assert!(unlock.contains("Chạm để bật âm thanh"), "{unlock:?}");
+    // A large call to action in the middle of the board, not beside the mute button.
+    let [x, y, w, hgt] = rect(&quiet, "[data-testid=board-unlock-audio]");
+    assert!(hgt >= 100.0 && w >= 800.0, "unlock button {w}×{hgt}");
+    assert!(
+        ((x + w / 2.0) - 960.0).abs() < 4.0,
+        "centered: x {x}, w {w}"
+    );
+    let [_, foot_y, _, _] = rect(&quiet, ".board-foot");
+    assert!(
+        y + hgt <= foot_y,
+        "above the footer, away from the sound toggle"
+    );
     quiet.screenshot("board-5-sound-blocked");
     quiet.click("[data-testid=board-unlock-audio]");
     quiet.wait_js(
@@ -252,6 +369,8 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
         WAIT,
         "return !window.__board.audioBlocked && document.querySelector('[data-testid=board-unlock-audio]').hidden;",
     );
+    // The board reported its sound on: the counter's alert went away by itself.
+    wait_gone(&counter, "[data-testid=device-alert-board-2]");
     quiet.click("[data-testid=board-sound-toggle]");
     assert_eq!(
         quiet
@@ -262,7 +381,12 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
     assert!(quiet
         .text("[data-testid=board-sound-toggle]")
         .contains("Bật tiếng"));
-    quiet.goto(&format!("{base}/board"));
+    wait_contains(
+        &counter,
+        "[data-testid=device-alert-board-2]",
+        "board-2: bảng đang tắt tiếng",
+    );
+    quiet.goto(&format!("{base}/board?device=board-2"));
     quiet.find("[data-testid=board-counter-quay-1]");
     assert_eq!(
         quiet
@@ -316,6 +440,226 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
     board.wait_text("[data-testid=board-current-quay-1]", "—", WAIT);
     board.wait_text("[data-testid=board-waiting-count-dat-dai]", "1 người", WAIT);
     counter.wait_text("[data-testid=queue-count-dat-dai] .queue-n", "1", WAIT);
+
+    // ---------------------------------------------------------------- a skip is undoable
+    let third = issue(&http, &base, "ho-tich");
+    counter.wait_text("[data-testid=queue-count-ho-tich] .queue-n", "1", WAIT);
+    counter.click("[data-testid=btn-call-next]");
+    counter.wait_text("[data-testid=current-number]", &third, WAIT);
+    // Not called again yet: "Bỏ qua" asks first, "Chưa, quay lại" the inviting choice.
+    counter.click("[data-testid=btn-skip]");
+    counter.find("[data-testid=skip-confirm]");
+    let ask = counter.text("[data-testid=skip-confirm]");
+    assert!(
+        ask.contains(&format!("Bỏ qua số {third}?")) && ask.contains("Công dân sẽ mất lượt"),
+        "{ask:?}"
+    );
+    assert_eq!(
+        counter.exec("return document.activeElement?.dataset.testid ?? null"),
+        "skip-confirm-back",
+        "the safe choice has the focus"
+    );
+    assert!(counter
+        .attr("[data-testid=skip-confirm-back]", "class")
+        .unwrap()
+        .contains("btn-primary"));
+    counter.screenshot("counter-6-skip-confirm");
+    counter.assert_accessible("skip confirmation");
+    counter.click("[data-testid=skip-confirm-back]");
+    wait_gone(&counter, "[data-testid=skip-confirm]");
+    assert_eq!(
+        counter.text("[data-testid=current-number]"),
+        third,
+        "not skipped"
+    );
+    counter.click("[data-testid=btn-skip]");
+    counter.click("[data-testid=skip-confirm-go]");
+    counter.wait_text("[data-testid=current-number]", "—", WAIT);
+    board.wait_text("[data-testid=board-current-quay-1]", "—", WAIT);
+    // After one "Gọi lại" a skip needs no question.
+    let fourth = issue(&http, &base, "ho-tich");
+    counter.wait_text("[data-testid=queue-count-ho-tich] .queue-n", "1", WAIT);
+    counter.click("[data-testid=btn-call-next]");
+    counter.wait_text("[data-testid=current-number]", &fourth, WAIT);
+    counter.click("[data-testid=btn-recall]");
+    wait_announcement_of(&board, &fourth, "quay-1", "recalled");
+    counter.click("[data-testid=btn-skip]");
+    counter.wait_text("[data-testid=current-number]", "—", WAIT);
+    assert!(counter.try_find("[data-testid=skip-confirm]").is_none());
+    // Both are listed, the latest first, each with "Gọi lại số này".
+    counter.find(&format!("[data-testid=skipped-{fourth}]"));
+    counter.find(&format!("[data-testid=skipped-{third}]"));
+    let listed = counter
+        .exec("return [...document.querySelectorAll('.skipped-number')].map(e => e.textContent);");
+    assert_eq!(listed, json!([fourth, third]));
+    assert_eq!(
+        counter.text(&format!("[data-testid=btn-call-skipped-{third}]")),
+        "Gọi lại số này"
+    );
+    counter.screenshot("counter-6-skipped-list");
+    counter.assert_accessible("counter with skipped numbers");
+
+    // The citizen with the third number came back: called again, shown and announced.
+    counter.click(&format!("[data-testid=btn-call-skipped-{third}]"));
+    counter.wait_text("[data-testid=current-number]", &third, WAIT);
+    board.wait_text("[data-testid=board-current-quay-1]", &third, WAIT);
+    let a = wait_announcement_of(&board, &third, "quay-1", "called");
+    assert_eq!(a["counter_number"], 1);
+    wait_gone(&counter, &format!("[data-testid=skipped-{third}]"));
+    counter.screenshot("counter-6-recall-skipped");
+    board.screenshot("board-6-recall-skipped");
+
+    // A typed number: unknown, another service's (refused, nothing changes), then the
+    // skipped fourth typed in lower case without its zeros.
+    call_typed(&counter, "A999");
+    counter.find("[data-testid=error]");
+    assert_eq!(
+        counter.attr("[data-testid=error]", "data-code").as_deref(),
+        Some("not_found")
+    );
+    assert!(counter.text("[data-testid=error]").contains("A999"));
+    call_typed(&counter, &second); // transferred to Đất đai, which quầy 1 does not serve
+    wait_contains(&counter, "[data-testid=error]", "Đất đai");
+    assert_eq!(
+        counter.attr("[data-testid=error]", "data-code").as_deref(),
+        Some("service_not_served")
+    );
+    assert_eq!(counter.text("[data-testid=current-number]"), third);
+    let short = format!(
+        "{}{}",
+        fourth[..1].to_lowercase(),
+        fourth[1..].trim_start_matches('0')
+    );
+    call_typed(&counter, &short);
+    counter.wait_text("[data-testid=current-number]", &fourth, WAIT);
+    board.wait_text("[data-testid=board-current-quay-1]", &fourth, WAIT);
+    wait_announcement_of(&board, &fourth, "quay-1", "called");
+    assert!(counter.try_find("[data-testid=error]").is_none());
+    counter.find("[data-testid=skipped-none]");
+
+    // ---------------------------------------------------------------- device alerts
+    let r = http
+        .post(format!("{base}/api/v1/devices/status"))
+        .json(&json!({"device_id": "kiosk-1", "kind": "kiosk", "printer": "fault"}))
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    // Without a reload.
+    wait_contains(
+        &counter,
+        "[data-testid=device-alert-kiosk-1]",
+        "kiosk-1: máy in lỗi",
+    );
+    assert!(counter
+        .text("[data-testid=device-alert-kiosk-1]")
+        .contains("kiosk-1: printer fault"));
+    assert_eq!(
+        counter
+            .attr("[data-testid=device-alerts]", "role")
+            .as_deref(),
+        Some("alert")
+    );
+    counter.screenshot("counter-1-printer-alert");
+    counter.assert_accessible("counter with a device alert");
+    // The staff view of the board shows it; the public board does not.
+    let staff = chromium.session(1920, 1080);
+    staff.goto(&format!("{base}/board?view=staff"));
+    wait_contains(
+        &staff,
+        "[data-testid=board-alert-kiosk-1]",
+        "kiosk-1: máy in lỗi",
+    );
+    staff.screenshot("board-staff-alerts");
+    staff.assert_accessible("board staff view");
+    assert!(board
+        .try_find("[data-testid=board-alert-kiosk-1]")
+        .is_none());
+    assert_eq!(
+        board.exec("return document.querySelector('[data-testid=board-staff-alerts]').hidden"),
+        true
+    );
+    // Fixed: gone from both, live.
+    let r = http
+        .post(format!("{base}/api/v1/devices/status"))
+        .json(&json!({"device_id": "kiosk-1", "kind": "kiosk", "printer": "ok"}))
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    wait_gone(&counter, "[data-testid=device-alert-kiosk-1]");
+    wait_gone(&staff, "[data-testid=board-alert-kiosk-1]");
+    staff.find("[data-testid=board-alerts-none]");
+    drop(staff);
+
+    // ---------------------------------------------------------------- eight services, 1080 lines
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.busy_timeout(Duration::from_secs(5)).unwrap();
+        let more = [
+            ("tu-phap", "E", "Tư pháp – Hộ tịch có yếu tố nước ngoài"),
+            ("tai-chinh", "G", "Tài chính – Kế hoạch"),
+            ("van-hoa", "H", "Văn hoá – Thông tin"),
+            ("quan-su", "K", "Quân sự – Công an xã"),
+        ];
+        for (i, (id, prefix, name)) in more.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO services (id, prefix, name_vi, name_en, open, default_minutes, sort_order)
+                 VALUES (?1, ?2, ?3, ?3, 1, 10, ?4)",
+                rusqlite::params![id, prefix, name, 10 + i as i64],
+            )
+            .unwrap();
+        }
+        conn.execute(
+            "INSERT INTO counters (id, number, name) VALUES ('quay-5', 5, 'Quầy 5')",
+            [],
+        )
+        .unwrap();
+        for (id, ..) in more {
+            conn.execute(
+                "INSERT INTO counter_services (counter_id, service_id) VALUES ('quay-5', ?1)",
+                [id],
+            )
+            .unwrap();
+        }
+    }
+    for svc in [
+        "tu-phap",
+        "tai-chinh",
+        "van-hoa",
+        "quan-su",
+        "kinh-doanh",
+        "lao-dong",
+    ] {
+        for _ in 0..3 {
+            issue(&http, &base, svc);
+        }
+    }
+    board.goto(&format!("{base}/board?device=board-1"));
+    board.find("[data-testid=board-waiting-quan-su]");
+    board.wait_text("[data-testid=board-waiting-count-quan-su]", "3 người", WAIT);
+    assert_fits(&board, "board-1080-eight-services");
+    board.assert_accessible("board with eight services");
+    // Also while a board's browser blocks sound and the large "touch" band takes its room.
+    let quiet = chromium.session_with(1920, 1080, &[]);
+    quiet.goto(&format!("{base}/board?device=board-3"));
+    quiet.wait_text("[data-testid=board-waiting-count-quan-su]", "3 người", WAIT);
+    quiet.wait_js(
+        "the sound to be found blocked",
+        WAIT,
+        "return window.__board.audioBlocked && !document.querySelector('[data-testid=board-unlock-band]').hidden;",
+    );
+    assert_fits(&quiet, "board-1080-eight-services-sound-blocked");
+    drop(quiet);
+    // And the staff view, whose alerts strip now tells of that board.
+    let staff = chromium.session(1920, 1080);
+    staff.goto(&format!("{base}/board?view=staff"));
+    staff.wait_text("[data-testid=board-waiting-count-quan-su]", "3 người", WAIT);
+    wait_contains(
+        &staff,
+        "[data-testid=board-alert-board-3]",
+        "board-3: bảng chưa bật tiếng",
+    );
+    assert_fits(&staff, "board-1080-eight-services-staff");
+    drop(staff);
 
     drop(counter);
     drop(board);

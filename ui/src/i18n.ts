@@ -149,6 +149,25 @@ export const T = {
   shortcuts: { vi: 'Phím tắt', en: 'Keyboard' },
   sending: { vi: 'Đang gửi…', en: 'Sending…' },
   actions: { vi: 'Thao tác', en: 'Actions' },
+  skippedTitle: { vi: 'Số đã bỏ qua', en: 'Skipped numbers' },
+  skippedNone: { vi: 'Hôm nay chưa bỏ qua số nào.', en: 'No number skipped today.' },
+  skippedHelp: {
+    vi: 'Công dân quay lại thì bấm “Gọi lại số này”.',
+    en: 'If the citizen comes back, press “Call this number again”.',
+  },
+  callSkipped: { vi: 'Gọi lại số này', en: 'Call this number again' },
+  callNumberTitle: { vi: 'Gọi số', en: 'Call a number' },
+  callNumberHelp: {
+    vi: 'Số đang chờ hoặc đã bỏ qua hôm nay, ví dụ A012',
+    en: 'A number waiting or skipped today, e.g. A012',
+  },
+  callNumberButton: { vi: 'Gọi số này', en: 'Call this number' },
+  skipConfirmBody: {
+    vi: 'Công dân sẽ mất lượt. Nên bấm “Gọi lại” một lần trước khi bỏ qua. Hôm nay vẫn gọi lại được số này trong “Số đã bỏ qua”.',
+    en: 'The citizen will lose their turn. It is best to press “Call again” once before skipping. The number can still be called again today from “Skipped numbers”.',
+  },
+  skipConfirmBack: { vi: 'Chưa, quay lại', en: 'Not yet, go back' },
+  deviceAlertsTitle: { vi: 'Thiết bị cần xử lý', en: 'Devices need attention' },
 
   // TV board
   boardDocTitle: { vi: 'Bảng số thứ tự – Bộ phận Một cửa', en: 'Queue board – One-stop office' },
@@ -165,6 +184,12 @@ export const T = {
   soundOn: { vi: 'Bật tiếng', en: 'Unmute' },
   unlockAudio: { vi: 'Chạm để bật âm thanh', en: 'Touch to turn on sound' },
   noneCalledYet: { vi: 'Chưa có số nào được gọi', en: 'No number called yet' },
+  unlockAudioLead: {
+    vi: 'Bảng chưa phát được tiếng gọi số',
+    en: 'The board cannot play the calls yet',
+  },
+  staffAlertsTitle: { vi: 'Cảnh báo thiết bị', en: 'Device alerts' },
+  staffAlertsNone: { vi: 'Mọi thiết bị đều bình thường', en: 'All devices are working' },
 
   // Connection (counter page and board)
   reconnecting: {
@@ -381,6 +406,20 @@ export function servedTodayText(n: number): string {
 export function calledText(number: string): string {
   return current === 'vi' ? `Đã gọi số ${number}` : `Called ${number}`;
 }
+/** "Bỏ qua số A012?" */
+export function skipConfirmTitle(number: string, l: Lang = current): string {
+  return l === 'vi' ? `Bỏ qua số ${number}?` : `Skip ${number}?`;
+}
+
+/** "Gọi lại số này: A012" (the button's name for screen readers, its visible label first). */
+export function callSkippedLabel(number: string): string {
+  return `${tr(T.callSkipped)}: ${number}`;
+}
+
+export function skippedText(number: string): string {
+  return current === 'vi' ? `Đã bỏ qua số ${number}` : `Skipped ${number}`;
+}
+
 
 export function peopleText(n: number, l: Lang = current): string {
   if (l === 'vi') return `${n} người`;

@@ -5,8 +5,8 @@
 // the snapshot (fresh wait estimates) and reconnects if the server is gone or events stopped
 // arriving.
 
-import { API, EVENT_TYPES, fetchBoard, parseEvent } from './office';
-import type { BoardWire as BoardSnapshot, EventWire as QueueEvent } from './wire';
+import { API, DEVICE_EVENT, EVENT_TYPES, fetchBoard, parseDevice, parseEvent } from './office';
+import type { BoardWire as BoardSnapshot, DeviceStatus, EventWire as QueueEvent } from './wire';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
@@ -17,6 +17,9 @@ export interface LiveHandlers {
    * (an event replayed after a reconnect); only its announcement may still matter. */
   event(e: QueueEvent, covered: boolean): void;
   status(s: LiveStatus): void;
+  /** A device's status changed (SSE `device`, not a queue event: no id, never replayed; reload
+   * the list in `snapshot`). Pages that show no device alerts leave it out. */
+  device?(s: DeviceStatus): void;
 }
 
 export interface Live {
@@ -58,6 +61,12 @@ export function startLive(h: LiveHandlers): Live {
     es = src;
     for (const t of EVENT_TYPES) src.addEventListener(t, onMessage);
     src.addEventListener('message', onMessage);
+    if (h.device) {
+      src.addEventListener(DEVICE_EVENT, (ev: MessageEvent<string>) => {
+        const s = parseDevice(ev.data);
+        if (s && es === src) h.device?.(s);
+      });
+    }
     src.addEventListener('open', () => {
       if (es !== src) return;
       retryMs = RETRY_MIN_MS;

@@ -7,8 +7,11 @@ import {
   type ApiError,
   type BoardWire,
   type CounterWire,
+  type DeviceReport,
+  type DeviceStatus,
   type EventWire,
   type Service,
+  type Ticket,
   EVENT_KINDS,
   isApiError,
   toCommandError,
@@ -109,6 +112,43 @@ export function counterAction(
   body: { ticket_id?: string; service_id?: string } = {},
 ): Promise<ActionResult> {
   return request<ActionResult>('POST', `/counters/${encodeURIComponent(counterId)}/${action}`, body);
+}
+
+/** Today's skipped numbers of the services the counter serves, the latest called first. */
+export function fetchSkipped(counterId: string): Promise<Ticket[]> {
+  return request<Ticket[]>('GET', `/counters/${encodeURIComponent(counterId)}/skipped`);
+}
+
+/** Calls a number of today (waiting, or skipped and come back) at the counter. */
+export function callNumber(counterId: string, number: string): Promise<ActionResult> {
+  return request<ActionResult>('POST', `/counters/${encodeURIComponent(counterId)}/call-number`, { number });
+}
+
+/** The SSE event name of a device status change (no id: not a stored queue event). */
+export const DEVICE_EVENT = 'device';
+
+/** Every device heard from in the last 10 minutes, newest first. */
+export function fetchDevices(): Promise<DeviceStatus[]> {
+  return request<DeviceStatus[]>('GET', '/devices/status');
+}
+
+/** Reports this device's whole state. */
+export function reportDevice(r: DeviceReport): Promise<DeviceStatus> {
+  return request<DeviceStatus>('POST', '/devices/status', r);
+}
+
+/** A `device` event's data; null if it is not a device status. */
+export function parseDevice(data: string): DeviceStatus | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const s = v as Partial<DeviceStatus>;
+  if (typeof s.device_id !== 'string' || typeof s.kind !== 'string' || typeof s.updated_at !== 'string') return null;
+  return v as DeviceStatus;
 }
 
 /** The spoken announcement of a `called`/`recalled` event. */

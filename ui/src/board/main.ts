@@ -2,6 +2,12 @@
 // counter, the last 4 called, who waits per service and for how long, the clock, the office's
 // name. Live over Server-Sent Events (live.ts recovers by itself after a server restart); each
 // call is announced by announcer.ts. Runs in an ordinary browser; no Tauri.
+//
+// `?device=board-2` names this board when it reports its sound (on, muted, or blocked by the
+// browser until a touch) to the office, so a board without sound shows on the counter page;
+// default `board-1`. `?view=staff` is the staff view: the same board with the devices' alerts
+// ("kiosk-1: máy in lỗi") above it; it reports its sound only when given a `?device=`. The
+// public board never shows the alerts.
 
 import '../styles/fonts.css';
 import '../styles/base.css';
@@ -10,12 +16,29 @@ import '../styles/board.css';
 import { button, h } from '../dom';
 import { T, aboutMinutesText, inviteText, peopleText, setDocTitle, setLang, type Text } from '../i18n';
 import { type LiveStatus, startLive } from '../live';
+import { fetchDevices, reportDevice } from '../office';
 import type { BoardWire as BoardSnapshot, CalledWire as CalledEntry, CounterWire as Counter, EventWire as QueueEvent } from '../wire';
 import { emblem, runClock } from '../shell';
-import type { Service } from '../wire';
+import type { DeviceStatus, Service, SoundState } from '../wire';
 import { type Announcement, Announcer } from './announcer';
 
 const MUTE_KEY = 'motcua.board.muted';
+/** More services than this and the waiting list gets compact rows (a 1080-line TV). */
+const DENSE_SERVICES = 5;
+/** An unchanged sound state is reported again this often (the office forgets a silent device
+ * after 10 minutes). */
+const REPORT_AGAIN_MS = 4 * 60_000;
+const REPORT_RETRY_MS = 15_000;
+
+const params = new URLSearchParams(window.location.search);
+const STAFF_VIEW = params.get('view') === 'staff';
+/** This board's name in its reports; null: it does not report (a staff view without one). */
+const DEVICE_ID: string | null = ((): string | null => {
+  const given = params.get('device')?.trim() ?? '';
+  // eslint-disable-next-line no-control-regex
+  if (given.length >= 1 && given.length <= 64 && !/[\u0000-\u001f\u007f]/.test(given)) return given.normalize('NFC');
+  return STAFF_VIEW ? null : 'board-1';
+})();
 const LAST_CALLED = 4;
 /** A call replayed after a reconnect is still announced if it is this recent. */
 const FRESH_MS = 90_000;
@@ -30,6 +53,8 @@ interface BoardState {
   live: LiveStatus;
   muted: boolean;
   calling: Announcement | null;
+  /** Devices by id (staff view only). */
+  devices: Map<string, DeviceStatus>;
 }
 
 const state: BoardState = {
@@ -41,6 +66,7 @@ const state: BoardState = {
   live: 'connecting',
   muted: readMuted(),
   calling: null,
+  devices: new Map(),
 };
 
 function readMuted(): boolean {
@@ -59,6 +85,23 @@ function saveMuted(m: boolean): void {
   }
 }
 
+/** A loudspeaker (decorative). */
+function speakerIcon(): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  svg.setAttribute('class', 'icon board-unlock-icon');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute(
+    'd',
+    'M3 9v6h4l5 5V4L7 9zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4M14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6',
+  );
+  svg.appendChild(path);
+  return svg;
+}
+
 /** Vietnamese first, English below and smaller (marked lang="en"). */
 function bilingual(t: Text, cls = ''): HTMLElement[] {
   return [h('span', { class: `vi ${cls}`.trim() }, t.vi), h('span', { class: 'en', lang: 'en' }, t.en)];
@@ -72,13 +115,31 @@ const dateEl = h('span', { class: 'clock-date board-date', testid: 'board-date' 
 const countersEl = h('ul', { class: 'board-counters', role: 'list' });
 const lastEl = h('ol', { class: 'board-last', testid: 'board-last-called' });
 const waitingEl = h('ul', { class: 'board-waiting', role: 'list' });
+const boardSide = h('div', { class: 'board-side' });
 const statusEl = h('p', { class: 'board-status', testid: 'board-status', role: 'status' });
 const soundLabel = h('span', { class: 'btn-bi' });
 const soundBtn = button({ class: 'btn board-btn', testid: 'board-sound-toggle', onClick: toggleSound }, soundLabel);
+// Where the browser blocks sound until a touch: a large call to action in the middle of the
+// board, away from the mute button (a touch anywhere on the board works too).
 const unlockBtn = button(
-  { class: 'btn btn-primary board-btn board-unlock', testid: 'board-unlock-audio', hidden: true, onClick: unlockAudio },
-  h('span', { class: 'btn-bi' }, ...bilingual(T.unlockAudio)),
+  { class: 'btn board-unlock', testid: 'board-unlock-audio', hidden: true, onClick: unlockAudio },
+  speakerIcon(),
+  h('span', { class: 'board-unlock-text' }, ...bilingual(T.unlockAudio)),
 );
+const unlockEl = h(
+  'div',
+  { class: 'board-unlock-band', testid: 'board-unlock-band', hidden: true },
+  h('p', { class: 'board-unlock-lead' }, ...bilingual(T.unlockAudioLead)),
+  unlockBtn,
+);
+const alertsEl = h('section', {
+  class: 'board-alerts',
+  testid: 'board-staff-alerts',
+  'aria-labelledby': 'board-alerts-title',
+  hidden: !STAFF_VIEW,
+});
+const alertsList = h('div', { class: 'board-alerts-body', role: 'alert' });
+alertsEl.append(h('h2', { id: 'board-alerts-title', class: 'board-alerts-title' }, ...bilingual(T.staffAlertsTitle)), alertsList);
 const flashNumber = h('span', { class: 'flash-number' });
 const flashCounter = h('span', { class: 'flash-counter' });
 const flashEn = h('p', { class: 'flash-en', lang: 'en' });
@@ -99,6 +160,20 @@ const flashEl = h(
 const sayEl = h('div', { class: 'visually-hidden', 'aria-live': 'assertive', 'aria-atomic': 'true' });
 
 function mount(root: HTMLElement): void {
+  boardSide.replaceChildren(
+    h(
+      'section',
+      { class: 'board-box', 'aria-labelledby': 'last-title' },
+      h('h2', { id: 'last-title', class: 'board-h' }, ...bilingual(T.lastCalled)),
+      lastEl,
+    ),
+    h(
+      'section',
+      { class: 'board-box', 'aria-labelledby': 'waiting-title' },
+      h('h2', { id: 'waiting-title', class: 'board-h' }, ...bilingual(T.waitingTitle)),
+      waitingEl,
+    ),
+  );
   root.replaceChildren(
     h(
       'header',
@@ -106,6 +181,7 @@ function mount(root: HTMLElement): void {
       h('div', { class: 'brand' }, emblem(), h('div', { class: 'board-brand-text' }, officeEl, h('p', { class: 'board-sub' }, ...bilingual(T.boardTitle)))),
       h('p', { class: 'clock board-clock' }, timeEl, dateEl),
     ),
+    alertsEl,
     h(
       'main',
       { class: 'board-main' },
@@ -115,24 +191,10 @@ function mount(root: HTMLElement): void {
         h('h1', { id: 'serving-title', class: 'board-h' }, ...bilingual(T.serving)),
         countersEl,
       ),
-      h(
-        'div',
-        { class: 'board-side' },
-        h(
-          'section',
-          { class: 'board-box', 'aria-labelledby': 'last-title' },
-          h('h2', { id: 'last-title', class: 'board-h' }, ...bilingual(T.lastCalled)),
-          lastEl,
-        ),
-        h(
-          'section',
-          { class: 'board-box', 'aria-labelledby': 'waiting-title' },
-          h('h2', { id: 'waiting-title', class: 'board-h' }, ...bilingual(T.waitingTitle)),
-          waitingEl,
-        ),
-      ),
+      boardSide,
     ),
-    h('footer', { class: 'board-foot' }, statusEl, h('div', { class: 'board-controls' }, unlockBtn, soundBtn)),
+    unlockEl,
+    h('footer', { class: 'board-foot' }, statusEl, h('div', { class: 'board-controls' }, soundBtn)),
     flashEl,
     sayEl,
   );
@@ -253,13 +315,110 @@ function paintControls(): void {
   soundLabel.replaceChildren(...bilingual(state.muted ? T.soundOn : T.soundOff));
   soundBtn.setAttribute('aria-pressed', String(state.muted));
   soundBtn.classList.toggle('is-muted', state.muted);
-  unlockBtn.hidden = state.muted || !announcer.audioBlocked;
+  const blocked = !state.muted && announcer.audioBlocked;
+  unlockBtn.hidden = !blocked;
+  unlockEl.hidden = !blocked;
+  // Compact rows for many services, and while the sound band or the staff alerts take room;
+  // with both, the last calls shrink to the latest two, or one (every queue stays on screen).
+  const many = state.services.length > DENSE_SERVICES;
+  const extras = Number(blocked) + Number(STAFF_VIEW);
+  const dense = many || extras > 0;
+  for (const el of [waitingEl, lastEl, boardSide]) el.classList.toggle('is-dense', dense);
+  lastEl.classList.toggle('is-tight', many && extras === 1);
+  lastEl.classList.toggle('is-tighter', many && extras === 2);
   statusEl.classList.toggle('is-down', state.live !== 'live');
   statusEl.replaceChildren(
     ...(state.live === 'live'
       ? bilingual(T.liveOk)
       : bilingual(state.live === 'connecting' ? T.connecting : T.reconnecting)),
   );
+}
+
+let paintedAlerts = '';
+
+/** The staff view's device alerts: Vietnamese first, English beside it (newest first). */
+function paintAlerts(): void {
+  if (!STAFF_VIEW) return;
+  const list = [...state.devices.values()]
+    .filter((d) => d.alert_vi !== null || d.alert_en !== null)
+    .sort((a, b) => b.updated_at.localeCompare(a.updated_at) || a.device_id.localeCompare(b.device_id));
+  const key = JSON.stringify(list.map((d) => [d.device_id, d.alert_vi, d.alert_en]));
+  if (key === paintedAlerts) return;
+  paintedAlerts = key;
+  alertsEl.classList.toggle('has-alerts', list.length > 0);
+  alertsList.replaceChildren(
+    list.length === 0
+      ? h('p', { class: 'board-alerts-none', testid: 'board-alerts-none' }, ...bilingual(T.staffAlertsNone))
+      : h(
+          'ul',
+          { class: 'board-alerts-list', role: 'list' },
+          list.map((d) =>
+            h(
+              'li',
+              { class: 'board-alert', testid: `board-alert-${d.device_id}` },
+              h('span', { class: 'vi' }, d.alert_vi ?? d.alert_en ?? ''),
+              h('span', { class: 'en', lang: 'en' }, d.alert_en ?? ''),
+            ),
+          ),
+        ),
+  );
+}
+
+async function loadDevices(): Promise<void> {
+  if (!STAFF_VIEW) return;
+  try {
+    const list = await fetchDevices();
+    state.devices = new Map(list.map((d) => [d.device_id, d]));
+    paintAlerts();
+  } catch {
+    // Kept; the next snapshot tries again.
+  }
+}
+
+function onDevice(d: DeviceStatus): void {
+  state.devices.set(d.device_id, d);
+  paintAlerts();
+}
+
+// ------------------------------------------------------------------ own sound, reported
+
+function soundState(): SoundState {
+  if (state.muted) return 'muted';
+  return announcer.audioBlocked ? 'blocked' : 'on';
+}
+
+let reported: SoundState | null = null;
+let reportTimer = 0;
+let reporting = false;
+
+/** Tells the office this board's sound state, if it changed or `again` (a heartbeat, a
+ * reconnect: the office forgets on restart). Failures are retried. */
+function reportSound(again = false): void {
+  if (DEVICE_ID === null || reporting) return;
+  const now = soundState();
+  if (!again && now === reported) return;
+  reporting = true;
+  window.clearTimeout(reportTimer);
+  reportDevice({ device_id: DEVICE_ID, kind: 'board', printer: null, printer_detail: null, sound: now })
+    .then(
+      () => {
+        reported = now;
+        reportTimer = window.setTimeout(() => {
+          reportSound(true);
+        }, REPORT_AGAIN_MS);
+      },
+      () => {
+        reported = null;
+        reportTimer = window.setTimeout(() => {
+          reportSound(true);
+        }, REPORT_RETRY_MS);
+      },
+    )
+    .finally(() => {
+      reporting = false;
+      // It may have changed while the report was on its way.
+      if (reported !== null && soundState() !== reported) reportSound();
+    });
 }
 
 // ------------------------------------------------------------------ announcements
@@ -288,6 +447,7 @@ const announcer = new Announcer({
   },
   blocked: () => {
     paintControls();
+    reportSound();
   },
   muted: () => state.muted,
 });
@@ -298,6 +458,7 @@ function toggleSound(): void {
   if (state.muted) announcer.silence();
   else announcer.unlock();
   paintControls();
+  reportSound();
 }
 
 function unlockAudio(): void {
@@ -311,6 +472,7 @@ function onSnapshot(s: BoardSnapshot): void {
   state.counters = s.counters;
   state.services = s.services;
   state.lastCalled = s.last_called.slice(0, LAST_CALLED);
+  void loadDevices();
   if (s.server_time) {
     const t = Date.parse(s.server_time);
     if (Number.isFinite(t)) state.offsetMs = t - Date.now();
@@ -355,6 +517,8 @@ function onEvent(e: QueueEvent, covered: boolean): void {
 }
 
 function onStatus(s: LiveStatus): void {
+  // Back after a cut (perhaps a server restart, which forgets devices): report again.
+  if (s === 'live' && state.live !== 'live' && reported !== null) reportSound(true);
   state.live = s;
   paintControls();
 }
@@ -382,5 +546,13 @@ Object.defineProperty(window, '__board', {
   configurable: false,
 });
 
-const live = startLive({ snapshot: onSnapshot, event: onEvent, status: onStatus });
-if (!state.muted) void announcer.probe();
+const live = startLive({ snapshot: onSnapshot, event: onEvent, status: onStatus, device: STAFF_VIEW ? onDevice : undefined });
+// The first report once it is known whether the browser lets the board play sound.
+if (state.muted) reportSound();
+else void announcer.probe().finally(() => {
+  reportSound();
+});
+// While sound is blocked, any touch on the board turns it on.
+document.addEventListener('pointerdown', () => {
+  if (!state.muted && announcer.audioBlocked) announcer.unlock();
+});

@@ -1,5 +1,8 @@
 // Counter page (/counter): staff pick their counter once (remembered on this computer), then
-// call, recall, skip, transfer and complete numbers, with the queues kept live over SSE.
+// call, recall, skip, transfer and complete numbers, with the queues kept live over SSE. A skip
+// is undoable: today's skipped numbers are listed with "Gọi lại số này", any waiting or skipped
+// number can be typed and called, and a number not yet called again is only skipped after a
+// confirmation. Device alerts ("kiosk-1: máy in lỗi") show in a banner at the top, live.
 // Runs in an ordinary browser against the office server at the same origin; no Tauri.
 
 import '../styles/fonts.css';
@@ -10,6 +13,7 @@ import { button, h, icon } from '../dom';
 import { errorBox } from '../errors';
 import {
   T,
+  callSkippedLabel,
   calledText,
   otherLang,
   priorityLine,
@@ -17,6 +21,8 @@ import {
   serviceName,
   setDocTitle,
   setLang,
+  skipConfirmTitle,
+  skippedText,
   ticketServiceName,
   tr,
   transferTitle,
@@ -25,14 +31,14 @@ import {
   type Text,
 } from '../i18n';
 import { type LiveStatus, startLive } from '../live';
-import { type CounterAction, counterAction, fetchCounters } from '../office';
+import { type CounterAction, callNumber, counterAction, fetchCounters, fetchDevices, fetchSkipped } from '../office';
 import type {
   BoardWire as BoardSnapshot,
   CounterWire as Counter,
   EventWire as QueueEvent,
 } from '../wire';
 import { emblem, langButton, runClock } from '../shell';
-import { type CommandError, type Lang, type Service, type Ticket, toCommandError } from '../wire';
+import { type CommandError, type DeviceStatus, type Lang, type Service, type Ticket, toCommandError } from '../wire';
 
 const COUNTER_KEY = 'motcua.counter';
 const LANG_KEY = 'motcua.counter.lang';
@@ -48,6 +54,14 @@ interface State {
   error: CommandError | null;
   transferOpen: boolean;
   live: LiveStatus;
+  /** Today's skipped numbers of the chosen counter's services, the latest first. */
+  skipped: Ticket[];
+  /** The counter `skipped` belongs to. */
+  skippedFor: string | null;
+  /** Tickets called again at least once: skipped without asking. */
+  recalled: Set<string>;
+  /** Devices by id, as the server last told. */
+  devices: Map<string, DeviceStatus>;
 }
 
 const state: State = {
@@ -60,6 +74,10 @@ const state: State = {
   error: null,
   transferOpen: false,
   live: 'connecting',
+  skipped: [],
+  skippedFor: null,
+  recalled: new Set(),
+  devices: new Map(),
 };
 
 function stored(key: string): string | null {
@@ -95,6 +113,8 @@ let officeEl: HTMLElement;
 let titleEl: HTMLElement;
 let changeBtn: HTMLButtonElement;
 let statusBanner: HTMLElement;
+let alertsEl: HTMLElement;
+let skipDialog: HTMLDialogElement | null = null;
 let langBtn: ReturnType<typeof langButton>;
 let repaintClock: () => void;
 /** Repaints the desk in place (live updates); null while the picker is shown. */
@@ -112,6 +132,8 @@ function mountShell(root: HTMLElement): void {
   );
   langBtn = langButton(toggleLanguage);
   statusBanner = h('p', { class: 'banner banner-offline', testid: 'live-status', role: 'status', hidden: true });
+  // Always there and empty when all is well, so a new alert is read out as it appears.
+  alertsEl = h('div', { class: 'device-alerts', testid: 'device-alerts', role: 'alert' });
   mainEl = h('main', { id: 'main', class: 'main', tabindex: -1 });
   liveEl = h('div', { class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true', testid: 'status' });
   root.replaceChildren(
@@ -127,6 +149,7 @@ function mountShell(root: HTMLElement): void {
         langBtn.el,
       ),
       statusBanner,
+      alertsEl,
     ),
     mainEl,
     liveEl,
@@ -145,6 +168,46 @@ function updateShell(): void {
   langBtn.update();
   statusBanner.hidden = state.live !== 'reconnecting';
   statusBanner.textContent = tr(T.reconnecting);
+  paintAlerts();
+}
+
+let paintedAlerts = '';
+
+/** The devices' alerts, the current language first and the other below (newest first). */
+function paintAlerts(): void {
+  const list = [...state.devices.values()]
+    .filter((d) => d.alert_vi !== null || d.alert_en !== null)
+    .sort((a, b) => b.updated_at.localeCompare(a.updated_at) || a.device_id.localeCompare(b.device_id));
+  const key = JSON.stringify([list.map((d) => [d.device_id, d.alert_vi, d.alert_en]), lang()]);
+  if (key === paintedAlerts) return;
+  paintedAlerts = key;
+  if (list.length === 0) {
+    alertsEl.replaceChildren();
+    return;
+  }
+  const cur = lang();
+  const other = otherLang();
+  const text = (d: DeviceStatus, l: Lang): string => (l === 'vi' ? d.alert_vi : d.alert_en) ?? d.alert_vi ?? d.alert_en ?? '';
+  alertsEl.replaceChildren(
+    icon('warning', 'icon device-alerts-icon'),
+    h(
+      'div',
+      { class: 'device-alerts-text' },
+      h('p', { class: 'device-alerts-title' }, tr(T.deviceAlertsTitle)),
+      h(
+        'ul',
+        { class: 'device-alerts-list', role: 'list' },
+        list.map((d) =>
+          h(
+            'li',
+            { class: 'device-alert', testid: `device-alert-${d.device_id}` },
+            h('span', { class: 'device-alert-main' }, text(d, cur)),
+            h('span', { class: 'device-alert-other', lang: other }, text(d, other)),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 function say(text: string): void {
@@ -202,6 +265,7 @@ function pick(id: string): void {
   store(COUNTER_KEY, id);
   render();
   focusHeading();
+  void loadSkipped();
 }
 
 function servicesLine(c: Counter): string {
@@ -329,6 +393,50 @@ function renderDesk(): HTMLElement {
   );
   const transferEl = h('div', { class: 'transfer', testid: 'transfer-panel', hidden: true });
 
+  // Any waiting or skipped number of today, typed from the ticket the citizen shows.
+  const numberInput = h('input', {
+    id: 'call-number-input',
+    class: 'call-number-input',
+    testid: 'call-number-input',
+    type: 'text',
+    autocomplete: 'off',
+    autocapitalize: 'characters',
+    spellcheck: 'false',
+    maxlength: 32,
+    placeholder: 'A012',
+    'aria-describedby': 'call-number-help',
+  });
+  const numberBtn = h(
+    'button',
+    { type: 'submit', class: 'btn call-number-btn', testid: 'btn-call-number' },
+    tr(T.callNumberButton),
+  );
+  const callForm = h(
+    'form',
+    { class: 'call-number', testid: 'call-number-form', novalidate: true },
+    h(
+      'label',
+      { class: 'call-number-label', for: 'call-number-input' },
+      h('span', { class: 'call-number-title' }, tr(T.callNumberTitle)),
+      h('span', { id: 'call-number-help', class: 'call-number-help' }, tr(T.callNumberHelp)),
+    ),
+    h('div', { class: 'call-number-row' }, numberInput, numberBtn),
+  );
+  callForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const typed = numberInput.value.trim();
+    if (!typed) {
+      numberInput.focus();
+      return;
+    }
+    void callByNumber(typed).then((ok) => {
+      if (ok) numberInput.value = '';
+    });
+  });
+
+  const skippedList = h('div', { class: 'skipped-body' });
+  const skippedCount = h('span', { class: 'skipped-count', testid: 'skipped-count' });
+
   const queueList = h('ul', { class: 'queue-list', role: 'list' });
 
   const root = h(
@@ -346,6 +454,7 @@ function renderDesk(): HTMLElement {
         extraEl,
       ),
       actionsEl,
+      callForm,
       transferEl,
       // Below the buttons, so an error never moves a button from under a finger.
       errorSlot,
@@ -353,7 +462,13 @@ function renderDesk(): HTMLElement {
     ),
     h(
       'aside',
-      { class: 'desk-side', 'aria-labelledby': 'queues-title' },
+      { class: 'desk-side', 'aria-label': `${tr(T.skippedTitle)}, ${tr(T.queuesTitle)}` },
+      h(
+        'section',
+        { class: 'skipped', testid: 'skipped-panel', 'aria-labelledby': 'skipped-title' },
+        h('h2', { id: 'skipped-title' }, tr(T.skippedTitle), ' ', skippedCount),
+        skippedList,
+      ),
       h('h2', { id: 'queues-title' }, tr(T.queuesTitle)),
       queueList,
       servedEl,
@@ -363,6 +478,7 @@ function renderDesk(): HTMLElement {
   let shownError: CommandError | null = null;
   let shownQueues = '';
   let shownTransfer = '';
+  let shownSkipped = '';
 
   updateDesk = (): void => {
     const c = myCounter();
@@ -382,6 +498,23 @@ function renderDesk(): HTMLElement {
     buttons.get('transfer')?.setAttribute('aria-expanded', String(state.transferOpen));
     // The transfer choice takes the buttons' place (they are all off meanwhile).
     actionsEl.hidden = state.transferOpen && !!cur;
+    callForm.hidden = actionsEl.hidden;
+    numberBtn.disabled = state.busy !== null;
+
+    const mineSkipped = state.skippedFor === c.id ? state.skipped : [];
+    const skey = JSON.stringify([mineSkipped.map((t) => [t.id, t.number, t.service_id]), state.busy !== null, lang()]);
+    if (skey !== shownSkipped) {
+      shownSkipped = skey;
+      skippedCount.textContent = mineSkipped.length > 0 ? `(${mineSkipped.length})` : '';
+      skippedList.replaceChildren(
+        ...(mineSkipped.length === 0
+          ? [h('p', { class: 'skipped-none', testid: 'skipped-none' }, tr(T.skippedNone))]
+          : [
+              h('p', { class: 'skipped-help' }, tr(T.skippedHelp)),
+              h('ul', { class: 'skipped-list', role: 'list' }, mineSkipped.map(skippedItem)),
+            ]),
+      );
+    }
     busyEl.textContent = state.busy ? tr(T.sending) : '';
 
     if (state.error !== shownError) {
@@ -407,6 +540,31 @@ function renderDesk(): HTMLElement {
   };
   updateDesk();
   return root;
+}
+
+function skippedItem(t: Ticket): HTMLElement {
+  return h(
+    'li',
+    { class: 'skipped-item', testid: `skipped-${t.number}` },
+    h(
+      'span',
+      { class: 'skipped-text' },
+      h('span', { class: 'skipped-number' }, t.number),
+      h('span', { class: 'skipped-service' }, ticketServiceName(t, serviceById(t.service_id))),
+    ),
+    button(
+      {
+        class: 'btn skipped-call',
+        testid: `btn-call-skipped-${t.number}`,
+        'aria-label': callSkippedLabel(t.number),
+        disabled: state.busy !== null,
+        onClick: () => {
+          void callByNumber(t.number);
+        },
+      },
+      tr(T.callSkipped),
+    ),
+  );
 }
 
 function queueItem(s: Service, mine: boolean): HTMLElement {
@@ -486,6 +644,14 @@ function closeTransfer(): void {
 // ------------------------------------------------------------------ actions
 
 function onAction(action: CounterAction): void {
+  if (action === 'skip') {
+    const cur = myCounter()?.current;
+    // Skipped at once only after one "Gọi lại"; otherwise asked first.
+    if (cur && !state.recalled.has(cur.id)) {
+      openSkipConfirm(cur);
+      return;
+    }
+  }
   if (action === 'transfer') {
     state.transferOpen = !state.transferOpen;
     state.error = null;
@@ -498,11 +664,11 @@ function onAction(action: CounterAction): void {
   void act(action, {});
 }
 
-async function act(action: CounterAction, extra: { service_id?: string }): Promise<void> {
+async function act(action: CounterAction, extra: { service_id?: string; ticket_id?: string }): Promise<void> {
   const c = myCounter();
   if (!c || state.busy !== null) return;
   const cur = c.current;
-  const body = action === 'call-next' ? {} : { ...extra, ...(cur ? { ticket_id: cur.id } : {}) };
+  const body = action === 'call-next' ? {} : { ...(cur ? { ticket_id: cur.id } : {}), ...extra };
   state.busy = action;
   state.error = null;
   updateDesk?.();
@@ -512,6 +678,11 @@ async function act(action: CounterAction, extra: { service_id?: string }): Promi
     state.transferOpen = false;
     const now = myCounter()?.current;
     if ((action === 'call-next' || action === 'recall') && now) say(calledText(now.number));
+    if (action === 'recall') state.recalled.add(r.ticket.id);
+    if (action === 'skip') {
+      addSkipped(r.ticket);
+      say(skippedText(r.ticket.number));
+    }
   } catch (e) {
     state.error = toCommandError(e);
     live.refresh();
@@ -519,6 +690,117 @@ async function act(action: CounterAction, extra: { service_id?: string }): Promi
     state.busy = null;
     updateDesk?.();
   }
+}
+
+/** Calls a typed or listed number at this counter; true if it was called. */
+async function callByNumber(number: string): Promise<boolean> {
+  const c = myCounter();
+  if (!c || state.busy !== null) return false;
+  state.busy = 'call-next';
+  state.error = null;
+  updateDesk?.();
+  try {
+    const r = await callNumber(c.id, number);
+    replaceCounter(r.counter);
+    state.transferOpen = false;
+    dropSkipped(r.ticket.id);
+    say(calledText(r.ticket.number));
+    return true;
+  } catch (e) {
+    state.error = toCommandError(e);
+    live.refresh();
+    return false;
+  } finally {
+    state.busy = null;
+    updateDesk?.();
+  }
+}
+
+function openSkipConfirm(cur: Ticket): void {
+  skipDialog?.remove();
+  const other = otherLang();
+  const back = button(
+    { class: 'btn btn-primary confirm-btn', testid: 'skip-confirm-back', autofocus: true },
+    tr(T.skipConfirmBack),
+  );
+  const go = button({ class: 'btn btn-danger-outline confirm-btn', testid: 'skip-confirm-go' }, tr(T.skip));
+  const dialog = h(
+    'dialog',
+    { class: 'confirm', testid: 'skip-confirm', 'aria-labelledby': 'skip-confirm-title', 'aria-describedby': 'skip-confirm-body' },
+    h('h2', { id: 'skip-confirm-title', class: 'confirm-title' }, skipConfirmTitle(cur.number)),
+    h('p', { id: 'skip-confirm-body', class: 'confirm-body' }, tr(T.skipConfirmBody)),
+    h('p', { class: 'confirm-other', lang: other }, `${skipConfirmTitle(cur.number, other)} ${T.skipConfirmBody[other]}`),
+    h('div', { class: 'confirm-actions' }, back, go),
+  );
+  const close = (): void => {
+    if (dialog.open) dialog.close();
+    dialog.remove();
+    if (skipDialog === dialog) skipDialog = null;
+    mainEl.querySelector<HTMLElement>('[data-testid="btn-skip"]')?.focus();
+  };
+  back.addEventListener('click', close);
+  // Esc is "not yet".
+  dialog.addEventListener('cancel', (ev) => {
+    ev.preventDefault();
+    close();
+  });
+  go.addEventListener('click', () => {
+    close();
+    void act('skip', { ticket_id: cur.id });
+  });
+  document.body.appendChild(dialog);
+  skipDialog = dialog;
+  dialog.showModal();
+  back.focus();
+}
+
+function addSkipped(t: Ticket): void {
+  const c = myCounter();
+  if (!c || state.skippedFor !== c.id || !c.service_ids.includes(t.service_id)) return;
+  state.skipped = [t, ...state.skipped.filter((x) => x.id !== t.id)];
+}
+
+function dropSkipped(ticketId: string): void {
+  state.skipped = state.skipped.filter((x) => x.id !== ticketId);
+}
+
+let skippedLoad = 0;
+
+/** Reloads the chosen counter's skipped numbers. */
+async function loadSkipped(): Promise<void> {
+  const id = state.counterId;
+  if (id === null) return;
+  const mine = ++skippedLoad;
+  try {
+    const list = await fetchSkipped(id);
+    if (mine !== skippedLoad || state.counterId !== id) return;
+    state.skipped = list;
+    state.skippedFor = id;
+    updateDesk?.();
+  } catch {
+    // Kept as it was; the next snapshot tries again.
+  }
+}
+
+let devicesLoad = 0;
+
+async function loadDevices(): Promise<void> {
+  const mine = ++devicesLoad;
+  try {
+    const list = await fetchDevices();
+    if (mine !== devicesLoad) return;
+    state.devices = new Map(list.map((d) => [d.device_id, d]));
+    paintAlerts();
+  } catch {
+    // Kept as it was; the next snapshot tries again.
+  }
+}
+
+function onDevice(d: DeviceStatus): void {
+  // A newer list load must not put back what this event changed.
+  devicesLoad++;
+  state.devices.set(d.device_id, d);
+  paintAlerts();
 }
 
 function replaceCounter(c: Counter): void {
@@ -529,6 +811,8 @@ function replaceCounter(c: Counter): void {
 function onKey(ev: KeyboardEvent): void {
   if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.repeat) return;
   if (state.counterId === null || !updateDesk) return;
+  // The confirmation has its own keys (Tab, Enter, Esc).
+  if (skipDialog?.open) return;
   const target = ev.target as HTMLElement | null;
   if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
   if (ev.key === 'Escape' && state.transferOpen) {
@@ -585,6 +869,9 @@ function onSnapshot(s: BoardSnapshot): void {
   updateShell();
   if (updateDesk) updateDesk();
   else if (state.counterId === null) render();
+  // Each snapshot (connect, reconnect, the 30 s check) also reloads what events do not replay.
+  void loadSkipped();
+  void loadDevices();
 }
 
 function onEvent(e: QueueEvent, covered: boolean): void {
@@ -593,6 +880,10 @@ function onEvent(e: QueueEvent, covered: boolean): void {
     const n = e.waiting[s.id];
     if (n !== undefined) s.waiting = n;
   }
+  if (e.type === 'skipped') addSkipped(e.ticket);
+  else if (e.type === 'called') dropSkipped(e.ticket.id);
+  const mine = myCounter();
+  if (e.type === 'recalled' && e.counter?.id === mine?.id) state.recalled.add(e.ticket.id);
   const c = state.counters?.find((x) => x.id === e.counter?.id) ?? state.counters?.find((x) => x.current?.id === e.ticket.id);
   if (c) {
     if (e.type === 'called' || e.type === 'recalled') {
@@ -619,5 +910,5 @@ state.counterId = fromUrl ?? stored(COUNTER_KEY);
 if (fromUrl) store(COUNTER_KEY, fromUrl);
 render();
 window.addEventListener('keydown', onKey);
-const live = startLive({ snapshot: onSnapshot, event: onEvent, status: onStatus });
+const live = startLive({ snapshot: onSnapshot, event: onEvent, status: onStatus, device: onDevice });
 void loadCounters();

@@ -402,11 +402,6 @@ pub struct ActionResult {
     pub ticket: Ticket,
 }
 
-/// One entry of the board's "last called" list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
-pub struct CalledWire {
-    /// The ticket as it was called.
-    pub ticket: Ticket,
 /// Body of `POST /api/v1/counters/{id}/call-number`: call this number of today (waiting, or
 /// skipped and come back) at the counter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
@@ -416,6 +411,11 @@ pub struct CallNumberRequest {
     pub number: String,
 }
 
+/// One entry of the board's "last called" list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct CalledWire {
+    /// The ticket as it was called.
+    pub ticket: Ticket,
     /// The calling counter.
     pub counter: CounterRef,
     /// When, RFC 3339 (+07:00).

@@ -435,7 +435,6 @@ pub fn store_error(e: StoreError) -> ApiError {
             "Số này đã ở dịch vụ đó. Hãy chọn một dịch vụ khác để chuyển.",
             "The ticket is already in that service. Choose another service to transfer to.",
         ),
-        StoreError::TicketConflict => ApiError::new(
         StoreError::NumberNotFound(number) => ApiError::new(
             ErrorCode::NotFound,
             format!(
@@ -479,6 +478,7 @@ pub fn store_error(e: StoreError) -> ApiError {
                 format!("Number {number} has already been served. Nothing was changed."),
             ),
         },
+        StoreError::TicketConflict => ApiError::new(
             ErrorCode::TicketConflict,
             "Mã “local_id” này đã thuộc về một số khác. Số ngoại tuyến không được lưu.",
             "This “local_id” already belongs to a different ticket. The offline ticket was not \
@@ -542,7 +542,6 @@ mod tests {
             },
             StoreError::SameService,
             StoreError::TicketConflict,
-            StoreError::Unavailable,
             StoreError::NumberNotFound("A012".into()),
             StoreError::NumberNotServed {
                 number: "B003".into(),
@@ -560,6 +559,7 @@ mod tests {
                 status: TicketStatus::Completed,
                 counter_name: None,
             },
+            StoreError::Unavailable,
         ];
         for e in all {
             let a = store_error(e.clone());

@@ -68,6 +68,25 @@ fn search_with_the_on_screen_keyboard_open_print_and_take_a_number() {
         fields.contains("Hộ tịch (") && fields.contains("Chứng thực ("),
         "fields with counts: {fields}"
     );
+    // The commune's own fields, its usual ones first: no customs, tax or shipping up top
+    // (the national data lists customs and tax at commune level: their own offices').
+    let names: Vec<String> = serde_json::from_value(app.exec(
+        "return [...document.querySelectorAll('.field-btn')].map(b => b.dataset.testid.slice(6))",
+    ))
+    .unwrap();
+    assert_eq!(
+        &names[..3],
+        ["Hộ tịch", "Chứng thực", "Đất đai"],
+        "{names:?}"
+    );
+    assert!(
+        !names.iter().any(|n| n == "Hải quan" || n == "Thuế"),
+        "{names:?}"
+    );
+    let shipping = names
+        .iter()
+        .position(|n| n == "Hàng hải và đường thủy nội địa");
+    assert!(shipping.is_none_or(|i| i >= 12), "{names:?}");
     app.find("[data-testid=btn-back]");
     app.find("[data-testid=btn-home]");
     app.screenshot("catalog-01-fields");
@@ -96,6 +115,18 @@ fn search_with_the_on_screen_keyboard_open_print_and_take_a_number() {
     app.screenshot("catalog-02-results");
     app.assert_accessible("procedure search, results");
 
+    // A province procedure is found too, with where it is handled.
+    app.click("[data-testid=key-clear]");
+    type_keys(&app, "cap doi so do");
+    wait_until("the province's procedure", Duration::from_secs(10), || {
+        app.try_find("[data-testid=\"proc-where-1.012783\"]")
+            .is_some()
+    });
+    assert_eq!(
+        app.text("[data-testid=\"proc-where-1.012783\"]"),
+        "Thực hiện tại cấp tỉnh"
+    );
+
     // Clear, then type without accents and with a typo: still found.
     app.click("[data-testid=key-clear]");
     app.click("[data-testid=kb-mode]"); // Telex → VNI
@@ -120,6 +151,33 @@ fn search_with_the_on_screen_keyboard_open_print_and_take_a_number() {
         assert!(page.contains(want), "procedure page lacks {want:?}: {page}");
     }
     app.find("[data-testid=proc-legal]");
+    // Documents: a short plain title each, the official text folded under a button.
+    let first = app.text("[data-testid=proc-doc-0-title]");
+    assert_eq!(
+        first, "Giấy tờ tùy thân",
+        "short title of the identity papers"
+    );
+    assert!(app
+        .exec("return document.querySelector('[data-testid=proc-doc-0-official]').hidden")
+        .as_bool()
+        .unwrap());
+    app.click("[data-testid=proc-doc-0-more]");
+    let official = app.text("[data-testid=proc-doc-0-official]");
+    assert!(
+        official.starts_with("Hộ chiếu/Thẻ căn cước công dân"),
+        "the official text as published: {official}"
+    );
+    assert_eq!(
+        app.exec(
+            "return document.querySelector('[data-testid=proc-doc-0-more]').getAttribute('aria-expanded')"
+        ),
+        "true"
+    );
+    let height: f64 = app
+        .exec("return document.querySelector('[data-testid=proc-doc-0-more]').getBoundingClientRect().height")
+        .as_f64()
+        .unwrap();
+    assert!(height >= 64.0, "the fold's button is {height} px tall");
     let shot = app.screenshot("catalog-03-procedure");
     app.assert_accessible("procedure page");
     let qr = decode_qr(&shot);

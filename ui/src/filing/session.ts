@@ -8,7 +8,10 @@ import type { FormDef } from './forms';
 export type { CitizenProfile };
 
 export interface ChecklistItem {
+  /** The official name, as published (what the dossier records). */
   name: string;
+  /** Its short plain title (from the catalog), shown large above the official name. */
+  shortTitle: string;
   originals: number;
   copies: number;
   /** Needed only in some cases ("Trường hợp…", "…trong trường hợp…"): listed after the others. */
@@ -115,9 +118,18 @@ export function isConditional(name: string): boolean {
  * documents (no original, no copy: "Đối với việc…", "+ Người tiếp nhận…") are left out, and
  * what everyone brings comes before what only some cases need.
  */
-export function checklistFrom(docs: readonly { name: string; originals: number; copies: number }[]): ChecklistItem[] {
+export function checklistFrom(
+  docs: readonly { name: string; short_title?: string; originals: number; copies: number }[],
+): ChecklistItem[] {
   const items = docs
     .filter((d) => d.originals + d.copies > 0)
-    .map((d) => ({ name: d.name.normalize('NFC').trim(), originals: d.originals, copies: d.copies, conditional: isConditional(d.name), choice: null }));
+    .map((d) => ({
+      name: d.name.normalize('NFC').trim(),
+      shortTitle: (d.short_title ?? '').normalize('NFC').trim(),
+      originals: d.originals,
+      copies: d.copies,
+      conditional: isConditional(d.name),
+      choice: null,
+    }));
   return [...items.filter((d) => !d.conditional), ...items.filter((d) => d.conditional)];
 }

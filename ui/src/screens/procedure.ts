@@ -6,6 +6,7 @@ import { type Route, type Screen, announce, navigate, screenRoot, state } from '
 import { button, h, icon } from '../dom';
 import { errorBox } from '../errors';
 import { T, copiesText, durationText, feeText, tr } from '../i18n';
+import { documentTitle, handledAtText } from './docTitle';
 
 type ProcedureRoute = Extract<Route, { name: 'procedure' }>;
 
@@ -38,11 +39,11 @@ function detailView(p: ProcedureView, actions: HTMLElement, notice: HTMLElement)
       : h(
           'ol',
           { class: 'doc-list', testid: 'proc-documents' },
-          p.documents.map((d) =>
+          p.documents.map((d, i) =>
             h(
               'li',
               null,
-              h('span', { class: 'doc-name' }, d.name.normalize('NFC')),
+              documentTitle(d.short_title, d.name, `proc-doc-${String(i)}`),
               h(
                 'span',
                 { class: 'doc-meta' },
@@ -91,6 +92,7 @@ function detailView(p: ProcedureView, actions: HTMLElement, notice: HTMLElement)
         { class: 'proc-main' },
         h('p', { class: 'eyebrow', testid: 'proc-code' }, `${tr(T.procCode)}: ${p.code} · ${tr(T.procField)}: ${p.field}`),
         h('h1', { testid: 'proc-name' }, p.name.normalize('NFC')),
+        p.handled_at ? h('p', { class: 'alert alert-info', testid: 'proc-handled-at' }, handledAtText(p.handled_at)) : null,
         p.from_cache ? h('p', { class: 'alert alert-info' }, tr(T.fromCache)) : null,
         p.agency ? h('p', { class: 'proc-agency' }, `${tr(T.procAgency)}: ${p.agency.normalize('NFC')}`) : null,
         h('h2', { class: 'h-sub' }, tr(T.procDocuments)),

@@ -10,6 +10,7 @@ import { formFor } from '../filing/forms';
 import { filing } from '../filing/session';
 import { keyboard } from '../keyboard';
 import { T, fieldCountText, resultsText, tr } from '../i18n';
+import { handledAtText } from './docTitle';
 
 type SearchRoute = Extract<Route, { name: 'procedures' }>;
 
@@ -63,6 +64,7 @@ function hitButton(p: Hit, pick: boolean): HTMLElement {
         `${p.code} · ${p.field}`,
         p.has_online ? h('span', { class: 'badge badge-online' }, tr(T.onlineBadge)) : null,
       ),
+      p.handled_at ? h('span', { class: 'proc-hit-where', testid: `proc-where-${p.code}` }, handledAtText(p.handled_at)) : null,
     ),
     icon('chevron', 'icon proc-chevron'),
   );

@@ -27,6 +27,11 @@ use crate::text::nfc;
 /// Longest short title, in characters.
 pub const MAX_CHARS: usize = 60;
 
+/// Characters of a name the rule reads (the short title is at most 60 of them).
+const WORK_CHARS: usize = 180;
+/// Characters of a name where its alias ("sau đây gọi tắt là …") is looked for.
+const ALIAS_CHARS: usize = 400;
+
 /// The short plain title of the document named `name` (see the module documentation).
 ///
 /// ```
@@ -41,18 +46,30 @@ pub const MAX_CHARS: usize = 60;
 /// );
 /// ```
 pub fn short_title(name: &str) -> String {
-    let clean = normalize(name);
+    // The title comes from the name's first clause: what lies further never changes it, and
+    // names run to 1,000 characters. Imports title every document, so keep it cheap: the rule
+    // reads the head of the name, the alias (which may come later) is looked for first.
+    let head = |n: usize| match name.char_indices().nth(n) {
+        Some((i, _)) => &name[..i],
+        None => name,
+    };
+    let named = if name.contains("gọi tắt là") {
+        alias(strip_markers(&normalize(head(ALIAS_CHARS))))
+    } else {
+        None
+    };
+    let clean = normalize(head(WORK_CHARS));
     let s = strip_markers(&clean);
-    let out = alias(s)
+    let out = named
         .or_else(|| conditional(s))
         .or_else(|| for_whom(s))
         .unwrap_or_else(|| plain(s, &clean));
-    nfc(&capitalize(&out))
+    to_nfc(&capitalize(&out)).into_owned()
 }
 
 /// NFC, zero-width and direction marks dropped, white space runs to one space, trimmed.
 fn normalize(s: &str) -> String {
-    let s: String = nfc(s)
+    let s: String = to_nfc(s)
         .chars()
         .filter(|c| {
             !matches!(
@@ -62,6 +79,15 @@ fn normalize(s: &str) -> String {
         })
         .collect();
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `s` in NFC; the national data already is, which a quick check tells cheaply.
+fn to_nfc(s: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized};
+    match is_nfc_quick(s.chars()) {
+        IsNormalized::Yes => std::borrow::Cow::Borrowed(s),
+        _ => std::borrow::Cow::Owned(nfc(s)),
+    }
 }
 
 /// `s` lower-cased character by character where that keeps each character's UTF-8 length, so
@@ -76,6 +102,15 @@ fn lower(s: &str) -> String {
             }
         })
         .collect()
+}
+
+/// [`lower`] of the first `n` bytes of `s` (fewer at a character boundary).
+fn lower_head(s: &str, n: usize) -> String {
+    let mut end = n.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    lower(&s[..end])
 }
 
 fn words(s: &str) -> usize {
@@ -147,7 +182,7 @@ fn lower_first(s: &str) -> String {
 
 /// "Trường hợp X thì phải có Y" → "Nếu X: Y" (or "Nếu cần: Y").
 fn conditional(s: &str) -> Option<String> {
-    let l = lower(s);
+    let l = lower_head(s, 32);
     let lead = [
         "trong trường hợp ",
         "đối với trường hợp ",
@@ -157,19 +192,19 @@ fn conditional(s: &str) -> Option<String> {
     .into_iter()
     .find(|p| l.starts_with(p))?;
     let body = &s[lead.len()..];
-    let lb = &l[lead.len()..];
-    // The condition ends at "thì", else where an obligation starts ("… mang thai hộ phải có …").
-    let (cond, after) = match lb.find(" thì ") {
+    // The condition ends at "thì", else where an obligation starts ("… mang thai hộ phải có …")
+    // (both written in lower case).
+    let (cond, after) = match body.find(" thì ") {
         Some(i) => (&body[..i], &body[i + " thì ".len()..]),
         None => {
-            let i = lb.find(" phải ")?;
+            let i = body.find(" phải ")?;
             (&body[..i], &body[i + 1..])
         }
     };
     if cond.contains(['.', ';', ':']) {
         return None;
     }
-    let la = lower(after);
+    let la = lower_head(after, 48);
     let mut at = 0;
     for must in ["phải ", "cần "] {
         if la[at..].starts_with(must) {
@@ -205,7 +240,7 @@ fn conditional(s: &str) -> Option<String> {
 
 /// "Đối với Quân đội nhân dân: Giấy giới thiệu …" keeps who it is for when that fits.
 fn for_whom(s: &str) -> Option<String> {
-    if !lower(s).starts_with("đối với ") {
+    if !lower_head(s, 16).starts_with("đối với ") {
         return None;
     }
     let colon = s.find(':')?;
@@ -229,20 +264,39 @@ fn for_whom(s: &str) -> Option<String> {
 
 /// The general rule, with fallbacks that cut less when it leaves too little.
 fn plain(s: &str, whole: &str) -> String {
-    let tries = [
-        title_of(s, true),
-        title_of(s, false),
-        fit(&drop_parens(s), MAX_CHARS),
-        fit(s, MAX_CHARS),
-        fit(whole, MAX_CHARS),
-    ];
-    let source_words = words(s);
-    tries
+    let t = plain_tries(s, whole);
+    // A condition cut short ("Trường hợp giấy tờ tùy thân sử dụng là: …") says it goes on.
+    let lead = lower_head(&t, 24);
+    let open = ["trường hợp", "trong trường hợp", "nếu", "đối với"]
         .iter()
-        .find(|t| words(t) >= 3.min(source_words.max(1)))
-        .or_else(|| tries.iter().find(|t| !t.is_empty()))
-        .cloned()
-        .unwrap_or_else(|| "Giấy tờ".to_string())
+        .any(|p| lead.starts_with(p));
+    if open && !t.ends_with('…') && words(&t) < words(s) {
+        format!("{}…", fit(&t, MAX_CHARS - 1).trim_end_matches('…'))
+    } else {
+        t
+    }
+}
+
+fn plain_tries(s: &str, whole: &str) -> String {
+    let tries: [&dyn Fn() -> String; 5] = [
+        &|| title_of(s, true),
+        &|| title_of(s, false),
+        &|| fit(&drop_parens(s), MAX_CHARS),
+        &|| fit(s, MAX_CHARS),
+        &|| fit(whole, MAX_CHARS),
+    ];
+    let enough = 3.min(words(s).max(1));
+    let mut first_non_empty = None;
+    for t in tries {
+        let t = t();
+        if words(&t) >= enough {
+            return t;
+        }
+        if first_non_empty.is_none() && !t.is_empty() {
+            first_non_empty = Some(t);
+        }
+    }
+    first_non_empty.unwrap_or_else(|| "Giấy tờ".to_string())
 }
 
 /// Step 4 of the rule on `s`; `markers`: also cut before legal boilerplate words.
@@ -260,14 +314,19 @@ fn title_of(s: &str, markers: bool) -> String {
 /// into an upper-case letter followed by a lower-case letter, a digit or `_` ("…khoáng
 /// sảnMau 07", "…điện tử)Don_TT1"); "VNeID" or "TT-BCA" are no glue.
 fn glue(s: &str) -> Option<usize> {
-    let cs: Vec<(usize, char)> = s.char_indices().collect();
-    cs.windows(3).find_map(|w| {
-        let ((_, a), (at, b), (_, c)) = (w[0], w[1], w[2]);
-        ((a.is_lowercase() || a == ')')
-            && b.is_uppercase()
-            && (c.is_lowercase() || c.is_ascii_digit() || c == '_'))
-            .then_some(at)
-    })
+    let mut it = s.char_indices();
+    let (mut a, mut b) = (it.next()?.1, it.next()?);
+    for (_, c) in it {
+        if (a.is_lowercase() || a == ')')
+            && b.1.is_uppercase()
+            && (c.is_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Some(b.0);
+        }
+        a = b.1;
+        b = (b.0 + b.1.len_utf8(), c);
+    }
+    None
 }
 
 /// `s` starts with the lower-case `word` followed by a word boundary: the rest.
@@ -418,29 +477,36 @@ const CUT_BEFORE: &[&str] = &[
 
 /// The first clause of `s`.
 fn clause(s: &str, markers: bool) -> &str {
-    let l = lower(s);
     let mut cut = s.len();
     let mut at = |i: Option<usize>| {
         if let Some(i) = i.filter(|i| *i > 0) {
             cut = cut.min(i);
         }
     };
-    if markers {
-        for m in CUT_BEFORE {
-            at(l.find(m));
-        }
-    }
-    for p in [";", ":", ". ", " - ", " – ", "? ", "…"] {
+    at(s.find([';', ':', '…']));
+    for p in [". ", " - ", " – ", "? "] {
         at(s.find(p));
     }
     // A full stop right after a word ends the sentence even without a space ("… cư trú.1."),
     // past the first few characters (abbreviations such as "TP." may open a name).
     if let Some(i) = s
-        .char_indices()
-        .skip(10)
-        .find_map(|(i, c)| (c == '.' && s[..i].ends_with(char::is_alphabetic)).then_some(i))
+        .match_indices('.')
+        .map(|(i, _)| i)
+        .find(|i| s[..*i].ends_with(char::is_alphabetic) && s[..*i].chars().nth(9).is_some())
     {
         at(Some(i));
+    }
+    if markers {
+        // Only before the cut so far can a marker cut earlier; each marker starts with a
+        // space, so only the spaces are tried.
+        let l = lower(&s[..cut]);
+        if let Some(i) = l
+            .match_indices(' ')
+            .map(|(i, _)| i)
+            .find(|i| *i > 0 && CUT_BEFORE.iter().any(|m| l[*i..].starts_with(m)))
+        {
+            cut = i;
+        }
     }
     // A comma ends the name only after a few words: "Giấy tờ, tài liệu …" is one name.
     let mut from = 0;
@@ -537,6 +603,7 @@ mod tests {
             ("Giải trình hoặc cung cấp tài liệu (nếu có)", "Giải trình hoặc cung cấp tài liệu (nếu có)"),
             ("Hộ chiếu", "Hộ chiếu"),
             ("hoặc", "Hoặc"),
+            ("Trường hợp giấy tờ tùy thân sử dụng là: Hộ chiếu, Thẻ căn cước thì người có yêu cầu chỉ cần cung cấp thông tin", "Trường hợp giấy tờ tùy thân sử dụng…"),
         ] {
             assert_eq!(short_title(name), want, "{name}");
         }

@@ -16,6 +16,7 @@ import {
 } from '../../filing/session';
 import { FT } from '../../filing/text';
 import { T, copiesText, tr } from '../../i18n';
+import { documentTitle } from '../docTitle';
 import { filingRoot } from './shared';
 
 /** Photos are downscaled to at most this many pixels on the long side (JPEG). */
@@ -116,7 +117,7 @@ export function renderFileDocs(): Screen {
     return h(
       'li',
       { class: 'doc-pick', testid: `doc-${String(i)}` },
-      h('p', { class: 'doc-name' }, item.name),
+      documentTitle(item.shortTitle, item.name, `doc-${String(i)}`),
       h('p', { class: 'doc-meta' }, copiesText(item.originals, item.copies)),
       status ? h('p', { class: 'doc-status', testid: `doc-status-${String(i)}` }, icon('check'), status) : null,
       h(

@@ -28,9 +28,11 @@ export function renderFileDone(route: Route): Screen {
     tr(FT.doneEnd),
   );
   // Papers still owed, said loudly, with the way to hand them in: a number for the service.
+  // By their short plain titles, as the documents screen showed them.
+  const plain = (name: string): string => filing.documents.find((x) => x.name === name)?.shortTitle || name;
   const owed = d
-    ? d.documents.filter((x) => x.paper_at_counter).map((x) => ({ name: x.name, originals: x.originals, copies: x.copies }))
-    : filing.documents.filter((x) => x.choice?.kind === 'paper').map((x) => ({ name: x.name, originals: x.originals, copies: x.copies }));
+    ? d.documents.filter((x) => x.paper_at_counter).map((x) => ({ name: plain(x.name), originals: x.originals, copies: x.copies }))
+    : filing.documents.filter((x) => x.choice?.kind === 'paper').map((x) => ({ name: plain(x.name), originals: x.originals, copies: x.copies }));
   const paper = owed.length
     ? h(
         'section',

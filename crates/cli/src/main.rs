@@ -55,7 +55,7 @@ enum Command {
         #[command(flatten)]
         filing: Box<filing::FilingArgs>,
         #[command(flatten)]
-        catalog: catalog::ServeArgs,
+        catalog: Box<catalog::ServeArgs>,
     },
     /// Import, search and export the procedure catalog.
     Catalog {
@@ -157,7 +157,6 @@ fn main() -> ExitCode {
             espeak,
             filing: filing.config(),
             catalog: catalog.config(),
-            ..Default::default()
         }),
         Command::Catalog { cmd } => catalog::run(cmd),
         Command::Vietqr { cmd } => filing::vietqr(cmd),

@@ -45,6 +45,41 @@ pub(crate) fn rebuild_vocab(conn: &Connection) -> Result<(), CatalogError> {
     Ok(())
 }
 
+/// [`rebuild_vocab`] in transactions of `step` terms each (begun by `begin`), so that other
+/// writers of the database file get in between.
+pub(crate) fn rebuild_vocab_in_steps<'c>(
+    step: usize,
+    begin: &dyn Fn() -> rusqlite::Result<rusqlite::Transaction<'c>>,
+) -> Result<(), CatalogError> {
+    let tx = begin()?;
+    tx.execute("DELETE FROM catalog_vocab_del", [])?;
+    let terms: Vec<String> = tx
+        .prepare("SELECT term FROM catalog_fts_vocab")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    tx.commit()?;
+    for chunk in terms.chunks(step.max(1)) {
+        let tx = begin()?;
+        {
+            let mut ins =
+                tx.prepare("INSERT OR IGNORE INTO catalog_vocab_del (del, term) VALUES (?1, ?2)")?;
+            for t in chunk {
+                let n = t.chars().count();
+                if n + 1 < MIN_LEN || !t.chars().all(|c| c.is_alphanumeric()) {
+                    continue;
+                }
+                ins.execute([t, t])?;
+                for d in deletions(t) {
+                    ins.execute([&d, t])?;
+                }
+            }
+        }
+        tx.commit()?;
+        std::thread::sleep(crate::import::BETWEEN_STEPS);
+    }
+    Ok(())
+}
+
 /// Damerau (optimal string alignment) distance ≤ 1.
 pub(crate) fn within_one(a: &str, b: &str) -> bool {
     let a: Vec<char> = a.chars().collect();

@@ -226,3 +226,113 @@ fn levels_filter_and_reproducible_export() {
     assert_eq!(r.added, 2);
     assert_eq!(cat2.get("1.000001").unwrap(), cat.get("1.000001").unwrap());
 }
+
+/// A reader that fails after `ok` bytes, as a disk error or a kill mid-import would.
+struct Breaks<'a> {
+    data: &'a [u8],
+    ok: usize,
+}
+
+impl std::io::Read for Breaks<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.ok == 0 {
+            return Err(std::io::Error::other("the disk went away"));
+        }
+        let n = buf.len().min(self.ok).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        self.ok -= n;
+        Ok(n)
+    }
+}
+
+/// An import in steps (the office's demo seed: other writers of the file get in between) that
+/// is cut short keeps the catalog's version where it was; run again, it completes, the typo
+/// vocabulary included.
+#[test]
+fn an_import_in_steps_cut_short_completes_when_run_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = db(&dir, "steps.db");
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .unwrap();
+    let cat = Catalog::new(&conn).unwrap();
+    let lines: Vec<String> = (0..120)
+        .map(|i| {
+            rec(
+                &format!("1.{:06}", i + 1),
+                &format!("Thủ tục đăng ký khai sinh số {i}"),
+            )
+        })
+        .collect();
+    let text = lines.join("\n");
+    let opts = ImportOptions {
+        commit_every: Some(25),
+        ..Default::default()
+    };
+    // Cut after about 60 records: two steps are committed, the version is not moved.
+    let cut = lines[..60].iter().map(|l| l.len() + 1).sum::<usize>();
+    let r = cat.import_reader(
+        Breaks {
+            data: text.as_bytes(),
+            ok: cut,
+        },
+        &opts,
+    );
+    assert!(r.is_err(), "the import failed");
+    assert_eq!(cat.version().unwrap(), 0, "no version for a cut import");
+    let stored: i64 = conn
+        .query_row("SELECT COUNT(*) FROM catalog_procedures", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        (25..120).contains(&stored),
+        "some steps were kept: {stored}"
+    );
+    // Run again: what is stored is unchanged, the rest added, the version set.
+    let r = cat.import_reader(text.as_bytes(), &opts).unwrap();
+    assert_eq!(r.added + r.unchanged, 120, "{r:?}");
+    assert_eq!(r.unchanged as i64, stored, "{r:?}");
+    assert_eq!((r.version, cat.version().unwrap()), (1, 1));
+    // The typo vocabulary was rebuilt in its steps: a misspelt word still finds.
+    let hits = cat.search(&SearchRequest::query("khai sinhh")).unwrap();
+    assert!(
+        hits.first()
+            .is_some_and(|h| h.name.contains("đăng ký khai sinh")),
+        "typo search after the import: {hits:?}"
+    );
+    // A second writer of the same file is never refused while a stepwise import runs.
+    let other = db(&dir, "steps.db");
+    other
+        .busy_timeout(std::time::Duration::from_secs(2))
+        .unwrap();
+    other
+        .execute_batch("CREATE TABLE tickets (n INTEGER)")
+        .unwrap();
+    let more: Vec<String> = (0..400)
+        .map(|i| {
+            rec(
+                &format!("2.{:06}", i + 1),
+                &format!("Chứng thực bản sao số {i}"),
+            )
+        })
+        .collect();
+    let more = more.join("\n");
+    std::thread::scope(|s| {
+        let path = dir.path().join("steps.db");
+        let import = s.spawn(move || {
+            let conn = Connection::open(path).unwrap();
+            conn.busy_timeout(std::time::Duration::from_secs(5))
+                .unwrap();
+            let cat = Catalog::new(&conn).unwrap();
+            cat.import_reader(more.as_bytes(), &opts).unwrap()
+        });
+        let mut n = 0;
+        while !import.is_finished() {
+            other
+                .execute("INSERT INTO tickets (n) VALUES (?1)", [n])
+                .unwrap_or_else(|e| panic!("ticket {n} refused during the import: {e}"));
+            n += 1;
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert_eq!(import.join().unwrap().added, 400);
+    });
+}

@@ -156,7 +156,14 @@ fn run_inner(cmd: CatalogCmd) -> Result<(), String> {
             let conn = open(&db)?;
             let cat = Catalog::new(&conn).map_err(|e| e.to_string())?;
             let r = cat
-                .import(&file, &ImportOptions { levels, prune })
+                .import(
+                    &file,
+                    &ImportOptions {
+                        levels,
+                        prune,
+                        ..Default::default()
+                    },
+                )
                 .map_err(|e| e.to_string())?;
             let _ = writeln!(
                 out,

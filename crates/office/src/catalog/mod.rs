@@ -158,8 +158,15 @@ impl SqliteCatalog {
             if let Some(seed) = *due {
                 let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
                 let cat = Catalog::new(&conn)?;
-                if cat.is_empty()? {
-                    let r = cat.import_reader(seed, &Default::default())?;
+                // Version 0: never imported, or a seed cut short (it completes now).
+                if cat.version()? == 0 {
+                    // In small transactions: tickets and dossiers share the database file
+                    // and must not wait seconds for the seed.
+                    let opts = motcua_catalog::ImportOptions {
+                        commit_every: Some(50),
+                        ..Default::default()
+                    };
+                    let r = cat.import_reader(seed, &opts)?;
                     tracing::info!(added = r.added, "seeded the demo procedure catalog");
                 }
                 *due = None;

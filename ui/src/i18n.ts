@@ -406,13 +406,6 @@ export function transferTitle(number: string): string {
   return current === 'vi' ? `Chuyển số ${number} sang dịch vụ:` : `Transfer ${number} to the service:`;
 }
 
-export function servedTodayText(n: number): string {
-  return current === 'vi' ? `Đã phục vụ hôm nay: ${n}` : `Served today: ${n}`;
-}
-
-export function calledText(number: string): string {
-  return current === 'vi' ? `Đã gọi số ${number}` : `Called ${number}`;
-}
 /** "Bỏ qua số A012?" */
 export function skipConfirmTitle(number: string, l: Lang = current): string {
   return l === 'vi' ? `Bỏ qua số ${number}?` : `Skip ${number}?`;
@@ -427,6 +420,13 @@ export function skippedText(number: string): string {
   return current === 'vi' ? `Đã bỏ qua số ${number}` : `Skipped ${number}`;
 }
 
+export function servedTodayText(n: number): string {
+  return current === 'vi' ? `Đã phục vụ hôm nay: ${n}` : `Served today: ${n}`;
+}
+
+export function calledText(number: string): string {
+  return current === 'vi' ? `Đã gọi số ${number}` : `Called ${number}`;
+}
 
 export function peopleText(n: number, l: Lang = current): string {
   if (l === 'vi') return `${n} người`;

@@ -177,7 +177,7 @@ export function renderProcedure(route: Route): Screen {
               class: 'btn btn-choice',
               testid: 'btn-file-online',
               onClick: () => {
-                navigate({ name: 'file-start', code: p.code, procName: p.name.normalize('NFC') });
+                navigate({ name: 'file-start', code: p.code, procName: p.name.normalize('NFC'), serviceId: p.service_id });
               },
             },
             icon('vneid'),

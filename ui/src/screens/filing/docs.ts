@@ -151,7 +151,7 @@ export function renderFileDocs(): Screen {
                 });
             },
           },
-          icon('printer'),
+          icon('scanner'),
           tr(FT.docScan),
         ),
         item.choice

@@ -137,7 +137,10 @@ pub(crate) fn run(
             Upsert::Unchanged => report.unchanged += 1,
         }
         stored += 1;
-        if opts.commit_every.is_some_and(|n| n > 0 && stored.is_multiple_of(n)) {
+        if opts
+            .commit_every
+            .is_some_and(|n| n > 0 && stored.is_multiple_of(n))
+        {
             tx.commit()?;
             // Long enough for a writer polling on its busy handler (SQLite backs off to 100 ms
             // between tries) to find the lock free.

@@ -10,13 +10,18 @@ import { keyboard, keypad } from '../../keyboard';
 import { lang, tr } from '../../i18n';
 import { choiceInput, filingRoot, vi } from './shared';
 
+/** Within this gap keys belong to one read. Scanners type every few ms; the E2E's WebDriver on a
+ * loaded 2-core machine left gaps over 100 ms and its read was lost. A person does not type 20
+ * characters with "|" in them, so a wider gap cannot mistake typing for a scan. */
+const WEDGE_GAP_MS = 300;
+
 /** Reads a barcode scanner that types (keyboard wedge): fast keys ending in Enter. */
 function scanWedge(onScan: (text: string) => void): () => void {
   let buf = '';
   let last = 0;
   const onKey = (ev: KeyboardEvent): void => {
     const now = performance.now();
-    if (now - last > 100) buf = '';
+    if (now - last > WEDGE_GAP_MS) buf = '';
     last = now;
     if (ev.key === 'Enter') {
       if (buf.includes('|') && buf.length >= 20) {

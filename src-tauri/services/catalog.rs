@@ -256,6 +256,7 @@ pub fn checklist_of(view: &ProcedureView, office_name: &str) -> motcua_print::Ch
             .iter()
             .map(|d| motcua_print::ChecklistItem {
                 name: d.name.clone(),
+                short_title: Some(d.short_title.clone()),
                 originals: d.originals,
                 copies: d.copies,
                 template: d.template.clone(),

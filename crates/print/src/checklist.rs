@@ -11,6 +11,9 @@ use unicode_normalization::UnicodeNormalization;
 pub struct ChecklistItem {
     /// What it is, as the procedure names it.
     pub name: String,
+    /// Its short plain title (the catalog's `short_title`), printed first and large; the
+    /// official name follows, as published. `None` or equal to `name`: the name alone.
+    pub short_title: Option<String>,
     /// Originals to bring.
     pub originals: u32,
     /// Copies to bring.
@@ -104,12 +107,27 @@ pub(crate) fn blocks(c: &Checklist) -> Vec<Block> {
         ));
     }
     for (i, it) in c.items.iter().enumerate() {
+        let plain = it
+            .short_title
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && *t != it.name.trim());
         b.push(para(
-            &it.name,
+            plain.unwrap_or(&it.name),
             10.0,
             Weight::Bold,
             Some(format!("{}.", i + 1)),
         ));
+        if plain.is_some() {
+            // The official text, as published, under the plain title.
+            b.push(Block::Para {
+                text: it.name.nfc().collect(),
+                size_pt: 8.5,
+                weight: Weight::Regular,
+                indent_pt: 14.0,
+                label: None,
+            });
+        }
         let n = counts(it);
         if !n.is_empty() {
             b.push(Block::Para {
@@ -190,12 +208,14 @@ pub fn sample_checklist() -> Checklist {
         items: vec![
             ChecklistItem {
                 name: "Tờ khai đăng ký khai sinh theo mẫu".into(),
+                short_title: None,
                 originals: 1,
                 copies: 0,
                 template: Some("TK khai sinh.docx".into()),
             },
             ChecklistItem {
                 name: "Bản chính Giấy chứng sinh; trường hợp không có Giấy chứng sinh thì nộp văn bản của người làm chứng xác nhận về việc sinh".into(),
+                short_title: Some("Giấy chứng sinh".into()),
                 originals: 1,
                 copies: 0,
                 template: None,

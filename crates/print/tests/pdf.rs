@@ -203,3 +203,27 @@ fn qr_decodes_from_a_200_dpi_rendering() {
     let png = dir.path().join("page-1.png");
     assert_eq!(zbar(&png), vec![t.status_url]);
 }
+
+/// The printed checklist gives each document its short plain title first, then the official
+/// name as published (smaller, under it); a document whose name is already plain prints once.
+#[test]
+fn the_checklist_prints_the_plain_title_then_the_official_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = motcua_print::render_checklist(&motcua_print::sample_checklist(), Format::Pdf)
+        .expect("renders");
+    let path = dir.path().join("checklist.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let text = squash(&run("pdftotext", &[path.to_str().unwrap(), "-"]));
+    let plain = text
+        .find("2. Giấy chứng sinh")
+        .expect("the plain title, numbered");
+    let official = text
+        .find("Bản chính Giấy chứng sinh; trường hợp không có Giấy chứng sinh")
+        .expect("the official name, as published");
+    assert!(plain < official, "plain title first: {text}");
+    assert_eq!(
+        text.matches("Tờ khai đăng ký khai sinh theo mẫu").count(),
+        1,
+        "a name without a shorter title prints once: {text}"
+    );
+}

@@ -67,11 +67,33 @@ pub enum ErrorCode {
     IdempotencyConflict,
     /// A counter asked for a number that is being served or already done (409).
     TicketNotCallable,
+    /// No credential, or one the server does not know (unknown, revoked, expired) (401).
+    Unauthorized,
+    /// A valid credential of the wrong kind or role for this route (403).
+    Forbidden,
+    /// A counter device or a session bound to another counter (403).
+    WrongCounter,
+    /// A cookie request that changes state without the session's `X-CSRF-Token` (403).
+    CsrfMissing,
+    /// Wrong username or password (401).
+    BadCredentials,
+    /// The account is locked after wrong passwords, or the client tries too often (429).
+    TooManyAttempts,
+    /// An enrollment code that is wrong, used or expired (401).
+    BadEnrollCode,
+    /// Online filing needs the citizen's VNeID sign-in session, and it is missing or over (401).
+    SignInRequired,
+    /// The dossier's applicant is not the signed-in citizen (403).
+    IdentityMismatch,
+    /// A staff account or device with this name exists (409).
+    UsernameTaken,
+    /// Too many requests from this client; try again shortly (429).
+    RateLimited,
 }
 
 impl ErrorCode {
     /// Every code (the TypeScript union and the UI's list come from the same enum).
-    pub const ALL: [ErrorCode; 33] = [
+    pub const ALL: [ErrorCode; 44] = [
         ErrorCode::BadRequest,
         ErrorCode::MalformedJson,
         ErrorCode::BodyTooLarge,
@@ -105,6 +127,17 @@ impl ErrorCode {
         ErrorCode::MissingIdempotencyKey,
         ErrorCode::IdempotencyConflict,
         ErrorCode::TicketNotCallable,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::WrongCounter,
+        ErrorCode::CsrfMissing,
+        ErrorCode::BadCredentials,
+        ErrorCode::TooManyAttempts,
+        ErrorCode::BadEnrollCode,
+        ErrorCode::SignInRequired,
+        ErrorCode::IdentityMismatch,
+        ErrorCode::UsernameTaken,
+        ErrorCode::RateLimited,
     ];
 
     /// Its place in [`ErrorCode::ALL`]; the match lists every code, so a new one cannot be
@@ -144,6 +177,17 @@ impl ErrorCode {
             ErrorCode::MissingIdempotencyKey => 30,
             ErrorCode::IdempotencyConflict => 31,
             ErrorCode::TicketNotCallable => 32,
+            ErrorCode::Unauthorized => 33,
+            ErrorCode::Forbidden => 34,
+            ErrorCode::WrongCounter => 35,
+            ErrorCode::CsrfMissing => 36,
+            ErrorCode::BadCredentials => 37,
+            ErrorCode::TooManyAttempts => 38,
+            ErrorCode::BadEnrollCode => 39,
+            ErrorCode::SignInRequired => 40,
+            ErrorCode::IdentityMismatch => 41,
+            ErrorCode::UsernameTaken => 42,
+            ErrorCode::RateLimited => 43,
         }
     }
 }
@@ -198,10 +242,23 @@ impl ApiError {
             | ErrorCode::QueueEmpty
             | ErrorCode::NoCurrentTicket
             | ErrorCode::TicketConflict
-            | ErrorCode::TicketNotCallable => 409,
-            ErrorCode::NotYourTicket | ErrorCode::ServiceNotServed => 403,
-            ErrorCode::WrongPin => 401,
-            ErrorCode::LockedOut | ErrorCode::TooManySignIns => 429,
+            | ErrorCode::TicketNotCallable
+            | ErrorCode::UsernameTaken => 409,
+            ErrorCode::NotYourTicket
+            | ErrorCode::ServiceNotServed
+            | ErrorCode::Forbidden
+            | ErrorCode::WrongCounter
+            | ErrorCode::CsrfMissing
+            | ErrorCode::IdentityMismatch => 403,
+            ErrorCode::WrongPin
+            | ErrorCode::Unauthorized
+            | ErrorCode::BadCredentials
+            | ErrorCode::BadEnrollCode
+            | ErrorCode::SignInRequired => 401,
+            ErrorCode::LockedOut
+            | ErrorCode::TooManySignIns
+            | ErrorCode::TooManyAttempts
+            | ErrorCode::RateLimited => 429,
             ErrorCode::ServerUnavailable
             | ErrorCode::ServerUnreachable
             | ErrorCode::FilingDisabled

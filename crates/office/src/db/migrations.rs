@@ -188,6 +188,65 @@ pub const MIGRATIONS: &[&str] = &[
     UPDATE dossiers SET status = status_v3;
     ALTER TABLE dossiers DROP COLUMN status_v3;
     "#,
+    // 5: staff accounts, devices, enrollment codes and the hash-chained audit trail (issue 12).
+    // Passwords are Argon2id PHC strings; device tokens and enrollment codes are kept only as
+    // SHA-256 hashes (a stolen copy of the file gives no usable credential).
+    r#"
+    CREATE TABLE staff (
+        username      TEXT PRIMARY KEY CHECK (length(username) BETWEEN 2 AND 64),
+        full_name     TEXT NOT NULL,
+        role          TEXT NOT NULL CHECK (role IN ('counter', 'manager', 'admin')),
+        password_hash TEXT NOT NULL,
+        enabled       INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+        failed_count  INTEGER NOT NULL DEFAULT 0,
+        locked_until  TEXT,
+        created_at    TEXT NOT NULL,
+        password_changed_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE staff_counters (
+        username   TEXT NOT NULL REFERENCES staff(username) ON DELETE CASCADE,
+        counter_id TEXT NOT NULL,
+        PRIMARY KEY (username, counter_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE staff_services (
+        username   TEXT NOT NULL REFERENCES staff(username) ON DELETE CASCADE,
+        service_id TEXT NOT NULL,
+        PRIMARY KEY (username, service_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE devices (
+        name        TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 64),
+        kind        TEXT NOT NULL CHECK (kind IN ('kiosk', 'counter', 'board')),
+        counter_id  TEXT,
+        token_hash  TEXT NOT NULL UNIQUE,
+        created_at  TEXT NOT NULL,
+        revoked_at  TEXT,
+        CHECK (kind = 'counter' OR counter_id IS NULL),
+        CHECK (kind <> 'counter' OR counter_id IS NOT NULL)
+    ) STRICT;
+    CREATE TABLE enroll_codes (
+        code_hash   TEXT PRIMARY KEY,
+        kind        TEXT NOT NULL CHECK (kind IN ('kiosk', 'counter', 'board')),
+        created_by  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL,
+        used_at     TEXT,
+        used_by     TEXT
+    ) STRICT;
+    -- Append-only: each entry's hash covers the previous entry's hash and its own fields.
+    CREATE TABLE audit (
+        id          INTEGER PRIMARY KEY,
+        at          TEXT NOT NULL,
+        actor_kind  TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        device      TEXT,
+        assisted_by TEXT,
+        action      TEXT NOT NULL,
+        target_kind TEXT,
+        target      TEXT,
+        detail      TEXT,
+        prev_hash   TEXT NOT NULL,
+        hash        TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version recorded in the database (`PRAGMA user_version`).

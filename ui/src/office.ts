@@ -44,8 +44,34 @@ function httpError(status: number): ApiError {
 
 const TIMEOUT_MS = 10_000;
 
+// Staff pages (the counter page) sign in with a session cookie (HttpOnly: never seen here) and
+// send its CSRF token on every state-changing request; the token lives in memory only.
+let csrfToken: string | null = null;
+let unauthorizedHook: ((err: ApiError) => void) | null = null;
+
+/** The signed-in session's CSRF token (null: signed out). */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called on any 401 answer (idle expiry, signed out elsewhere, account disabled), unless the
+ * request asked not to (`session: false`, e.g. the sign-in itself). */
+export function onUnauthorized(hook: ((err: ApiError) => void) | null): void {
+  unauthorizedHook = hook;
+}
+
+/** A failed request's error; `retry_after_secs` from a 429's `Retry-After`. */
+export type RequestError = ApiError & { status?: number; retry_after_secs?: number };
+
+export interface RequestOptions {
+  /** false: a 401 is the answer itself (sign-in, restore), not a lost session. */
+  session?: boolean;
+}
+
+export type Method = 'GET' | 'POST' | 'DELETE';
+
 /** JSON request to the API; rejects with an ApiError (or a string) on any failure. */
-export async function request<R>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<R> {
+export async function request<R>(method: Method, path: string, body?: unknown, opts: RequestOptions = {}): Promise<R> {
   const ctl = new AbortController();
   const timer = window.setTimeout(() => {
     ctl.abort();
@@ -53,11 +79,13 @@ export async function request<R>(method: 'GET' | 'POST', path: string, body?: un
   let res: Response;
   let text: string;
   try {
-    const init: RequestInit = { method, cache: 'no-store', signal: ctl.signal };
+    const headers: Record<string, string> = {};
+    const init: RequestInit = { method, cache: 'no-store', credentials: 'same-origin', signal: ctl.signal, headers };
     if (body !== undefined) {
-      init.headers = { 'Content-Type': 'application/json' };
+      headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
+    if (method !== 'GET' && csrfToken !== null) headers['X-CSRF-Token'] = csrfToken;
     res = await fetch(`${API}${path}`, init);
     text = await res.text();
   } catch {
@@ -71,7 +99,15 @@ export async function request<R>(method: 'GET' | 'POST', path: string, body?: un
   } catch {
     data = null;
   }
-  if (!res.ok) throw isApiError(data) ? toCommandError(data) : httpError(res.status);
+  if (!res.ok) {
+    const base = isApiError(data) ? toCommandError(data) : httpError(res.status);
+    const err: RequestError = typeof base === 'string' ? { ...httpError(res.status), message: base } : { ...base };
+    err.status = res.status;
+    const retry = Number(res.headers.get('Retry-After'));
+    if (res.status === 429 && Number.isFinite(retry) && retry > 0) err.retry_after_secs = retry;
+    if (res.status === 401 && opts.session !== false) unauthorizedHook?.(err);
+    throw err;
+  }
   return data as R;
 }
 

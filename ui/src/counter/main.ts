@@ -1,8 +1,11 @@
-// Counter page (/counter): staff pick their counter once (remembered on this computer), then
+// Counter page (/counter): staff sign in (docs/STAFF-API.md: a session cookie, the CSRF token in
+// memory), pick their counter (the session is bound to it; remembered on this computer), then
 // call, recall, skip, transfer and complete numbers, with the queues kept live over SSE. A skip
 // is undoable: today's skipped numbers are listed with "Gọi lại số này", any waiting or skipped
 // number can be typed and called, and a number not yet called again is only skipped after a
 // confirmation. Device alerts ("kiosk-1: máy in lỗi") show in a banner at the top, live.
+// Managers and admins also see the audit trail (#audit), admins the staff and devices (#admin);
+// everyone can change their password (#password). A 401 anywhere returns to the sign-in screen.
 // Runs in an ordinary browser against the office server at the same origin; no Tauri.
 
 import '../styles/fonts.css';
@@ -30,20 +33,61 @@ import {
   lang,
   type Text,
 } from '../i18n';
-import { type LiveStatus, startLive } from '../live';
-import { type CounterAction, callNumber, counterAction, fetchCounters, fetchDevices, fetchSkipped } from '../office';
+import { type Live, type LiveStatus, startLive } from '../live';
+import {
+  type CounterAction,
+  callNumber,
+  counterAction,
+  fetchCounters,
+  fetchDevices,
+  fetchSkipped,
+  onUnauthorized,
+  setCsrfToken,
+} from '../office';
+import { type StaffSession, chooseCounter, restoreSession, seesAudit, signOut } from './staff';
+import {
+  adminScreen,
+  auditScreen,
+  checkingScreen,
+  passwordScreen,
+  resetAdmin,
+  resetAudit,
+  resetPasswordScreen,
+  signInScreen,
+} from './staffViews';
+import { S, whoText } from './text';
 import type {
   BoardWire as BoardSnapshot,
   CounterWire as Counter,
   EventWire as QueueEvent,
 } from '../wire';
 import { emblem, langButton, runClock } from '../shell';
-import { type CommandError, type DeviceStatus, type Lang, type Service, type Ticket, toCommandError } from '../wire';
+import {
+  type CommandError,
+  type DeviceStatus,
+  type Lang,
+  type Service,
+  type Ticket,
+  errorCode,
+  toCommandError,
+} from '../wire';
 
 const COUNTER_KEY = 'motcua.counter';
 const LANG_KEY = 'motcua.counter.lang';
 
+/** What the page shows once signed in, from the URL's hash. */
+type View = 'desk' | 'audit' | 'admin' | 'password';
+
 interface State {
+  /** The signed-in staff member's session; null: the sign-in screen. */
+  session: StaffSession | null;
+  /** Asking the server whether this browser is signed in (a reload). */
+  checking: boolean;
+  /** Why the sign-in screen shows (session over, signed out). */
+  notice: Text | null;
+  /** Choosing the counter failed (another counter than the account's: wrong_counter). */
+  pickError: CommandError | null;
+  choosing: boolean;
   counters: Counter[] | null;
   countersError: CommandError | null;
   /** The chosen counter's id; null: the picker is shown. */
@@ -65,6 +109,11 @@ interface State {
 }
 
 const state: State = {
+  session: null,
+  checking: true,
+  notice: null,
+  pickError: null,
+  choosing: false,
   counters: null,
   countersError: null,
   counterId: null,
@@ -97,6 +146,25 @@ function store(key: string, value: string | null): void {
   }
 }
 
+function view(): View {
+  const v = window.location.hash.replace(/^#/, '');
+  const role = state.session?.staff.role;
+  if (v === 'audit' && role && seesAudit(role)) return 'audit';
+  if (v === 'admin' && role === 'admin') return 'admin';
+  if (v === 'password') return 'password';
+  return 'desk';
+}
+
+/** Whether a session is on (read after an await: a 401 meanwhile signs out). */
+function signedInNow(): boolean {
+  return state.session !== null;
+}
+
+/** Whether the counter choice is on screen (live updates repaint it). */
+function pickerShown(): boolean {
+  return state.session !== null && view() === 'desk' && !(state.counterId !== null && myCounter());
+}
+
 function myCounter(): Counter | undefined {
   return state.counters?.find((c) => c.id === state.counterId);
 }
@@ -114,6 +182,12 @@ let titleEl: HTMLElement;
 let changeBtn: HTMLButtonElement;
 let statusBanner: HTMLElement;
 let alertsEl: HTMLElement;
+let staffBar: HTMLElement;
+let whoEl: HTMLElement;
+let auditBtn: HTMLButtonElement;
+let adminBtn: HTMLButtonElement;
+let passwordBtn: HTMLButtonElement;
+let signOutBtn: HTMLButtonElement;
 let skipDialog: HTMLDialogElement | null = null;
 let langBtn: ReturnType<typeof langButton>;
 let repaintClock: () => void;
@@ -131,6 +205,19 @@ function mountShell(root: HTMLElement): void {
     h('span', null),
   );
   langBtn = langButton(toggleLanguage);
+  whoEl = h('p', { class: 'staff-who', testid: 'staff-who' });
+  const nav = (hash: string, testid: string): HTMLButtonElement =>
+    button({ class: 'btn btn-bar', testid, onClick: () => { go(hash); } }, h('span', null));
+  auditBtn = nav('#audit', 'btn-audit');
+  adminBtn = nav('#admin', 'btn-admin');
+  passwordBtn = nav('#password', 'btn-password');
+  signOutBtn = button({ class: 'btn btn-bar btn-sign-out', testid: 'btn-sign-out', onClick: () => void userSignOut() }, h('span', null));
+  staffBar = h(
+    'div',
+    { class: 'staff-bar', testid: 'staff-bar', hidden: true },
+    whoEl,
+    h('nav', { class: 'staff-nav', 'aria-label': tr(S.staffBar) }, auditBtn, adminBtn, passwordBtn, signOutBtn),
+  );
   statusBanner = h('p', { class: 'banner banner-offline', testid: 'live-status', role: 'status', hidden: true });
   // Always there and empty when all is well, so a new alert is read out as it appears.
   alertsEl = h('div', { class: 'device-alerts', testid: 'device-alerts', role: 'alert' });
@@ -148,6 +235,7 @@ function mountShell(root: HTMLElement): void {
         changeBtn,
         langBtn.el,
       ),
+      staffBar,
       statusBanner,
       alertsEl,
     ),
@@ -162,9 +250,35 @@ function updateShell(): void {
   const c = myCounter();
   titleEl.textContent = c ? c.name : tr(T.counterPage);
   officeEl.textContent = state.officeName ?? tr(T.officeFallback);
-  changeBtn.hidden = state.counterId === null;
+  const s = state.session;
+  changeBtn.hidden = s === null || state.counterId === null || view() !== 'desk';
   const label = changeBtn.querySelector('span');
   if (label) label.textContent = tr(T.changeCounter);
+  staffBar.hidden = s === null;
+  if (s) {
+    whoEl.replaceChildren(
+      h('span', { class: 'staff-who-label' }, `${tr(S.signedInAs)}: `),
+      h('span', { class: 'staff-who-name' }, whoText(s.staff.full_name, s.staff.role, lang())),
+    );
+    auditBtn.hidden = !seesAudit(s.staff.role);
+    adminBtn.hidden = s.staff.role !== 'admin';
+    const v = view();
+    const labels: [HTMLButtonElement, Text, View | null][] = [
+      [auditBtn, S.auditNav, 'audit'],
+      [adminBtn, S.adminNav, 'admin'],
+      [passwordBtn, S.passwordTitle, 'password'],
+      [signOutBtn, S.signOut, null],
+    ];
+    for (const [b, t, of] of labels) {
+      const span = b.querySelector('span');
+      if (span) span.textContent = tr(t);
+      if (of !== null) {
+        if (v === of) b.setAttribute('aria-current', 'page');
+        else b.removeAttribute('aria-current');
+      }
+    }
+    staffBar.querySelector('nav')?.setAttribute('aria-label', tr(S.staffBar));
+  }
   langBtn.update();
   statusBanner.hidden = state.live !== 'reconnecting';
   statusBanner.textContent = tr(T.reconnecting);
@@ -241,12 +355,106 @@ function focusHeading(): void {
 
 function render(): void {
   updateDesk = null;
-  if (state.counterId !== null && myCounter()) {
+  const s = state.session;
+  const v = view();
+  if (state.checking) {
+    mainEl.replaceChildren(checkingScreen());
+  } else if (s === null) {
+    mainEl.replaceChildren(signInScreen({ notice: state.notice, onSignedIn: (x) => void signedIn(x) }));
+  } else if (v === 'audit') {
+    mainEl.replaceChildren(auditScreen(() => { go(''); }, renderIf('audit')));
+  } else if (v === 'admin') {
+    mainEl.replaceChildren(adminScreen(s.staff.username, () => { go(''); }, renderIf('admin')));
+  } else if (v === 'password') {
+    mainEl.replaceChildren(passwordScreen(() => { go(''); }));
+  } else if (state.counterId !== null && myCounter()) {
     mainEl.replaceChildren(renderDesk());
   } else {
     mainEl.replaceChildren(renderPicker());
   }
   updateShell();
+}
+
+/** A repaint for a screen's late answers that does nothing once another screen is shown. */
+function renderIf(v: View): () => void {
+  return () => {
+    if (state.session !== null && view() === v) render();
+  };
+}
+
+/** Opens a view ('' the counter) by its hash (the browser's Back works). */
+function go(hash: string): void {
+  if (window.location.hash === hash || (hash === '' && window.location.hash === '')) {
+    onHash();
+    return;
+  }
+  window.location.hash = hash;
+}
+
+function onHash(): void {
+  const v = view();
+  if (v === 'audit') resetAudit();
+  if (v === 'admin') resetAdmin();
+  if (v === 'password') resetPasswordScreen();
+  skipDialog?.close();
+  state.transferOpen = false;
+  render();
+  focusHeading();
+}
+
+let live: Live | null = null;
+
+/** Signed in (the form, or a reload that kept its session). */
+async function signedIn(s: StaffSession): Promise<void> {
+  state.session = s;
+  state.checking = false;
+  state.notice = null;
+  state.pickError = null;
+  state.error = null;
+  state.counterId = s.counter_id;
+  render();
+  focusHeading();
+  live ??= startLive({ snapshot: onSnapshot, event: onEvent, status: onStatus, device: onDevice });
+  await loadCounters();
+  const fromUrl = new URLSearchParams(window.location.search).get('counter');
+  if (fromUrl && fromUrl !== s.counter_id && state.counters?.some((c) => c.id === fromUrl)) await pick(fromUrl);
+  else if (state.counterId !== null) void loadSkipped();
+  void loadDevices();
+}
+
+/** Back to the sign-in screen, forgetting everything the session showed. */
+function signedOut(notice: Text | null): void {
+  setCsrfToken(null);
+  state.session = null;
+  state.checking = false;
+  state.notice = notice;
+  state.counterId = null;
+  state.error = null;
+  state.pickError = null;
+  state.transferOpen = false;
+  state.skipped = [];
+  state.skippedFor = null;
+  state.devices = new Map();
+  resetAudit();
+  resetAdmin();
+  resetPasswordScreen();
+  if (skipDialog) {
+    skipDialog.close();
+    skipDialog.remove();
+    skipDialog = null;
+  }
+  if (window.location.hash) window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  render();
+  mainEl.querySelector<HTMLElement>('#signin-username')?.focus();
+}
+
+async function userSignOut(): Promise<void> {
+  try {
+    await signOut();
+  } catch {
+    // Signed out here whatever the server said; the cookie ends with its idle time at worst.
+  }
+  signedOut(S.signedOut);
 }
 
 function showPicker(): void {
@@ -258,14 +466,37 @@ function showPicker(): void {
   void loadCounters();
 }
 
-function pick(id: string): void {
-  state.counterId = id;
-  state.error = null;
-  state.transferOpen = false;
-  store(COUNTER_KEY, id);
+/** Chooses the counter: the session is bound to it from now on. */
+async function pick(id: string): Promise<void> {
+  if (state.choosing) return;
+  state.choosing = true;
+  state.pickError = null;
   render();
-  focusHeading();
+  try {
+    const s = await chooseCounter(id);
+    state.session = s;
+    state.counterId = s.counter_id ?? id;
+    state.error = null;
+    state.transferOpen = false;
+    store(COUNTER_KEY, id);
+  } catch (e) {
+    // A 401 has already shown the sign-in screen.
+    if (signedInNow()) state.pickError = toCommandError(e);
+  } finally {
+    state.choosing = false;
+  }
+  if (!signedInNow() || view() !== 'desk') return;
+  render();
+  if (state.pickError) mainEl.querySelector<HTMLElement>('[data-testid=pick-error]')?.focus();
+  else focusHeading();
   void loadSkipped();
+}
+
+/** The bilingual error box, with a title and what to do for a wrong counter. */
+function deskError(err: CommandError, testid?: string): HTMLElement {
+  return errorCode(err) === 'wrong_counter'
+    ? errorBox(err, { title: S.wrongCounterTitle, help: S.wrongCounterHelp, testid })
+    : errorBox(err, { testid });
 }
 
 function servicesLine(c: Counter): string {
@@ -278,6 +509,12 @@ function servicesLine(c: Counter): string {
 
 function renderPicker(): HTMLElement {
   const parts: Node[] = [];
+  if (state.pickError !== null) {
+    const box = deskError(state.pickError, 'pick-error');
+    box.tabIndex = -1;
+    parts.push(box);
+  }
+  if (state.choosing) parts.push(h('p', { class: 'lead muted', role: 'status' }, tr(S.choosing)));
   if (state.countersError !== null) {
     parts.push(
       errorBox(state.countersError, {
@@ -316,8 +553,9 @@ function renderPicker(): HTMLElement {
                 class: 'btn pick',
                 testid: `counter-pick-${c.id}`,
                 'aria-current': c.id === remembered ? 'true' : undefined,
+                disabled: state.choosing,
                 onClick: () => {
-                  pick(c.id);
+                  void pick(c.id);
                 },
               },
               h('span', { class: 'pick-number', 'aria-hidden': 'true' }, String(c.number)),
@@ -519,7 +757,7 @@ function renderDesk(): HTMLElement {
 
     if (state.error !== shownError) {
       shownError = state.error;
-      errorSlot.replaceChildren(...(state.error ? [errorBox(state.error)] : []));
+      errorSlot.replaceChildren(...(state.error ? [deskError(state.error)] : []));
     }
 
     // Queues: this counter's services first, highlighted.
@@ -685,7 +923,7 @@ async function act(action: CounterAction, extra: { service_id?: string; ticket_i
     }
   } catch (e) {
     state.error = toCommandError(e);
-    live.refresh();
+    live?.refresh();
   } finally {
     state.busy = null;
     updateDesk?.();
@@ -708,7 +946,7 @@ async function callByNumber(number: string): Promise<boolean> {
     return true;
   } catch (e) {
     state.error = toCommandError(e);
-    live.refresh();
+    live?.refresh();
     return false;
   } finally {
     state.busy = null;
@@ -769,7 +1007,7 @@ let skippedLoad = 0;
 /** Reloads the chosen counter's skipped numbers. */
 async function loadSkipped(): Promise<void> {
   const id = state.counterId;
-  if (id === null) return;
+  if (id === null || state.session === null) return;
   const mine = ++skippedLoad;
   try {
     const list = await fetchSkipped(id);
@@ -785,6 +1023,7 @@ async function loadSkipped(): Promise<void> {
 let devicesLoad = 0;
 
 async function loadDevices(): Promise<void> {
+  if (state.session === null) return;
   const mine = ++devicesLoad;
   try {
     const list = await fetchDevices();
@@ -810,7 +1049,7 @@ function replaceCounter(c: Counter): void {
 
 function onKey(ev: KeyboardEvent): void {
   if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.repeat) return;
-  if (state.counterId === null || !updateDesk) return;
+  if (state.counterId === null || !updateDesk || view() !== 'desk') return;
   // The confirmation has its own keys (Tab, Enter, Esc).
   if (skipDialog?.open) return;
   const target = ev.target as HTMLElement | null;
@@ -841,6 +1080,7 @@ function onKey(ev: KeyboardEvent): void {
 // ------------------------------------------------------------------ live data
 
 async function loadCounters(): Promise<void> {
+  if (state.session === null) return;
   try {
     const list = await fetchCounters();
     state.counters = list.sort((a, b) => a.number - b.number);
@@ -853,8 +1093,9 @@ async function loadCounters(): Promise<void> {
     state.counterId = null;
     store(COUNTER_KEY, null);
   }
+  if (!signedInNow()) return;
   if (updateDesk && myCounter()) updateDesk();
-  else render();
+  else if (view() === 'desk' && !state.choosing) render();
 }
 
 function onSnapshot(s: BoardSnapshot): void {
@@ -868,7 +1109,7 @@ function onSnapshot(s: BoardSnapshot): void {
   }
   updateShell();
   if (updateDesk) updateDesk();
-  else if (state.counterId === null) render();
+  else if (pickerShown() && !state.choosing) render();
   // Each snapshot (connect, reconnect, the 30 s check) also reloads what events do not replay.
   void loadSkipped();
   void loadDevices();
@@ -905,10 +1146,26 @@ function onStatus(s: LiveStatus): void {
 applyLanguage(stored(LANG_KEY) === 'en' ? 'en' : 'vi');
 const root = document.getElementById('app');
 if (root) mountShell(root);
-const fromUrl = new URLSearchParams(window.location.search).get('counter');
-state.counterId = fromUrl ?? stored(COUNTER_KEY);
-if (fromUrl) store(COUNTER_KEY, fromUrl);
+// Idle expiry, signed out elsewhere, an account disabled: any 401 ends the session here.
+onUnauthorized(() => {
+  if (state.session !== null) signedOut(S.sessionExpired);
+});
 render();
 window.addEventListener('keydown', onKey);
-const live = startLive({ snapshot: onSnapshot, event: onEvent, status: onStatus, device: onDevice });
-void loadCounters();
+window.addEventListener('hashchange', onHash);
+restoreSession().then(
+  (s) => {
+    if (s) {
+      void signedIn(s);
+    } else {
+      state.checking = false;
+      render();
+      mainEl.querySelector<HTMLElement>('#signin-username')?.focus();
+    }
+  },
+  () => {
+    // Unreachable: the sign-in form says so when it is used.
+    state.checking = false;
+    render();
+  },
+);

@@ -3,6 +3,9 @@
 // page and the TV board can be looked at without the Rust server. A Vite plugin (serve only):
 // it never reaches a build. With MOTCUA_OFFICE=http://127.0.0.1:8080 Vite proxies /api to a
 // real office server instead. A ticket is issued every 20 s (MOCK_ISSUE_SECS, 0 = never).
+// Staff (docs/STAFF-API.md): sign in as lan (counter), quanly (manager) or admin, each with the
+// password "matkhau-demo"; the session is a cookie, state changes need its X-CSRF-Token, and
+// every counter action is in the audit trail (GET /api/v1/audit, /api/v1/audit.csv).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'vite';
@@ -221,16 +224,297 @@ function stream(req: IncomingMessage, res: ServerResponse, url: URL): true {
   return true;
 }
 
+// ------------------------------------------------------------------ staff (docs/STAFF-API.md)
+
+interface MockStaff {
+  username: string;
+  full_name: string;
+  role: 'counter' | 'manager' | 'admin';
+  counters: string[];
+  services: string[];
+  enabled: boolean;
+  password: string;
+  failures: number;
+  locked_until: number;
+}
+
+interface MockSession {
+  id: string;
+  csrf: string;
+  username: string;
+  counter_id: string | null;
+  seen: number;
+}
+
+const IDLE_SECS = 30 * 60;
+const staff: MockStaff[] = [
+  ['lan', 'Nguyễn Thị Lan', 'counter'],
+  ['quanly', 'Trần Văn Minh', 'manager'],
+  ['admin', 'Lê Quang Huy', 'admin'],
+].map(([username, full_name, role]) => ({
+  username,
+  full_name,
+  role: role as MockStaff['role'],
+  counters: [],
+  services: [],
+  enabled: true,
+  password: 'matkhau-demo',
+  failures: 0,
+  locked_until: 0,
+}));
+const sessions = new Map<string, MockSession>();
+const devices = [
+  { name: 'kiosk-1', kind: 'kiosk', counter_id: null, created_at: now(), revoked_at: null as string | null },
+  { name: 'board-1', kind: 'board', counter_id: null, created_at: now(), revoked_at: null as string | null },
+];
+interface MockAudit {
+  id: number;
+  at: string;
+  actor_kind: string;
+  actor: string | null;
+  device: string | null;
+  assisted_by: string | null;
+  action: string;
+  target_kind: string | null;
+  target: string | null;
+  detail: unknown;
+  hash: string;
+}
+const audit: MockAudit[] = [];
+
+function record(actor: string | null, action: string, targetKind: string | null, target: string | null): void {
+  const id = audit.length + 1;
+  audit.push({
+    id,
+    at: now(),
+    actor_kind: actor ? 'staff' : 'system',
+    actor,
+    device: null,
+    assisted_by: null,
+    action,
+    target_kind: targetKind,
+    target,
+    detail: null,
+    hash: id.toString(16).padStart(64, '0'),
+  });
+}
+
+function token(): string {
+  return Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+}
+
+function staffWire(s: MockStaff): unknown {
+  return { username: s.username, full_name: s.full_name, role: s.role, counters: s.counters, services: s.services, enabled: s.enabled };
+}
+
+function sessionBody(x: MockSession): unknown {
+  const s = staff.find((u) => u.username === x.username);
+  return { csrf_token: x.csrf, staff: s && staffWire(s), counter_id: x.counter_id, idle_timeout_secs: IDLE_SECS };
+}
+
+/** The request's live session, or null. */
+function sessionOf(req: IncomingMessage): MockSession | null {
+  const m = /(?:^|;\s*)motcua_staff=([0-9a-f]+)/.exec(req.headers.cookie ?? '');
+  const x = m ? sessions.get(m[1]) : undefined;
+  if (!x) return null;
+  const s = staff.find((u) => u.username === x.username);
+  if (!s?.enabled || Date.now() - x.seen > IDLE_SECS * 1000) {
+    sessions.delete(x.id);
+    return null;
+  }
+  x.seen = Date.now();
+  return x;
+}
+
+function unauthorized(res: ServerResponse): true {
+  return apiError(res, 401, 'unauthorized', 'Bạn cần đăng nhập để làm việc này.', 'Please sign in to do this.');
+}
+
+/** The session a state-changing request needs, with its CSRF token; null: answered already. */
+function guard(req: IncomingMessage, res: ServerResponse, role?: MockStaff['role'][]): MockSession | null {
+  const x = sessionOf(req);
+  if (!x) {
+    unauthorized(res);
+    return null;
+  }
+  if (req.method !== 'GET' && req.headers['x-csrf-token'] !== x.csrf) {
+    apiError(res, 403, 'csrf_missing', 'Yêu cầu thiếu mã bảo vệ. Vui lòng tải lại trang.', 'The request lacks its security token. Please reload the page.');
+    return null;
+  }
+  const s = staff.find((u) => u.username === x.username);
+  if (role && (!s || !role.includes(s.role))) {
+    apiError(res, 403, 'forbidden', 'Tài khoản của bạn không được làm việc này.', 'Your account may not do this.');
+    return null;
+  }
+  return x;
+}
+
+async function signIn(req: IncomingMessage, res: ServerResponse): Promise<true> {
+  const b = await readBody(req);
+  const s = staff.find((u) => u.username === b.username);
+  if (s && s.locked_until > Date.now()) {
+    const secs = Math.ceil((s.locked_until - Date.now()) / 1000);
+    res.setHeader('Retry-After', String(secs));
+    return apiError(res, 429, 'too_many_attempts', 'Sai mật khẩu quá nhiều lần. Tài khoản tạm khoá.', 'Too many wrong passwords. The account is locked for a while.');
+  }
+  if (!s?.enabled || s.password !== b.password) {
+    if (s) {
+      s.failures += 1;
+      if (s.failures >= 5) {
+        s.failures = 0;
+        s.locked_until = Date.now() + 5 * 60_000;
+      }
+    }
+    return apiError(res, 401, 'bad_credentials', 'Tên đăng nhập hoặc mật khẩu không đúng.', 'Wrong username or password.');
+  }
+  s.failures = 0;
+  const x: MockSession = { id: token(), csrf: token(), username: s.username, counter_id: null, seen: Date.now() };
+  sessions.set(x.id, x);
+  res.setHeader('Set-Cookie', `motcua_staff=${x.id}; HttpOnly; SameSite=Strict; Path=/`);
+  record(s.username, 'staff.sign_in', 'staff', s.username);
+  return json(res, 200, sessionBody(x));
+}
+
+function csv(): string {
+  const q = (v: string | number | null): string => `"${String(v ?? '').replace(/"/g, '""')}"`;
+  const head = ['id', 'at', 'actor_kind', 'actor', 'device', 'assisted_by', 'action', 'target_kind', 'target', 'hash'];
+  const rows = audit.map((e) => head.map((k) => q(e[k as keyof MockAudit] as string | number | null)).join(','));
+  return `\ufeff${[head.join(','), ...rows].join('\r\n')}\r\n`;
+}
+
+/** Staff routes; false: not one of them. */
+function staffRoute(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+  const p = url.pathname;
+  const method = req.method ?? 'GET';
+  if (p === '/api/v1/staff/session') {
+    if (method === 'POST') {
+      void signIn(req, res);
+      return true;
+    }
+    if (method === 'GET') {
+      const x = sessionOf(req);
+      return x ? json(res, 200, sessionBody(x)) : unauthorized(res);
+    }
+    if (method === 'DELETE') {
+      const x = guard(req, res);
+      if (!x) return true;
+      sessions.delete(x.id);
+      res.statusCode = 204;
+      res.setHeader('Set-Cookie', 'motcua_staff=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0');
+      res.end();
+      return true;
+    }
+  }
+  if (method === 'POST' && p === '/api/v1/staff/session/counter') {
+    const x = guard(req, res);
+    if (!x) return true;
+    void readBody(req).then((b) => {
+      const c = counters.find((k) => k.id === b.counter_id);
+      if (!c) return apiError(res, 404, 'unknown_counter', 'Không có quầy này.', 'No such counter.');
+      const s = staff.find((u) => u.username === x.username);
+      if (s && s.counters.length > 0 && !s.counters.includes(c.id)) {
+        return apiError(res, 403, 'wrong_counter', 'Bạn không làm việc tại quầy này.', 'You do not work at this counter.');
+      }
+      x.counter_id = c.id;
+      record(x.username, 'staff.choose_counter', 'counter', c.id);
+      return json(res, 200, sessionBody(x));
+    });
+    return true;
+  }
+  if (method === 'POST' && p === '/api/v1/staff/password') {
+    const x = guard(req, res);
+    if (!x) return true;
+    void readBody(req).then((b) => {
+      const s = staff.find((u) => u.username === x.username);
+      if (!s || s.password !== b.current_password) {
+        return apiError(res, 401, 'bad_credentials', 'Mật khẩu hiện tại không đúng.', 'The current password is wrong.');
+      }
+      if (typeof b.new_password !== 'string' || b.new_password.length < 10) {
+        return apiError(res, 400, 'bad_request', 'Mật khẩu mới cần ít nhất 10 ký tự.', 'The new password needs at least 10 characters.');
+      }
+      s.password = b.new_password;
+      for (const [id, o] of sessions) if (o.username === s.username && id !== x.id) sessions.delete(id);
+      record(s.username, 'staff.password', 'staff', s.username);
+      res.statusCode = 204;
+      res.end();
+      return true;
+    });
+    return true;
+  }
+  if (p === '/api/v1/audit' || p === '/api/v1/audit.csv') {
+    if (!guard(req, res, ['manager', 'admin'])) return true;
+    if (p.endsWith('.csv')) {
+      res.statusCode = 200;
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.end(csv());
+      return true;
+    }
+    const limit = Math.min(Number(url.searchParams.get('limit') ?? 100) || 100, 500);
+    const before = Number(url.searchParams.get('before') ?? 0) || Infinity;
+    return json(res, 200, [...audit].reverse().filter((e) => e.id < before).slice(0, limit));
+  }
+  if (p === '/api/v1/staff' && method === 'GET') {
+    if (!guard(req, res, ['admin'])) return true;
+    return json(res, 200, staff.map(staffWire));
+  }
+  const sm = /^\/api\/v1\/staff\/([^/]+)\/(enable|disable)$/.exec(p);
+  if (sm && method === 'POST') {
+    const x = guard(req, res, ['admin']);
+    if (!x) return true;
+    const s = staff.find((u) => u.username === decodeURIComponent(sm[1]));
+    if (!s) return apiError(res, 404, 'not_found', 'Không có tài khoản này.', 'No such account.');
+    s.enabled = sm[2] === 'enable';
+    record(x.username, `staff.${sm[2]}`, 'staff', s.username);
+    return json(res, 200, staffWire(s));
+  }
+  if (p === '/api/v1/devices' && method === 'GET') {
+    if (!guard(req, res, ['admin'])) return true;
+    return json(res, 200, devices);
+  }
+  const dm = /^\/api\/v1\/devices\/([^/]+)\/revoke$/.exec(p);
+  if (dm && method === 'POST') {
+    const x = guard(req, res, ['admin']);
+    if (!x) return true;
+    const d = devices.find((k) => k.name === decodeURIComponent(dm[1]));
+    if (!d) return apiError(res, 404, 'not_found', 'Không có thiết bị này.', 'No such device.');
+    d.revoked_at ??= now();
+    record(x.username, 'device.revoke', 'device', d.name);
+    return json(res, 200, d);
+  }
+  if (p === '/api/v1/devices/enroll-codes' && method === 'POST') {
+    const x = guard(req, res, ['admin']);
+    if (!x) return true;
+    record(x.username, 'device.enroll_code', 'device', null);
+    const code = String(Math.floor(100000 + Math.random() * 900000));
+    return json(res, 201, { code, expires_at: new Date(Date.now() + 15 * 60_000).toISOString() });
+  }
+  return false;
+}
+
 /** Handles an /api/v1 request; false: not ours. */
 function route(req: IncomingMessage, res: ServerResponse): boolean {
   const url = new URL(req.url ?? '/', 'http://mock');
   const p = url.pathname;
   if (!p.startsWith('/api/v1/')) return false;
+  if (staffRoute(req, res, url)) return true;
   const m = /^\/api\/v1\/counters\/([^/]+)\/([a-z-]+)$/.exec(p);
   if (req.method === 'POST' && m) {
-    void counterAction(req, res, decodeURIComponent(m[1]), m[2]);
+    const x = guard(req, res);
+    if (!x) return true;
+    const id = decodeURIComponent(m[1]);
+    if (x.counter_id !== id) {
+      return apiError(res, 403, 'wrong_counter', 'Phiên đăng nhập này làm việc tại quầy khác.', 'This session works at another counter.');
+    }
+    void counterAction(req, res, id, m[2]).then(() => {
+      record(x.username, `counter.${m[2]}`, 'counter', id);
+    });
     return true;
   }
+  if (req.method === 'GET' && m?.[2] === 'skipped') {
+    const c = counters.find((k) => k.id === decodeURIComponent(m[1]));
+    return json(res, 200, tickets.filter((t) => t.status === 'skipped' && c?.service_ids.includes(t.service_id)).reverse());
+  }
+  if (p === '/api/v1/devices/status') return json(res, 200, []);
   if (req.method === 'POST' && p === '/api/v1/tickets') {
     void readBody(req).then((b) => {
       const priority = typeof b.priority === 'string' ? b.priority : 'none';

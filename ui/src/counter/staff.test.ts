@@ -62,7 +62,7 @@ describe('staff session', () => {
     expect(s.staff.full_name).toBe('Nguyễn Thị Lan');
     expect(sent[0]?.url).toBe('/api/v1/staff/session');
     expect(sent[0]?.init.method).toBe('POST');
-    expect(JSON.parse(String(sent[0]?.init.body))).toEqual({ username: 'lan', password: 'mat khau dai' });
+    expect(JSON.parse(sent[0]?.init.body as string)).toEqual({ username: 'lan', password: 'mat khau dai' });
     expect(headers(0)['X-CSRF-Token']).toBeUndefined();
 
     answer(200, { ...SESSION, counter_id: 'quay-1' });

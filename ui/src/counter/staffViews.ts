@@ -123,11 +123,12 @@ export function signInScreen(ctx: SignInCtx): HTMLElement {
   const form = h(
     'form',
     { class: 'staff-form', testid: 'signin-form', novalidate: true, 'aria-labelledby': 'signin-title' },
+    // Above the fields: in sight with the password field focused again.
+    errorSlot,
     field('signin-username', S.username, user),
     field('signin-password', S.password, pass),
     submit,
     busy,
-    errorSlot,
   );
   const showError = (err: CommandError | null): void => {
     errorSlot.replaceChildren(...(err ? [errorBox(err, { title: S.signInFailed, testid: 'signin-error' })] : []));
@@ -211,11 +212,11 @@ export function passwordScreen(onBack: () => void): HTMLElement {
   const form = h(
     'form',
     { class: 'staff-form', testid: 'password-form', novalidate: true, 'aria-labelledby': 'password-title' },
+    slot,
     field('password-current', S.currentPassword, cur),
     field('password-new', S.newPassword, next, S.newPasswordHelp),
     field('password-again', S.repeatPassword, again),
     submit,
-    slot,
   );
   const fail = (err: CommandError, focus: HTMLInputElement): void => {
     passwordDone = false;
@@ -501,7 +502,7 @@ export function adminScreen(me: string, onBack: () => void, repaint: () => void)
           h(
             'table',
             { class: 'data-table', testid: 'devices-table' },
-            h('thead', null, h('tr', null, [S.colName, S.colKind, S.colCounter, S.colCreated, S.colState, S.colAction].map((t) => h('th', { scope: 'col' }, tr(t))))),
+            h('thead', null, h('tr', null, [S.colDeviceName, S.colKind, S.colCounter, S.colCreated, S.colState, S.colAction].map((t) => h('th', { scope: 'col' }, tr(t))))),
             h(
               'tbody',
               null,
@@ -564,7 +565,7 @@ export function adminScreen(me: string, onBack: () => void, repaint: () => void)
       h('p', { class: 'lead' }, tr(S.enrollLead)),
       button(
         {
-          class: 'btn btn-secondary',
+          class: 'btn btn-secondary btn-start',
           testid: 'btn-enroll-code',
           disabled: admin.busy,
           onClick: () =>

@@ -95,6 +95,7 @@ export const S = {
   colName: { vi: 'Họ tên', en: 'Full name' },
   colRole: { vi: 'Vai trò', en: 'Role' },
   colState: { vi: 'Trạng thái', en: 'State' },
+  colDeviceName: { vi: 'Tên thiết bị', en: 'Name' },
   colKind: { vi: 'Loại', en: 'Kind' },
   colCounter: { vi: 'Quầy', en: 'Counter' },
   colCreated: { vi: 'Tạo lúc', en: 'Created' },

@@ -11,6 +11,7 @@ pub mod identity;
 pub mod queue;
 pub mod receipt;
 pub mod scan;
+pub mod staff;
 pub mod telex;
 #[cfg(test)]
 mod testrand;

@@ -30,6 +30,10 @@ pub struct Domains {
     pub pages: OpenApiRouter,
     /// The devices' printer and sound status.
     pub devices: OpenApiRouter,
+    /// Staff sign-in, assist, accounts, devices, enrollment, the audit trail.
+    pub access: OpenApiRouter,
+    /// Who may use each route ([`crate::access::guard`]), over the office's staff and devices.
+    pub guard: crate::access::Access,
     /// Routes outside the API (the demo sign-in provider's pages, when on): the same edge,
     /// not in the document.
     pub outside: Router,
@@ -107,6 +111,7 @@ async fn security_headers(req: Request, next: Next) -> Response {
 /// the edge once to every route.
 pub fn assemble(domains: Domains) -> Router {
     let doc = crate::openapi::Document::default();
+    let guard = domains.guard.clone();
     let (api, outside) = api(domains, doc.clone());
     let (router, openapi) = api.split_for_parts();
     let _ = doc.set(openapi.to_json().expect("the OpenAPI document serializes"));
@@ -115,6 +120,12 @@ pub fn assemble(domains: Domains) -> Router {
         .fallback(edge::fallback)
         // Sets the JSON 405 on every route merged above.
         .method_not_allowed_fallback(edge::method_not_allowed)
+        // Who may use the route: after routing (it reads the route template), before any
+        // handler or extractor.
+        .layer(middleware::from_fn_with_state(
+            guard,
+            crate::access::guard::guard,
+        ))
         .layer(DefaultBodyLimit::max(edge::BODY_LIMIT))
         .layer(middleware::from_fn(limit_declared_body))
         .layer(CatchPanicLayer::custom(
@@ -152,6 +163,7 @@ fn api(domains: Domains, doc: crate::openapi::Document) -> (OpenApiRouter, Route
         .merge(domains.identity)
         .merge(domains.pages)
         .merge(domains.devices)
+        .merge(domains.access)
         .merge(crate::openapi::router(doc));
     (api, domains.outside)
 }
@@ -203,7 +215,10 @@ mod tests {
             outside = outside.route("/api/v1/x/panic", get(panics));
         }
         let [queue, catalog, dossiers, identity, pages, devices] = routers;
+        let guard = crate::access::Access::open(&db, Default::default()).unwrap();
         Domains {
+            access: crate::access::http::router(guard.clone()),
+            guard,
             queue,
             catalog,
             dossiers,

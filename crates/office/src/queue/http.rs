@@ -3,12 +3,13 @@
 use super::status_page;
 use super::store::{CounterAction, OfflineRequest};
 use super::{is_ticket_id, parse_time, ActionResult, AppState, BoardWire, CounterWire, EventWire};
+use crate::access::Principal;
 use crate::edge::{not_found_route, ApiFailure, ApiJson, OptionalJson};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use motcua_core::{ApiError, ErrorCode, Priority, Service, Ticket};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -66,10 +67,13 @@ async fn list_services(State(app): State<AppState>) -> Result<Json<Vec<Service>>
     (status = 503, description = "server_unavailable: restarting.", body = motcua_core::ApiError)))]
 async fn issue_ticket(
     State(app): State<AppState>,
+    who: Option<Extension<Principal>>,
     ApiJson(body): ApiJson<IssueBody>,
 ) -> Result<Response, ApiFailure> {
     let priority = parse_priority(body.priority.as_deref())?;
-    let ticket = app.issue_ticket(body.service_id, priority).await?;
+    let ticket = app
+        .issue_ticket_as(body.service_id, priority, actor(who))
+        .await?;
     let location = HeaderValue::from_str(&format!("/api/v1/tickets/{}", ticket.id))
         .expect("ticket ids are hex");
     Ok((
@@ -153,6 +157,11 @@ struct OfflineBody {
     issued_at: String,
 }
 
+/// The audit trail's actor of a request the guard let through.
+fn actor(who: Option<Extension<Principal>>) -> Option<crate::access::Actor> {
+    who.and_then(|Extension(p)| p.actor())
+}
+
 fn counter_id(id: Result<Path<String>, PathRejection>) -> Result<String, ApiFailure> {
     id.map(|Path(id)| id)
         .map_err(|_| ApiFailure::from(not_found_route()))
@@ -180,6 +189,7 @@ async fn list_counters(State(app): State<AppState>) -> Result<Json<Vec<CounterWi
     (status = 409, description = "queue_empty: nobody waits; the current ticket stays current.", body = motcua_core::ApiError)))]
 async fn call_next(
     State(app): State<AppState>,
+    who: Option<Extension<Principal>>,
     id: Result<Path<String>, PathRejection>,
     OptionalJson(body): OptionalJson<CallNextBody>,
 ) -> Result<Json<ActionResult>, ApiFailure> {
@@ -187,7 +197,8 @@ async fn call_next(
         service_id: body.service_id,
     };
     Ok(Json(
-        app.counter_action(counter_id(id)?, action, None).await?,
+        app.counter_action_as(counter_id(id)?, action, None, actor(who))
+            .await?,
     ))
 }
 
@@ -202,10 +213,16 @@ async fn call_next(
     (status = 409, description = "no_current_ticket. Nothing changes.", body = motcua_core::ApiError)))]
 async fn recall(
     State(app): State<AppState>,
+    who: Option<Extension<Principal>>,
     id: Result<Path<String>, PathRejection>,
     OptionalJson(body): OptionalJson<TicketBody>,
 ) -> Result<Json<ActionResult>, ApiFailure> {
-    let r = app.counter_action(counter_id(id)?, CounterAction::Recall, body.ticket_id);
+    let r = app.counter_action_as(
+        counter_id(id)?,
+        CounterAction::Recall,
+        body.ticket_id,
+        actor(who),
+    );
     Ok(Json(r.await?))
 }
 
@@ -220,10 +237,16 @@ async fn recall(
     (status = 409, description = "no_current_ticket. Nothing changes.", body = motcua_core::ApiError)))]
 async fn skip(
     State(app): State<AppState>,
+    who: Option<Extension<Principal>>,
     id: Result<Path<String>, PathRejection>,
     OptionalJson(body): OptionalJson<TicketBody>,
 ) -> Result<Json<ActionResult>, ApiFailure> {
-    let r = app.counter_action(counter_id(id)?, CounterAction::Skip, body.ticket_id);
+    let r = app.counter_action_as(
+        counter_id(id)?,
+        CounterAction::Skip,
+        body.ticket_id,
+        actor(who),
+    );
     Ok(Json(r.await?))
 }
 
@@ -239,10 +262,16 @@ async fn skip(
     (status = 409, description = "no_current_ticket. Nothing changes.", body = motcua_core::ApiError)))]
 async fn complete(
     State(app): State<AppState>,
+    who: Option<Extension<Principal>>,
     id: Result<Path<String>, PathRejection>,
     OptionalJson(body): OptionalJson<TicketBody>,
 ) -> Result<Json<ActionResult>, ApiFailure> {
-    let r = app.counter_action(counter_id(id)?, CounterAction::Complete, body.ticket_id);
+    let r = app.counter_action_as(
+        counter_id(id)?,
+        CounterAction::Complete,
+        body.ticket_id,
+        actor(who),
+    );
     Ok(Json(r.await?))
 }
 
@@ -259,13 +288,14 @@ async fn complete(
     (status = 409, description = "no_current_ticket. Nothing changes.", body = motcua_core::ApiError)))]
 async fn transfer(
     State(app): State<AppState>,
+    who: Option<Extension<Principal>>,
     id: Result<Path<String>, PathRejection>,
     ApiJson(body): ApiJson<TransferBody>,
 ) -> Result<Json<ActionResult>, ApiFailure> {
     let action = CounterAction::Transfer {
         service_id: body.service_id,
     };
-    let r = app.counter_action(counter_id(id)?, action, body.ticket_id);
+    let r = app.counter_action_as(counter_id(id)?, action, body.ticket_id, actor(who));
     Ok(Json(r.await?))
 }
 
@@ -313,6 +343,7 @@ fn typed_number(number: &str) -> Result<String, ApiFailure> {
     (status = 409, description = "ticket_not_callable: the number is being served or already done. Nothing changes.", body = motcua_core::ApiError)))]
 async fn call_number(
     State(app): State<AppState>,
+    who: Option<Extension<Principal>>,
     id: Result<Path<String>, PathRejection>,
     ApiJson(body): ApiJson<motcua_core::queue::CallNumberRequest>,
 ) -> Result<Json<ActionResult>, ApiFailure> {
@@ -320,7 +351,9 @@ async fn call_number(
     let action = CounterAction::CallNumber {
         number: typed_number(&body.number)?,
     };
-    Ok(Json(app.counter_action(id, action, None).await?))
+    Ok(Json(
+        app.counter_action_as(id, action, None, actor(who)).await?,
+    ))
 }
 
 /// Snapshot for a board or counter page that (re)connects: counters, last calls (newest
@@ -391,6 +424,7 @@ fn offline_request(body: OfflineBody) -> Result<OfflineRequest, ApiFailure> {
         priority,
         number: body.number,
         issued_at,
+        actor: None,
     })
 }
 
@@ -408,9 +442,11 @@ fn offline_request(body: OfflineBody) -> Result<OfflineRequest, ApiFailure> {
     (status = 413, description = "body_too_large.", body = motcua_core::ApiError)))]
 async fn offline_ticket(
     State(app): State<AppState>,
+    who: Option<Extension<Principal>>,
     ApiJson(body): ApiJson<OfflineBody>,
 ) -> Result<Response, ApiFailure> {
-    let req = offline_request(body)?;
+    let mut req = offline_request(body)?;
+    req.actor = actor(who);
     let (ticket, created) = app.offline_ticket(req).await?;
     if !created {
         return Ok(Json(ticket).into_response());

@@ -138,8 +138,19 @@ impl AppState {
         service_id: String,
         priority: Priority,
     ) -> Result<Ticket, ApiError> {
+        self.issue_ticket_as(service_id, priority, None).await
+    }
+
+    /// Issues a ticket for `service_id` on behalf of `actor` (in the audit trail).
+    pub async fn issue_ticket_as(
+        &self,
+        service_id: String,
+        priority: Priority,
+        actor: Option<crate::access::Actor>,
+    ) -> Result<Ticket, ApiError> {
         // No blocking thread: the writer answers through the pending result.
-        let req = IssueRequest::new(service_id, priority);
+        let mut req = IssueRequest::new(service_id, priority);
+        req.actor = actor;
         let rec = self
             .store
             .start_issue(req, Utc::now())
@@ -185,6 +196,18 @@ impl AppState {
         action: CounterAction,
         ticket_id: Option<String>,
     ) -> Result<ActionResult, ApiError> {
+        self.counter_action_as(counter_id, action, ticket_id, None)
+            .await
+    }
+
+    /// Runs a counter action on behalf of `actor` (in the audit trail).
+    pub async fn counter_action_as(
+        &self,
+        counter_id: String,
+        action: CounterAction,
+        ticket_id: Option<String>,
+        actor: Option<crate::access::Actor>,
+    ) -> Result<ActionResult, ApiError> {
         if let Some(t) = &ticket_id {
             if !is_ticket_id(t) {
                 return Err(bad_ticket_id());
@@ -197,6 +220,7 @@ impl AppState {
             counter_id,
             action,
             ticket_id,
+            actor,
         };
         let out = self
             .store

@@ -79,6 +79,8 @@ pub struct IssueRequest {
     pub priority: Priority,
     /// Who issues it.
     pub origin: Origin,
+    /// Who asked (the kiosk, the staff member); recorded in the audit trail with the ticket.
+    pub actor: Option<crate::access::Actor>,
 }
 
 impl IssueRequest {
@@ -88,6 +90,7 @@ impl IssueRequest {
             service_id: service_id.into(),
             priority,
             origin: Origin::Server,
+            actor: None,
         }
     }
 }
@@ -275,6 +278,8 @@ pub struct CounterCommand {
     pub action: CounterAction,
     /// If given, must be the counter's current ticket (not used by `CallNext`).
     pub ticket_id: Option<String>,
+    /// Who acts (the staff member, the counter device); recorded in the audit trail.
+    pub actor: Option<crate::access::Actor>,
 }
 
 /// The result of a counter action: the counter after it and the ticket acted on.
@@ -301,6 +306,8 @@ pub struct OfflineRequest {
     pub number: String,
     /// When the kiosk issued it; a time in the future is taken as now.
     pub issued_at: DateTime<Utc>,
+    /// The device that sends it; recorded in the audit trail.
+    pub actor: Option<crate::access::Actor>,
 }
 
 /// The stored offline ticket, and whether this request stored it (`false`: a repeat).

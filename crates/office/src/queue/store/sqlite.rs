@@ -396,6 +396,16 @@ impl Writer {
                         };
                         let out = match issue_one(&mut tx, &mut self.cache, self.width, &req, now) {
                             Ok((t, ev)) => {
+                                if let Some(actor) = &req.actor {
+                                    audit_ticket(
+                                        &tx,
+                                        now,
+                                        actor,
+                                        "ticket.issue",
+                                        &t,
+                                        &t.service_id,
+                                    )?;
+                                }
                                 self.last_issued = Some(t.issued_at);
                                 events.push(ev);
                                 Ok(t)
@@ -409,6 +419,23 @@ impl Writer {
                         let out = counter_action(&sp, &cmd, now, self.priority);
                         let out = match out {
                             Ok((outcome, evs)) => {
+                                if let Some(actor) = &cmd.actor {
+                                    let detail = match &cmd.action {
+                                        super::CounterAction::Transfer { service_id } => {
+                                            format!("{} → {service_id}", cmd.counter_id)
+                                        }
+                                        _ => cmd.counter_id.clone(),
+                                    };
+                                    let action = counter_audit_action(&cmd.action);
+                                    audit_ticket(
+                                        &sp,
+                                        now,
+                                        actor,
+                                        action,
+                                        &outcome.ticket,
+                                        &detail,
+                                    )?;
+                                }
                                 sp.commit()?;
                                 events.extend(evs);
                                 Ok(outcome)
@@ -422,6 +449,17 @@ impl Writer {
                         let sp = tx.savepoint()?;
                         let out = match ingest_offline(&sp, &req, now) {
                             Ok((outcome, evs)) => {
+                                if let (Some(actor), true) = (&req.actor, outcome.created) {
+                                    let t = &outcome.ticket;
+                                    audit_ticket(
+                                        &sp,
+                                        now,
+                                        actor,
+                                        "ticket.offline",
+                                        t,
+                                        &req.kiosk_id,
+                                    )?;
+                                }
                                 sp.commit()?;
                                 events.extend(evs);
                                 Ok(outcome)
@@ -469,6 +507,40 @@ impl Writer {
         for p in pending {
             p(batch_err.as_ref());
         }
+    }
+}
+
+/// The audit entry of a ticket action, in the batch's transaction.
+fn audit_ticket(
+    conn: &rusqlite::Connection,
+    now: DateTime<Utc>,
+    actor: &crate::access::Actor,
+    action: &str,
+    t: &TicketRecord,
+    detail: &str,
+) -> Result<(), StoreError> {
+    crate::access::audit::append(
+        conn,
+        now,
+        actor,
+        &crate::access::audit::What {
+            action,
+            target_kind: Some("ticket"),
+            target: Some(&t.number),
+            detail: Some(detail),
+        },
+    )?;
+    Ok(())
+}
+
+fn counter_audit_action(a: &super::CounterAction) -> &'static str {
+    match a {
+        super::CounterAction::CallNext { .. } => "counter.call_next",
+        super::CounterAction::Recall => "counter.recall",
+        super::CounterAction::Skip => "counter.skip",
+        super::CounterAction::Transfer { .. } => "counter.transfer",
+        super::CounterAction::Complete => "counter.complete",
+        super::CounterAction::CallNumber { .. } => "counter.call_number",
     }
 }
 
@@ -835,7 +907,7 @@ mod tests {
 
     #[test]
     fn recent_service_times_set_the_estimate() {
-        use crate::queue::store::CounterAction::{CallNext, Complete};
+        use crate::queue::store::super::CounterAction::{CallNext, Complete};
         let dir = tempfile::tempdir().unwrap();
         let s = store(&dir, 3);
         let t0 = at(2, 0, 0);
@@ -876,7 +948,7 @@ mod tests {
 
     #[test]
     fn a_failed_action_changes_nothing_and_emits_nothing() {
-        use crate::queue::store::CounterAction::CallNext;
+        use crate::queue::store::super::CounterAction::CallNext;
         let dir = tempfile::tempdir().unwrap();
         let s = store(&dir, 3);
         let now = at(3, 0, 0);

@@ -32,13 +32,14 @@ export interface AuditEntry {
   id: number;
   at: string;
   actor_kind: ActorKind;
-  actor: string | null;
+  actor: string;
   device: string | null;
   assisted_by: string | null;
   action: string;
   target_kind: string | null;
   target: string | null;
-  detail: unknown;
+  detail: string | null;
+  prev_hash: string;
   hash: string;
 }
 

@@ -26,7 +26,7 @@ import {
   setStaffEnabled,
   signIn,
 } from './staff';
-import { DEVICE_KIND, S, actorText, auditTime, clockOf, retryText, roleText, targetText } from './text';
+import { DEVICE_KIND, S, actionText, actorText, auditTime, clockOf, retryText, roleText, targetText } from './text';
 
 /** A label in the page's language, the other below it, smaller. */
 function label2(t: Text): Node[] {
@@ -311,7 +311,12 @@ function auditRow(e: AuditEntry, l: Lang): HTMLTableRowElement {
     cell(actorText(e, l)),
     cell(e.device),
     cell(e.assisted_by),
-    cell(e.action, 'audit-action'),
+    h(
+      'td',
+      { class: 'audit-action' },
+      actionText(e.action, l) ?? e.action,
+      actionText(e.action, l) ? h('span', { class: 'audit-code' }, e.action) : null,
+    ),
     cell(targetText(e)),
   );
 }

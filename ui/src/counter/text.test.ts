@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { actorText, auditTime, retryText, targetText, waitText, whoText } from './text';
+import { actionText, actorText, auditTime, retryText, targetText, waitText, whoText } from './text';
 
 describe('counter staff texts', () => {
   it('audit times are Vietnam local time', () => {
@@ -16,6 +16,8 @@ describe('counter staff texts', () => {
     expect(targetText({ target_kind: 'ticket', target: 'A012' })).toBe('ticket A012');
     expect(targetText({ target_kind: null, target: null })).toBe('');
     expect(whoText('Trần Văn Minh', 'manager', 'vi')).toBe('Trần Văn Minh · Quản lý');
+    expect(actionText('counter.call_next', 'vi')).toBe('Gọi số tiếp');
+    expect(actionText('something.new', 'en')).toBeNull();
     expect(whoText('Trần Văn Minh', 'admin', 'en')).toBe('Trần Văn Minh · Administrator');
   });
 

@@ -135,6 +135,41 @@ export const DEVICE_KIND: Readonly<Record<DeviceKindName, Text>> = {
   board: { vi: 'Bảng hiển thị', en: 'Board' },
 };
 
+/** The audit trail's actions in words; an action not listed shows as the server names it. */
+const ACTION: Readonly<Partial<Record<string, Text>>> = {
+  'counter.call_next': { vi: 'Gọi số tiếp', en: 'Called next' },
+  'counter.call_number': { vi: 'Gọi số theo yêu cầu', en: 'Called a number' },
+  'counter.complete': { vi: 'Hoàn thành', en: 'Completed' },
+  'counter.recall': { vi: 'Gọi lại', en: 'Called again' },
+  'counter.skip': { vi: 'Bỏ qua', en: 'Skipped' },
+  'counter.transfer': { vi: 'Chuyển dịch vụ', en: 'Transferred' },
+  'device.add': { vi: 'Thêm thiết bị', en: 'Device added' },
+  'device.enroll_code': { vi: 'Tạo mã đăng ký', en: 'Enrollment code made' },
+  'device.replace': { vi: 'Thay thiết bị', en: 'Device replaced' },
+  'device.revoke': { vi: 'Thu hồi thiết bị', en: 'Device revoked' },
+  'device.enroll': { vi: 'Đăng ký thiết bị', en: 'Device enrolled' },
+  'staff.add': { vi: 'Thêm tài khoản', en: 'Account added' },
+  'staff.assist_start': { vi: 'Bắt đầu hỗ trợ tại kiosk', en: 'Kiosk assist started' },
+  'staff.assist_end': { vi: 'Kết thúc hỗ trợ tại kiosk', en: 'Kiosk assist ended' },
+  'staff.disable': { vi: 'Khoá tài khoản', en: 'Account disabled' },
+  'staff.enable': { vi: 'Mở khoá tài khoản', en: 'Account enabled' },
+  'staff.locked': { vi: 'Tạm khoá do sai mật khẩu', en: 'Locked after wrong passwords' },
+  'staff.password': { vi: 'Đổi mật khẩu', en: 'Password changed' },
+  'staff.sign_in': { vi: 'Đăng nhập', en: 'Signed in' },
+  'staff.sign_in_failed': { vi: 'Đăng nhập sai', en: 'Sign-in failed' },
+  'staff.sign_in_refused': { vi: 'Đăng nhập bị từ chối', en: 'Sign-in refused' },
+  'staff.sign_out': { vi: 'Đăng xuất', en: 'Signed out' },
+  'staff.choose_counter': { vi: 'Chọn quầy', en: 'Counter chosen' },
+  'ticket.issue': { vi: 'Cấp số', en: 'Ticket issued' },
+  'ticket.offline': { vi: 'Số cấp khi mất mạng', en: 'Offline ticket' },
+  'dossier.submit': { vi: 'Nộp hồ sơ', en: 'Dossier filed' },
+};
+
+/** "Gọi số tiếp", or null when the action has no words here. */
+export function actionText(action: string, l: Lang): string | null {
+  return ACTION[action]?.[l] ?? null;
+}
+
 export function roleText(role: StaffRole, l: Lang): string {
   return (ROLE[role] as Text | undefined)?.[l] ?? role;
 }

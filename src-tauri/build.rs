@@ -23,6 +23,14 @@ fn main() {
             "scan_decode",
             "submit_dossier",
             "scanner_take",
+            "staff_state",
+            "enroll_kiosk",
+            "assist_sign_in",
+            "assist_end",
+            "staff_tools",
+            "print_test_page",
+            "reprint_last_ticket",
+            "reprint_last_receipt",
         ]));
     tauri_build::try_build(attributes).expect("failed to run tauri-build");
 }

@@ -54,7 +54,15 @@ pub struct KioskConfig {
     pub kiosk_number: u32,
     pub language: String,
     pub idle_timeout_secs: u32,
-    pub staff_pin: String,
+    /// The local emergency PIN (leaving kiosk mode while no staff member can sign in at the
+    /// office server): only one the office set other than [`DEFAULT_PIN`], or the default in
+    /// demo mode. `None`: there is none.
+    pub staff_pin: Option<String>,
+    /// The device token file (`office.token_file`; default `device-token` in the data folder).
+    pub token_file: Option<PathBuf>,
+    /// The device token given directly (`MOTCUA_OFFICE_TOKEN`, scripted installs and tests):
+    /// it wins over the file. Never logged.
+    pub office_token: Option<crate::services::identity::Secret>,
     pub printer: String,
     pub print_format: String,
     pub data_dir: Option<PathBuf>,
@@ -93,6 +101,7 @@ struct FileOffice {
     level: Option<String>,
     field_order: Option<Vec<String>>,
     elsewhere_fields: Option<Vec<String>>,
+    token_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -176,11 +185,11 @@ impl KioskConfig {
         if idle_timeout_secs < 10 {
             return Err("kiosk.idle_timeout_secs must be at least 10".into());
         }
-        let staff_pin = env("MOTCUA_STAFF_PIN")
-            .or(file.kiosk.staff_pin)
-            .unwrap_or_else(|| DEFAULT_PIN.into());
-        if staff_pin.len() < 4 || !staff_pin.chars().all(|c| c.is_ascii_digit()) {
-            return Err("kiosk.staff_pin must be at least 4 digits".into());
+        let staff_pin = env("MOTCUA_STAFF_PIN").or(file.kiosk.staff_pin);
+        if let Some(pin) = &staff_pin {
+            if pin.len() < 4 || !pin.chars().all(|c| c.is_ascii_digit()) {
+                return Err("kiosk.staff_pin must be at least 4 digits".into());
+            }
         }
         let window = match env("MOTCUA_WINDOW").or(file.kiosk.window).as_deref() {
             None | Some("fullscreen") => WindowMode::Fullscreen,
@@ -281,7 +290,23 @@ impl KioskConfig {
                 .or(file.office.elsewhere_fields.map(nfc_all))
                 .unwrap_or(defaults.elsewhere_fields),
         };
+        // The public default PIN opens nothing outside demo mode (docs/DECISIONS.md, "Staff
+        // assist mode at the kiosk (issue 12)").
+        let staff_pin = match staff_pin {
+            Some(p) if p != DEFAULT_PIN => Some(p),
+            _ if demo => Some(DEFAULT_PIN.to_string()),
+            _ => None,
+        };
+        let token_file = env("MOTCUA_OFFICE_TOKEN_FILE")
+            .map(PathBuf::from)
+            .or(file.office.token_file);
+        let office_token = env("MOTCUA_OFFICE_TOKEN")
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .map(crate::services::identity::Secret::new);
         Ok(KioskConfig {
+            token_file,
+            office_token,
             scope,
             scanner_inbox: env("MOTCUA_SCANNER_INBOX")
                 .map(PathBuf::from)
@@ -407,6 +432,49 @@ mod tests {
         assert_eq!(c.window, WindowMode::Sized(1280, 800));
         assert_eq!(c.print_format, "escpos58");
         assert!(!c.demo);
+    }
+
+    #[test]
+    fn the_default_pin_opens_nothing_outside_demo_mode() {
+        let remote = "[office]\nurl = \"http://10.0.0.5:8080\"\n";
+        let c = KioskConfig::from_parts(Some(remote), no_env).unwrap();
+        assert_eq!(c.staff_pin, None, "no PIN configured: none");
+        let env = |k: &str| (k == "MOTCUA_STAFF_PIN").then(|| DEFAULT_PIN.to_string());
+        let c = KioskConfig::from_parts(Some(remote), env).unwrap();
+        assert_eq!(c.staff_pin, None, "the public default is no PIN");
+        let env = |k: &str| (k == "MOTCUA_STAFF_PIN").then(|| "97531".to_string());
+        let c = KioskConfig::from_parts(Some(remote), env).unwrap();
+        assert_eq!(
+            c.staff_pin.as_deref(),
+            Some("97531"),
+            "the office's own PIN"
+        );
+        let c = KioskConfig::from_parts(None, no_env).unwrap();
+        assert!(c.demo);
+        assert_eq!(c.staff_pin.as_deref(), Some(DEFAULT_PIN), "demo mode");
+    }
+
+    #[test]
+    fn the_token_from_the_environment_is_never_printed() {
+        let env = |k: &str| match k {
+            "MOTCUA_OFFICE_TOKEN" => Some(" tok-from-env \n".to_string()),
+            "MOTCUA_OFFICE_TOKEN_FILE" => Some("/var/lib/kiosk/token".to_string()),
+            _ => None,
+        };
+        let c = KioskConfig::from_parts(None, env).unwrap();
+        assert_eq!(
+            c.office_token.as_ref().map(|t| t.expose()),
+            Some("tok-from-env")
+        );
+        assert_eq!(
+            c.token_file.as_deref(),
+            Some(Path::new("/var/lib/kiosk/token"))
+        );
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("tok-from-env"), "{shown}");
+        let c = KioskConfig::from_parts(Some("[office]\ntoken_file = \"/t\""), no_env).unwrap();
+        assert_eq!(c.token_file.as_deref(), Some(Path::new("/t")));
+        assert!(c.office_token.is_none());
     }
 
     #[test]

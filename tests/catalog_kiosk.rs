@@ -18,6 +18,7 @@ async fn the_kiosk_searches_its_own_copy_and_keeps_it_when_the_server_is_down() 
     })
     .await
     .unwrap();
+    support::register_office(&server, &tmp.path().join("office.db"));
     let base = format!("http://{}", server.addr);
     let data = tmp.path().join("kiosk");
     let kiosk = Kiosk::start(

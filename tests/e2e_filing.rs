@@ -152,6 +152,10 @@ fn launch_kiosk(dir: &Path, base: &str) -> App {
         ("MOTCUA_OFFICE_URL", base.to_string()),
         ("MOTCUA_KIOSK_ID", "kiosk-1".into()),
         (
+            "MOTCUA_OFFICE_TOKEN",
+            support::kiosk_token(base, "kiosk-1").unwrap_or_default(),
+        ),
+        (
             "MOTCUA_OFFICE_NAME",
             "UBND phường Hoàn Kiếm – Bộ phận Một cửa".into(),
         ),

@@ -27,7 +27,11 @@ fn start(rt: &tokio::runtime::Runtime, port: u16, db: &Path) -> motcua_office::S
     let t = Instant::now();
     loop {
         match rt.block_on(motcua_office::start(config(port, db))) {
-            Ok(h) => return h,
+            Ok(h) => {
+                // The kiosk's device token is made in this database (issue 12).
+                support::register_office(&h, db);
+                return h;
+            }
             Err(e) if t.elapsed() < Duration::from_secs(10) => {
                 eprintln!("office server not up yet ({e}), retrying");
                 std::thread::sleep(Duration::from_millis(200));
@@ -77,6 +81,10 @@ fn kiosk_issues_while_the_server_is_down_and_the_board_shows_it_after() {
         ("MOTCUA_WINDOW", "1280x800".into()),
         ("MOTCUA_OFFICE_URL", base.clone()),
         ("MOTCUA_KIOSK_ID", "kiosk-2".into()),
+        (
+            "MOTCUA_OFFICE_TOKEN",
+            support::kiosk_token(&base, "kiosk-2").expect("the office's database"),
+        ),
         ("MOTCUA_PRINTER", format!("folder:{}", spool.display())),
         ("MOTCUA_PRINT_FORMAT", "pdf".into()),
         ("MOTCUA_LANGUAGE", "vi".into()),

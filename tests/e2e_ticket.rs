@@ -370,8 +370,11 @@ fn only_built_choices_and_a_quiet_staff_mark() {
     );
     app.screenshot("home-en");
 
-    // Staff: a wrong PIN is refused, the right one opens the staff menu.
+    // Staff sign in with their own account (issue 12); the office's own emergency PIN is
+    // there too: a wrong PIN is refused, the right one opens the menu that leaves kiosk mode.
     app.click("[data-testid=staff-button]");
+    app.find("[data-testid=staff-signin]");
+    app.click("[data-testid=staff-emergency-pin]");
     for d in ['1', '1', '1', '1'] {
         app.click(&format!("[data-testid=pin-key-{d}]"));
     }
@@ -385,6 +388,11 @@ fn only_built_choices_and_a_quiet_staff_mark() {
     }
     app.click("[data-testid=pin-submit]");
     app.find("[data-testid=staff-menu]");
+    app.find("[data-testid=btn-exit-kiosk]");
+    assert!(
+        app.try_find("[data-testid=staff-test-page]").is_none(),
+        "the PIN opens no staff tool"
+    );
     app.screenshot("staff-menu");
     app.assert_accessible("staff menu");
 }

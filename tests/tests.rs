@@ -4,7 +4,9 @@
 
 mod support;
 
+mod assist_kiosk;
 mod catalog_kiosk;
+mod e2e_assist;
 mod e2e_board;
 mod e2e_catalog;
 mod e2e_filing;

@@ -82,6 +82,8 @@ pub struct FilingService {
     local: std::sync::Arc<LocalStore>,
     printer: Printer,
     scanner_inbox: PathBuf,
+    /// The receipt of this citizen's session, for the staff's reprint; gone when it ends.
+    last_receipt: std::sync::Mutex<Option<Dossier>>,
 }
 
 impl FilingService {
@@ -97,7 +99,41 @@ impl FilingService {
             local,
             printer,
             scanner_inbox,
+            last_receipt: Default::default(),
         }
+    }
+
+    /// Whether a receipt of this session can be printed again.
+    pub fn has_last_receipt(&self) -> bool {
+        self.last_receipt
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+
+    /// Prints this session's receipt again (staff assist).
+    pub async fn reprint_last_receipt(&self) -> Result<(), ApiError> {
+        let last = self
+            .last_receipt
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let Some(dossier) = last else {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                "Chưa có giấy biên nhận nào trong lượt này để in lại.",
+                "There is no receipt of this session to print again.",
+            ));
+        };
+        match self.print_receipt(dossier).await.print_error {
+            None => Ok(()),
+            Some(e) => Err(e),
+        }
+    }
+
+    /// Forgets this session's receipt (the citizen's session ended).
+    pub fn forget_last_receipt(&self) {
+        *self.last_receipt.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     /// Files a dossier: outbox first, then the office server (exactly once), then the receipt.
@@ -163,6 +199,7 @@ impl FilingService {
             ReceiptFormat::ThermalPng | ReceiptFormat::Png => Format::Png,
             ReceiptFormat::Pdf(_) => Format::Pdf,
         };
+        *self.last_receipt.lock().unwrap_or_else(|p| p.into_inner()) = Some(dossier.clone());
         let d = dossier.clone();
         let print_error = self
             .printer
@@ -178,6 +215,11 @@ impl FilingService {
             printed: print_error.is_none(),
             print_error,
         }
+    }
+
+    /// Sends what waits in the outbox now (see [`flush_dossiers`]).
+    pub async fn flush_outbox(&self) {
+        flush_dossiers(&self.link, &self.local).await;
     }
 
     /// The newest page the document scanner saved, taken out of its folder (it leaves the
@@ -218,7 +260,11 @@ fn take_newest(dir: PathBuf) -> Result<ScannedFile, ApiError> {
 }
 
 /// Sends every filing left in the outbox (after a crash or an outage), oldest first, with its
-/// own Idempotency-Key, until the server cannot be reached.
+/// own Idempotency-Key, until the server cannot be reached. Each entry holds the request as
+/// first sent, with the sign-in session it was filed under: a dossier the server already has
+/// is answered whatever became of the session; one it never got, whose session has ended since
+/// (401 `sign_in_required`), is a refusal like any other: kept for staff, not resent (the
+/// citizen has to sign in and file again; no receipt was printed for it).
 pub(crate) async fn flush_dossiers(link: &OfficeLink, local: &std::sync::Arc<LocalStore>) {
     let l = local.clone();
     let pending = match tokio::task::spawn_blocking(move || l.pending_dossiers()).await {
@@ -243,7 +289,11 @@ pub(crate) async fn flush_dossiers(link: &OfficeLink, local: &std::sync::Arc<Loc
                 let l = local.clone();
                 let reason = e.message_en.clone();
                 let _ = tokio::task::spawn_blocking(move || l.reject_dossier(&key, &reason)).await;
-                tracing::warn!(code = ?e.code, "queued filing refused; kept for staff");
+                if e.code == ErrorCode::SignInRequired {
+                    tracing::warn!("queued filing refused: its sign-in ended before it was sent; kept for staff");
+                } else {
+                    tracing::warn!(code = ?e.code, "queued filing refused; kept for staff");
+                }
             }
         }
     }

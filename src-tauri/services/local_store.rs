@@ -71,6 +71,19 @@ pub struct OfflineTicket {
     pub issued_at: String,
 }
 
+/// The outbox for staff: how much waits and since when, nothing personal.
+#[derive(Debug, Clone, Default, serde::Serialize, PartialEq, Eq, ts_rs::TS)]
+pub struct OutboxSummary {
+    pub tickets_pending: u32,
+    pub tickets_rejected: u32,
+    /// When the oldest pending ticket was issued (RFC 3339).
+    pub oldest_ticket: Option<String>,
+    pub dossiers_pending: u32,
+    pub dossiers_rejected: u32,
+    /// When the oldest pending filing was written (RFC 3339).
+    pub oldest_dossier: Option<String>,
+}
+
 /// The kiosk's local database.
 pub struct LocalStore {
     conn: Mutex<Connection>,
@@ -152,12 +165,21 @@ impl LocalStore {
         Ok(())
     }
 
-    /// The server refused the filing: kept for staff with the reason, not resent.
+    /// The server refused the filing: kept for staff with the reason, not resent. What the
+    /// citizen entered leaves the kiosk's disk now (only the procedure code stays; row zeroed,
+    /// WAL truncated): a refused filing cannot be sent again from here anyway, and the citizen
+    /// whose sign-in ended meanwhile files again.
     pub fn reject_dossier(&self, idem_key: &str, reason: &str) -> rusqlite::Result<()> {
-        self.conn().execute(
-            "UPDATE outbox_dossiers SET rejected = ?2, attempts = attempts + 1 WHERE idem_key = ?1",
+        let conn = self.conn();
+        conn.execute(
+            "UPDATE outbox_dossiers SET rejected = ?2, attempts = attempts + 1,
+                 request = CASE WHEN json_valid(request)
+                     THEN json_object('procedure_code', json_extract(request, '$.procedure_code'))
+                     ELSE '{}' END
+             WHERE idem_key = ?1",
             params![idem_key, reason],
         )?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
 
@@ -243,6 +265,33 @@ impl LocalStore {
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
+    }
+
+    /// What waits in both outboxes, for staff: counts and the oldest times, nothing personal.
+    pub fn outbox_summary(&self) -> rusqlite::Result<OutboxSummary> {
+        let conn = self.conn();
+        let (tickets_pending, tickets_rejected, oldest_ticket) = conn.query_row(
+            "SELECT COUNT(*) FILTER (WHERE rejected IS NULL), COUNT(*) FILTER (WHERE rejected IS NOT NULL),
+                    MIN(issued_at) FILTER (WHERE rejected IS NULL)
+             FROM outbox_tickets",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let (dossiers_pending, dossiers_rejected, oldest_dossier) = conn.query_row(
+            "SELECT COUNT(*) FILTER (WHERE rejected IS NULL), COUNT(*) FILTER (WHERE rejected IS NOT NULL),
+                    MIN(created_at) FILTER (WHERE rejected IS NULL)
+             FROM outbox_dossiers",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        Ok(OutboxSummary {
+            tickets_pending,
+            tickets_rejected,
+            oldest_ticket,
+            dossiers_pending,
+            dossiers_rejected,
+            oldest_dossier,
+        })
     }
 
     /// Waiting offline tickets of `service_id` issued on the office day of `now`.

@@ -5,11 +5,13 @@
 //! them, starts the background sync, and does what spans services (the end of a session).
 //! Services import only these shared parts, never each other.
 
+pub mod assist;
 pub mod catalog;
 pub mod catalog_cache;
 pub mod citizen;
 pub mod devices;
 pub mod filing;
+pub mod identity;
 pub mod link;
 pub mod local_store;
 pub mod office_client;
@@ -18,10 +20,12 @@ pub mod queue;
 pub mod staff;
 
 use crate::config::{KioskConfig, OfficeMode};
+use assist::AssistService;
 use catalog::CatalogService;
 use catalog_cache::CatalogCache;
 use citizen::CitizenSession;
 use filing::FilingService;
+use identity::TokenFile;
 use link::OfficeLink;
 use local_store::LocalStore;
 use motcua_print::Transport;
@@ -29,7 +33,6 @@ use office_client::OfficeClient;
 use printer::Printer;
 use queue::QueueService;
 use serde::Serialize;
-use staff::StaffLock;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -61,6 +64,9 @@ pub enum StartError {
 const RETRY_OFFLINE: Duration = Duration::from_secs(2);
 /// How often it checks while all is well.
 const CHECK_ONLINE: Duration = Duration::from_secs(5);
+/// How long the end of a session waits for the outbox's filings to go (cut short, a send is
+/// simply made again later with the same key).
+const SEND_BEFORE_SIGN_OUT: Duration = Duration::from_secs(10);
 
 /// The kiosk: its settings and its services.
 pub struct Kiosk {
@@ -71,7 +77,10 @@ pub struct Kiosk {
     pub catalog: CatalogService,
     pub citizen: CitizenSession,
     pub filing: FilingService,
-    pub staff: StaffLock,
+    /// Enrollment and staff assist mode (and the local emergency PIN, if any).
+    pub assist: AssistService,
+    /// The kiosk's own database (the outboxes), for the staff's view of them.
+    local: Arc<LocalStore>,
     pub printer: Printer,
     sync_task: tokio::task::AbortHandle,
     catalog_task: tokio::task::AbortHandle,
@@ -97,6 +106,8 @@ pub struct KioskStatus {
     pub outbox_pending: u32,
     /// Offline tickets the server refused (kept for staff).
     pub outbox_rejected: u32,
+    /// A staff member assists now (the server may end it: the bar goes).
+    pub assisting: bool,
 }
 
 /// What `kiosk_info` returns to the screen.
@@ -128,13 +139,27 @@ impl Kiosk {
         pages: motcua_office::UiSource,
     ) -> Result<Self, StartError> {
         create_dir(&data_dir)?;
+        let token_file = TokenFile::new(
+            config
+                .token_file
+                .clone()
+                .unwrap_or_else(|| data_dir.join("device-token")),
+        );
+        let mut token = match &config.office_token {
+            Some(t) => Some(t.clone()),
+            None => token_file.read().map_err(|e| StartError::Storage {
+                path: token_file.path().to_path_buf(),
+                detail: e.to_string(),
+            })?,
+        };
+        let office_db = data_dir.join("office.sqlite3");
         let (office, embedded) = match &config.office {
             OfficeMode::Remote(url) => (OfficeClient::new(url.clone()), None),
             OfficeMode::Embedded => {
                 let handle =
                     motcua_office::embedded::start(motcua_office::embedded::ServerConfig {
                         listen: config.embedded_listen.clone(),
-                        db_path: data_dir.join("office.sqlite3"),
+                        db_path: office_db.clone(),
                         office_name: config.office_name.clone(),
                         public_base_url: config.public_url.clone(),
                         seed_demo: config.demo,
@@ -160,6 +185,20 @@ impl Kiosk {
                         ..Default::default()
                     })
                     .await?;
+                // The embedded server's own kiosk enrolls itself: no manual step.
+                if token.is_none() {
+                    token = Some(embedded_enroll(&office_db, &token_file, &config.kiosk_id).await?);
+                }
+                if config.demo {
+                    let db = office_db.clone();
+                    let made = tokio::task::spawn_blocking(move || {
+                        motcua_office::access::ensure_demo_staff(&db)
+                    })
+                    .await;
+                    if let Ok(Err(e)) = made {
+                        tracing::warn!("demo staff account not made: {e}");
+                    }
+                }
                 let base = format!("http://{}", handle.addr);
                 (OfficeClient::new(base), Some(handle))
             }
@@ -188,11 +227,18 @@ impl Kiosk {
                 detail: e.to_string(),
             })?,
         );
+        office.credentials().set_token(token);
         let link = OfficeLink::new(office.clone(), office.healthy().await);
+        let reenroll = embedded.as_ref().map(|_| Reenroll {
+            db: office_db.clone(),
+            token_file: token_file.clone(),
+            kiosk_id: config.kiosk_id.clone(),
+        });
         let sync_task = tokio::spawn(sync_loop(
             link.clone(),
             local.clone(),
             config.kiosk_id.clone(),
+            reenroll,
         ))
         .abort_handle();
         let catalog_path = data_dir.join("catalog.sqlite3");
@@ -233,8 +279,14 @@ impl Kiosk {
                 config.office_name.clone(),
             ),
             citizen: CitizenSession::new(link.clone()),
-            filing: FilingService::new(link.clone(), local, printer.clone(), scanner_inbox),
-            staff: StaffLock::new(config.staff_pin.clone()),
+            filing: FilingService::new(link.clone(), local.clone(), printer.clone(), scanner_inbox),
+            assist: AssistService::new(
+                link.clone(),
+                token_file,
+                config.kiosk_id.clone(),
+                config.staff_pin.clone(),
+            ),
+            local,
             printer,
             link,
             config,
@@ -252,6 +304,7 @@ impl Kiosk {
             online: self.link.is_online(),
             outbox_pending: pending,
             outbox_rejected: rejected,
+            assisting: self.assist.state().assisting.is_some(),
         }
     }
 
@@ -267,6 +320,57 @@ impl Kiosk {
         }
     }
 
+    /// The staff tools' view: the printer now, the outboxes, what can be printed again. Only
+    /// while a staff member assists.
+    pub async fn staff_tools(&self) -> Result<assist::StaffTools, motcua_core::ApiError> {
+        self.assist.touch()?;
+        let (state, last_job_failed) = self.printer.state().await;
+        let local = self.local.clone();
+        let outbox = tokio::task::spawn_blocking(move || local.outbox_summary())
+            .await
+            .map_err(|_| motcua_core::ApiError::internal())?
+            .unwrap_or_else(|e| {
+                tracing::error!("kiosk database: {e}");
+                Default::default()
+            });
+        Ok(assist::StaffTools {
+            printer: assist::PrinterView {
+                state: state.into(),
+                last_job_failed,
+            },
+            outbox,
+            last_ticket: self.queue.last_ticket().map(|(_, number)| number),
+            last_receipt: self.filing.has_last_receipt(),
+        })
+    }
+
+    /// Staff tools: the last ticket issued here, printed again.
+    pub async fn reprint_last_ticket(&self) -> Result<queue::PrintOutcome, motcua_core::ApiError> {
+        self.assist.touch()?;
+        let Some((id, _)) = self.queue.last_ticket() else {
+            return Err(motcua_core::ApiError::new(
+                motcua_core::ErrorCode::NotFound,
+                "Máy chưa in số thứ tự nào để in lại.",
+                "No queue number was printed here yet.",
+            ));
+        };
+        self.queue.reprint_ticket(&id).await
+    }
+
+    /// Staff tools: a test page on the kiosk's printer.
+    pub async fn print_test_page(&self) -> Result<(), motcua_core::ApiError> {
+        let staff = self.assist.touch()?;
+        tracing::info!(staff = %staff.username, "test page printed");
+        self.printer
+            .print_test_page(&self.config.office_name, &self.config.kiosk_id)
+            .await
+    }
+
+    /// Ends the staff assist session, and with it the citizen's session it helped.
+    pub async fn assist_end(&self) {
+        self.assist.end().await;
+    }
+
     /// Starts a citizen's sign-in: whatever the last citizen left goes first.
     pub async fn signin_start(&self) -> Result<citizen::SignInStartView, motcua_core::ApiError> {
         self.session_end().await;
@@ -274,7 +378,9 @@ impl Kiosk {
     }
 
     /// Ends the citizen's session (Hủy, Home, idle): signs out at the office server and
-    /// forgets it, and the receipts spooled for them go (as paper leaves a printer).
+    /// forgets it, and the receipts spooled for them go (as paper leaves a printer). A filing
+    /// of theirs still in the outbox is sent first while the server answers (for at most a
+    /// few seconds), so that it goes while its sign-in still holds.
     pub async fn session_end(&self) {
         self.printer.forget_spooled_receipts();
         self.citizen.end().await;
@@ -283,7 +389,12 @@ impl Kiosk {
 
 /// Sends the outboxes whenever the server answers; checks the server every few seconds
 /// (sooner when woken by an offline issue).
-async fn sync_loop(link: OfficeLink, local: Arc<LocalStore>, kiosk_id: String) {
+async fn sync_loop(
+    link: OfficeLink,
+    local: Arc<LocalStore>,
+    kiosk_id: String,
+    reenroll: Option<Reenroll>,
+) {
     // One health check that goes unanswered on a busy machine is not an outage: the kiosk
     // calls the server offline after two in a row (a request that fails says so at once).
     let mut missed = 0u32;
@@ -295,7 +406,11 @@ async fn sync_loop(link: OfficeLink, local: Arc<LocalStore>, kiosk_id: String) {
         if up != was {
             tracing::info!(online = up, "office server reachability changed");
         }
+        if self.link.is_online() {
+            let _ = tokio::time::timeout(SEND_BEFORE_SIGN_OUT, self.filing.flush_outbox()).await;
+        }
         if answered {
+        self.filing.forget_last_receipt();
             queue::flush_outbox(&link, &local, &kiosk_id).await;
             filing::flush_dossiers(&link, &local).await;
         }
@@ -314,6 +429,51 @@ async fn sync_loop(link: OfficeLink, local: Arc<LocalStore>, kiosk_id: String) {
 fn create_dir(dir: &Path) -> Result<(), StartError> {
     std::fs::create_dir_all(dir).map_err(|source| StartError::Folder {
         path: dir.to_path_buf(),
+        if let Some(r) = reenroll
+            .as_ref()
+            .filter(|_| link.client.credentials().refused())
+        {
+            // The embedded server no longer knows its own kiosk's token (its database was
+            // replaced): enroll again, as at first start.
+            match embedded_enroll(&r.db, &r.token_file, &r.kiosk_id).await {
+                Ok(t) => link.client.credentials().set_token(Some(t)),
+                Err(e) => tracing::error!("embedded kiosk not enrolled again: {e}"),
+            }
+        }
         source,
     })
 }
+/// What the sync loop needs to enroll the embedded server's own kiosk again.
+struct Reenroll {
+    db: PathBuf,
+    token_file: TokenFile,
+    kiosk_id: String,
+}
+
+/// A fresh device token for the kiosk `kiosk_id` from the embedded server's database at `db`
+/// (an earlier token of that name is revoked), saved in the token file.
+async fn embedded_enroll(
+    db: &Path,
+    token_file: &TokenFile,
+    kiosk_id: &str,
+) -> Result<identity::Secret, StartError> {
+    let (db, file, name) = (db.to_path_buf(), token_file.clone(), kiosk_id.to_string());
+    let path = file.path().to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let token = motcua_office::access::ensure_device(
+            &db,
+            motcua_core::devices::DeviceKind::Kiosk,
+            &name,
+        )
+        .map(identity::Secret::new)
+        .map_err(|e| e.to_string())?;
+        file.write(&token).map_err(|e| e.to_string())?;
+        tracing::info!(kiosk = %name, "the embedded office server enrolled its kiosk");
+        Ok(token)
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r)
+    .map_err(|detail| StartError::Storage { path, detail })
+}
+

@@ -1,6 +1,7 @@
 //! HTTP client of the office server: the same path whether the server is embedded on loopback
 //! or elsewhere on the office LAN.
 
+use super::identity::{AuthedHttp, Credentials};
 use super::local_store::OfflineTicket;
 use motcua_core::catalog::{CatalogChanges, FieldCount, Hit, ProcedurePage, SearchPage};
 use motcua_core::{
@@ -12,7 +13,8 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct OfficeClient {
     base: String,
-    http: reqwest::Client,
+    /// Sends the device token (and the assist token while staff assist) on every request.
+    http: AuthedHttp,
 }
 
 impl OfficeClient {
@@ -22,7 +24,15 @@ impl OfficeClient {
             .timeout(Duration::from_secs(5))
             .build()
             .expect("the HTTP client builds with static settings");
-        OfficeClient { base, http }
+        OfficeClient {
+            base,
+            http: AuthedHttp::new(http),
+        }
+    }
+
+    /// The device token and assist token this client (and each of its clones) sends.
+    pub fn credentials(&self) -> &std::sync::Arc<Credentials> {
+        self.http.credentials()
     }
 
     /// Base URL of the office server, without a trailing slash.
@@ -244,6 +254,72 @@ impl OfficeClient {
     }
 }
 
+impl OfficeClient {
+    /// POSTs `body` to a staff route whose 401 is its own answer (a wrong password or
+    /// enrollment code), not a verdict on the device token. A 429 says how long to wait.
+    pub async fn post_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<T, ClientError> {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .own_401()
+            .send()
+            .await
+            .map_err(unreachable)?;
+        let wait = r
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        decode(r).await.map_err(|e| match (e, wait) {
+            (ClientError::Refused(e), Some(secs)) if e.code == ErrorCode::TooManyAttempts => {
+                ClientError::Refused(with_wait(e, secs))
+            }
+            (e, _) => e,
+        })
+    }
+
+    /// DELETEs a staff route (`/api/v1/staff/assist`).
+    pub async fn delete_path(&self, path: &str) -> Result<(), ClientError> {
+        let r = self
+            .http
+            .delete(format!("{}{path}", self.base))
+            .own_401()
+            .send()
+            .await
+            .map_err(unreachable)?;
+        if r.status().is_success() {
+            Ok(())
+        } else {
+            decode::<serde_json::Value>(r).await.map(|_| ())
+        }
+    }
+}
+
+/// A `too_many_attempts` refusal with the wait the server gave in `Retry-After`, when its
+/// message does not say it already.
+fn with_wait(e: ApiError, secs: u64) -> ApiError {
+    if e.message_vi.chars().any(|c| c.is_ascii_digit()) {
+        return e;
+    }
+    let minutes = secs.div_ceil(60).max(1);
+    ApiError::new(
+        e.code,
+        format!(
+            "{} Vui lòng thử lại sau {minutes} phút.",
+            e.message_vi.trim_end()
+        ),
+        format!(
+            "{} Please try again in {minutes} minutes.",
+            e.message_en.trim_end()
+        ),
+    )
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| {
@@ -340,6 +416,109 @@ pub fn unreachable_error() -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A one-connection-at-a-time HTTP server that answers `status` with an error body and
+    /// hands each request's head to the test.
+    async fn recording_server(
+        status: u16,
+        code: &'static str,
+    ) -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Ok((mut sock, _)) = listener.accept().await {
+                let mut buf = vec![0u8; 8192];
+                let mut got = Vec::new();
+                while !got.windows(4).any(|w| w == &b"\r\n\r\n"[..]) {
+                    let n = sock.read(&mut buf).await.unwrap_or(0);
+                    if n == 0 {
+                        break;
+                    }
+                    got.extend_from_slice(&buf[..n]);
+                }
+                let _ = tx.send(String::from_utf8_lossy(&got).to_lowercase());
+                let body = format!(
+                    r#"{{"code":"{code}","message":"a / b","message_vi":"a","message_en":"b"}}"#
+                );
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = sock.write_all(head.as_bytes()).await;
+                let _ = sock.write_all(body.as_bytes()).await;
+            }
+        });
+        (format!("http://{addr}"), rx)
+    }
+
+    #[tokio::test]
+    async fn every_request_carries_the_device_token_and_while_assisting_the_assist_token() {
+        let (base, mut heads) = recording_server(404, "not_found").await;
+        let client = OfficeClient::new(base);
+        let _ = client.services().await;
+        let head = heads.recv().await.unwrap();
+        assert!(!head.contains("authorization"), "no token yet: {head}");
+        let creds = client.credentials().clone();
+        creds.set_token(Some(crate::services::identity::Secret::new("dev-tok")));
+        let _ = client.clone().services().await;
+        let head = heads.recv().await.unwrap();
+        assert!(head.contains("authorization: bearer dev-tok"), "{head}");
+        assert!(!head.contains("x-assist-token"), "{head}");
+        creds.set_assist(Some(crate::services::identity::Secret::new("as-tok")));
+        let req = motcua_core::IssueTicketRequest {
+            service_id: "ho-tich".into(),
+            priority: motcua_core::Priority::None,
+        };
+        let _ = client.issue(&req).await;
+        let head = heads.recv().await.unwrap();
+        assert!(head.contains("authorization: bearer dev-tok"), "{head}");
+        assert!(head.contains("x-assist-token: as-tok"), "{head}");
+        creds.set_assist(None);
+        let _ = client.services().await;
+        let head = heads.recv().await.unwrap();
+        assert!(
+            !head.contains("x-assist-token"),
+            "dropped at the end: {head}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_401_to_the_token_asks_for_enrollment_but_a_wrong_password_does_not() {
+        let (base, _heads) = recording_server(401, "unauthorized").await;
+        let client = OfficeClient::new(base);
+        let creds = client.credentials().clone();
+        creds.set_token(Some(crate::services::identity::Secret::new("old")));
+        let body = serde_json::json!({"username": "u", "password": "p"});
+        let _ = client
+            .post_json::<serde_json::Value>("/api/v1/staff/assist", &body)
+            .await;
+        assert!(!creds.needs_enrollment(), "a staff route's 401 is its own");
+        let e = client.services().await.unwrap_err();
+        assert!(matches!(e, ClientError::Refused(ref e) if e.code == ErrorCode::Unauthorized));
+        assert!(creds.needs_enrollment(), "the token was refused");
+        // While assisting, a 401 ends the assist session instead (it expired at the server).
+        creds.set_token(Some(crate::services::identity::Secret::new("new")));
+        creds.set_assist(Some(crate::services::identity::Secret::new("as")));
+        let _ = client.services().await;
+        assert!(creds.assist().is_none());
+        assert!(!creds.needs_enrollment());
+    }
+
+    #[test]
+    fn too_many_attempts_says_how_long_to_wait() {
+        let e = ApiError::new(
+            ErrorCode::TooManyAttempts,
+            "Thử quá nhiều lần.",
+            "Too many tries.",
+        );
+        let e = with_wait(e, 240);
+        assert!(e.message_vi.contains("4 phút"), "{}", e.message_vi);
+        assert!(e.message_en.contains("4 minutes"), "{}", e.message_en);
+        let said = ApiError::new(ErrorCode::TooManyAttempts, "Chờ 5 phút.", "Wait 5 minutes.");
+        assert_eq!(with_wait(said.clone(), 240), said);
+    }
 
     #[test]
     fn only_unreachable_and_try_later_go_offline() {

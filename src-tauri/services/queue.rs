@@ -191,6 +191,15 @@ impl QueueService {
         })
     }
 
+    /// The last ticket issued here, `(id, number)`: what the staff's "reprint" prints.
+    pub fn last_ticket(&self) -> Option<(String, String)> {
+        self.last
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|t| (t.id.clone(), t.number.clone()))
+    }
+
     /// Renders and prints `ticket`; a failure is logged (without the ticket's content).
     async fn print(&self, ticket: &Ticket) -> Result<(), ApiError> {
         let (format, t) = (self.printer.format(), ticket.clone());

@@ -446,8 +446,82 @@ pub fn contains_bytes(hay: &[u8], needle: &[u8]) -> bool {
 
 // ------------------------------------------------------------------ the office server
 
-#[allow(unused_imports)]
-pub use motcua_testkit::{start_office, start_office_with};
+/// The database of each office server the tests started, by its address (`127.0.0.1:PORT`):
+/// where a kiosk's device token is made.
+static OFFICE_DBS: std::sync::Mutex<Vec<(String, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+/// Device tokens made, by (database, kiosk id): a kiosk restarted gets the same one.
+static TOKENS: std::sync::Mutex<Vec<((PathBuf, String), String)>> =
+    std::sync::Mutex::new(Vec::new());
+
+fn remember_office(addr: std::net::SocketAddr, db: &Path) {
+    let mut dbs = OFFICE_DBS.lock().unwrap_or_else(|p| p.into_inner());
+    let addr = addr.to_string();
+    dbs.retain(|(a, _)| *a != addr);
+    dbs.push((addr, db.to_path_buf()));
+}
+
+/// Starts an office server with the demo data on `listen` and the database `db`, as
+/// `motcua_testkit::start_office`; kiosks configured for it get a device token.
+pub async fn start_office(db: &Path, listen: &str) -> motcua_office::ServerHandle {
+    let h = motcua_testkit::start_office(db, listen).await;
+    remember_office(h.addr, db);
+    h
+}
+
+/// Starts an office server with this configuration, as `motcua_testkit::start_office_with`;
+/// kiosks configured for it get a device token.
+pub async fn start_office_with(config: motcua_office::ServerConfig) -> motcua_office::ServerHandle {
+    let db = config.db_path.clone();
+    let h = motcua_testkit::start_office_with(config).await;
+    remember_office(h.addr, &db);
+    h
+}
+
+/// Records a server a test started itself (`motcua_office::start`) so kiosks configured for it
+/// get a device token.
+pub fn register_office(h: &motcua_office::ServerHandle, db: &Path) {
+    remember_office(h.addr, db);
+}
+
+/// A device token for the kiosk `kiosk_id` at the office server at `office_url` (one the tests
+/// started), made in its database as `motcua device add --kind kiosk` does; `None` for a
+/// server the tests did not start.
+pub fn kiosk_token(office_url: &str, kiosk_id: &str) -> Option<String> {
+    let authority = office_url
+        .trim_start_matches("http://")
+        .trim_start_matches("https://")
+        .split('/')
+        .next()?
+        .to_string();
+    let db = OFFICE_DBS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .find(|(a, _)| *a == authority)
+        .map(|(_, db)| db.clone())?;
+    let key = (db.clone(), kiosk_id.to_string());
+    let mut tokens = TOKENS.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, t)) = tokens.iter().find(|(k, _)| *k == key) {
+        return Some(t.clone());
+    }
+    let token = motcua_office::access::add_device(
+        &db,
+        motcua_core::devices::DeviceKind::Kiosk,
+        kiosk_id,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("device token for {kiosk_id}: {e}"));
+    tokens.push((key, token.clone()));
+    Some(token)
+}
+
+/// The environment giving a kiosk window its device token for the office at `office_url`.
+pub fn kiosk_token_env(office_url: &str, kiosk_id: &str) -> Vec<(&'static str, String)> {
+    kiosk_token(office_url, kiosk_id)
+        .map(|t| ("MOTCUA_OFFICE_TOKEN", t))
+        .into_iter()
+        .collect()
+}
 
 /// The settings of a kiosk `kiosk_id` that talks to the office at `office_url` and keeps its
 /// files under `data` (its printer spools to `data/spool`); `extra` adds or overrides settings
@@ -468,6 +542,9 @@ pub fn kiosk_config(
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
+    if let Some(token) = kiosk_token(office_url, kiosk_id) {
+        vars.insert("MOTCUA_OFFICE_TOKEN".into(), token);
+    }
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     motcua_kiosk::config::KioskConfig::from_parts(None, move |k| vars.get(k).cloned()).unwrap()
 }

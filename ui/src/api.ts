@@ -20,6 +20,8 @@ import type {
   Service,
   SignInStartView,
   SignInState,
+  StaffState,
+  StaffTools,
   SubmitResult,
 } from './generated';
 import { toCommandError } from './wire';
@@ -70,9 +72,47 @@ export function reprintTicket(ticketId: string): Promise<PrintOutcome> {
   return call<PrintOutcome>('reprint_ticket', { ticketId });
 }
 
-/** Resolves (with null) when the PIN is right; rejects with "wrong_pin" or "locked_out". */
+/** The local emergency PIN: resolves (with null) when right; rejects with "wrong_pin" or "locked_out". */
 export function staffUnlock(pin: string): Promise<null> {
   return call<null>('staff_unlock', { pin });
+}
+
+// ---------------------------------------------------------------- staff assist (issue 12)
+
+/** Whether the kiosk is enrolled, who assists, whether an emergency PIN exists. */
+export function staffState(): Promise<StaffState> {
+  return call<StaffState>('staff_state');
+}
+
+/** Enrolls the kiosk with the one-time code an admin made (rejects with "bad_enroll_code"). */
+export function enrollKiosk(code: string): Promise<StaffState> {
+  return call<StaffState>('enroll_kiosk', { code });
+}
+
+/** A staff member signs in with their own account (rejects with "bad_credentials", "too_many_attempts"). */
+export function assistSignIn(username: string, password: string): Promise<StaffState> {
+  return call<StaffState>('assist_sign_in', { username, password });
+}
+
+/** Ends assist mode at the office server; the token leaves memory. Never fails. */
+export function assistEnd(): Promise<void> {
+  return call<undefined>('assist_end');
+}
+
+export function staffTools(): Promise<StaffTools> {
+  return call<StaffTools>('staff_tools');
+}
+
+export function printTestPage(): Promise<void> {
+  return call<undefined>('print_test_page');
+}
+
+export function reprintLastTicket(): Promise<PrintOutcome> {
+  return call<PrintOutcome>('reprint_last_ticket');
+}
+
+export function reprintLastReceipt(): Promise<void> {
+  return call<undefined>('reprint_last_receipt');
 }
 
 export function exitKiosk(): Promise<void> {

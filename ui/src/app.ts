@@ -1,8 +1,8 @@
 // App shell, state, the router (a history stack), the idle timer and the kiosk guards.
 
-import type { CommandError, IssuedTicket, KioskInfo, Lang, Service, SubmitResult } from './api';
+import type { AssistStaff, CommandError, IssuedTicket, KioskInfo, Lang, Service, SubmitResult } from './api';
 import { button, h, icon } from './dom';
-import { T, idleText, lang, otherLang, setLang, tr } from './i18n';
+import { T, assistingText, idleText, lang, otherLang, setLang, tr } from './i18n';
 import { emblem, langButton, runClock } from './shell';
 
 /** The home screen's tiles: only what is built (tracking, rating and feedback come with their issues). */
@@ -22,7 +22,16 @@ export type Route =
   | { name: 'file-review' }
   | { name: 'file-done'; result: SubmitResult }
   | { name: 'file-leave' }
-  | { name: 'staff'; pin: string; busy: boolean; error: CommandError | null }
+  | {
+      name: 'staff';
+      username: string;
+      password: string;
+      field: 'username' | 'password';
+      busy: boolean;
+      error: CommandError | null;
+    }
+  | { name: 'staff-enroll'; code: string; busy: boolean; error: CommandError | null; done?: boolean }
+  | { name: 'staff-pin'; pin: string; busy: boolean; error: CommandError | null }
   | { name: 'staff-menu'; busy: boolean; error: CommandError | null };
 
 export type RouteName = Route['name'];
@@ -44,6 +53,8 @@ export interface AppState {
   services: Service[] | null;
   servicesError: CommandError | null;
   online: boolean;
+  /** The staff member assisting at the kiosk now (staff assist mode), and their idle timeout. */
+  assist: { staff: AssistStaff; idleSecs: number } | null;
 }
 
 export const state: AppState = {
@@ -51,6 +62,7 @@ export const state: AppState = {
   services: null,
   servicesError: null,
   online: true,
+  assist: null,
 };
 
 const DEFAULT_IDLE_SECS = 90;
@@ -67,6 +79,11 @@ let officeEl: HTMLElement;
 let langBtn: { el: HTMLButtonElement; update: () => void };
 let demoEl: HTMLElement;
 let offlineEl: HTMLElement;
+let assistEl: HTMLElement;
+let assistName: HTMLElement;
+let assistEndBtn: HTMLButtonElement;
+/** What the assist bar's button does (screens/staff.ts sets it: the end of assist). */
+let onAssistEnd: () => void = () => undefined;
 let clockTime: HTMLElement;
 let clockDate: HTMLElement;
 let shellMounted = false;
@@ -155,6 +172,23 @@ export function mountShell(root: HTMLElement): void {
   langBtn = langButton(toggleLanguage);
   demoEl = h('p', { class: 'banner banner-demo', testid: 'demo-sign', hidden: true });
   offlineEl = h('p', { class: 'banner banner-offline', testid: 'offline-sign', hidden: true });
+  assistName = h('p', { class: 'assist-name', testid: 'assist-name' });
+  assistEndBtn = button(
+    {
+      class: 'btn btn-secondary assist-end',
+      testid: 'assist-end',
+      onClick: () => {
+        onAssistEnd();
+      },
+    },
+    tr(T.assistEnd),
+  );
+  assistEl = h(
+    'div',
+    { class: 'assist-bar', testid: 'assist-bar', role: 'region', 'aria-label': tr(T.assisting), hidden: true },
+    assistName,
+    assistEndBtn,
+  );
   mainEl = h('main', { id: 'main', class: 'main', tabindex: -1 });
   liveEl = h('div', {
     class: 'visually-hidden',
@@ -173,6 +207,7 @@ export function mountShell(root: HTMLElement): void {
       h('p', { class: 'clock' }, clockTime, clockDate),
       langBtn.el,
     ),
+    assistEl,
     demoEl,
     offlineEl,
   );
@@ -189,7 +224,23 @@ function updateShellText(): void {
   demoEl.hidden = !(state.info?.demo ?? false);
   offlineEl.textContent = tr(T.offline);
   offlineEl.hidden = state.online;
+  paintAssist();
   tickClock();
+}
+
+function paintAssist(): void {
+  const a = state.assist;
+  assistEl.hidden = a === null;
+  assistEl.setAttribute('aria-label', tr(T.assisting));
+  assistName.textContent = a ? assistingText(a.staff.full_name) : '';
+  assistEndBtn.textContent = tr(T.assistEnd);
+}
+
+/** Shows or hides the assist bar ("Đang hỗ trợ: …" with "Kết thúc hỗ trợ"). */
+export function setAssist(a: { staff: AssistStaff; idleSecs: number } | null, onEnd?: () => void): void {
+  state.assist = a;
+  if (onEnd) onAssistEnd = onEnd;
+  if (shellMounted) paintAssist();
 }
 
 export function applyLanguage(l: Lang): void {
@@ -254,7 +305,7 @@ let warningTimer = 0;
 function onIdle(): void {
   const atRestHome = stack.length === 1 && current().name === 'home';
   const defaultLang = state.info?.language ?? 'vi';
-  if (atRestHome && lang() === defaultLang) {
+  if (atRestHome && lang() === defaultLang && state.assist === null) {
     resetIdle();
   } else if (atRestHome || current().name === 'ticket') {
     // Nothing of the visitor's is lost by going home: no warning.

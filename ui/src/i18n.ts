@@ -116,6 +116,65 @@ export const T = {
   online: { vi: 'Có', en: 'Yes' },
   offlineShort: { vi: 'Mất kết nối', en: 'Offline' },
 
+  // Staff assist mode (issue 12)
+  signInLead: {
+    vi: 'Cán bộ đăng nhập bằng tài khoản của mình để hỗ trợ công dân.',
+    en: 'Staff sign in with their own account to assist citizens.',
+  },
+  username: { vi: 'Tên đăng nhập', en: 'Username' },
+  password: { vi: 'Mật khẩu', en: 'Password' },
+  signIn: { vi: 'Đăng nhập', en: 'Sign in' },
+  signingIn: { vi: 'Đang đăng nhập…', en: 'Signing in…' },
+  showPassword: { vi: 'Hiện mật khẩu', en: 'Show password' },
+  hidePassword: { vi: 'Ẩn mật khẩu', en: 'Hide password' },
+  enrollKiosk: { vi: 'Đăng ký máy', en: 'Enroll kiosk' },
+  enrollTitle: { vi: 'Đăng ký máy với máy chủ', en: 'Enroll this kiosk at the office server' },
+  enrollLead: {
+    vi: 'Nhập mã đăng ký một lần do quản trị viên tạo (ví dụ K7M4-9QPX).',
+    en: 'Type the one-time enrollment code an administrator made (for example K7M4-9QPX).',
+  },
+  enrollNeeded: {
+    vi: 'Máy chưa được đăng ký với máy chủ, nên chưa đăng nhập được.',
+    en: 'This kiosk is not enrolled at the office server yet, so nobody can sign in.',
+  },
+  enrollCode: { vi: 'Mã đăng ký', en: 'Enrollment code' },
+  enrolling: { vi: 'Đang đăng ký…', en: 'Enrolling…' },
+  enrolled: { vi: 'Đã đăng ký máy. Cán bộ có thể đăng nhập.', en: 'Kiosk enrolled. Staff can sign in now.' },
+  serverAway: {
+    vi: 'Không kết nối được máy chủ nên cán bộ chưa đăng nhập được.',
+    en: 'The office server does not answer, so staff cannot sign in now.',
+  },
+  emergencyPin: { vi: 'Mã PIN khẩn cấp', en: 'Emergency PIN' },
+  emergencyLead: {
+    vi: 'Chỉ dùng khi máy chủ không hoạt động: nhập mã PIN khẩn cấp để thoát chế độ kiosk.',
+    en: 'Only while the office server is down: enter the emergency PIN to leave kiosk mode.',
+  },
+  assisting: { vi: 'Đang hỗ trợ', en: 'Assisting' },
+  assistEnd: { vi: 'Kết thúc hỗ trợ', en: 'End assist' },
+  assistToolsTitle: { vi: 'Công cụ cán bộ', en: 'Staff tools' },
+  assistStart: { vi: 'Hỗ trợ công dân', en: 'Assist a citizen' },
+  assistStartHint: {
+    vi: 'Về màn hình chính; số thứ tự và hồ sơ làm trong lượt này ghi tên cán bộ hỗ trợ.',
+    en: 'Back to the home screen; numbers and dossiers made now record you as assisting.',
+  },
+  reprintLastTicket: { vi: 'In lại số thứ tự vừa lấy', en: 'Reprint the last ticket' },
+  reprintLastReceipt: { vi: 'In lại giấy biên nhận', en: 'Reprint the receipt' },
+  printTestPage: { vi: 'In trang thử', en: 'Print a test page' },
+  printing: { vi: 'Đang in…', en: 'Printing…' },
+  printedOk: { vi: 'Đã in xong.', en: 'Printed.' },
+  printerTitle: { vi: 'Máy in', en: 'Printer' },
+  printerLastJob: { vi: 'Lần in gần nhất', en: 'Last print job' },
+  printerLastOk: { vi: 'Thành công', en: 'Succeeded' },
+  printerLastFailed: { vi: 'Bị lỗi', en: 'Failed' },
+  printerNoJob: { vi: 'Chưa in lần nào', en: 'Nothing printed yet' },
+  outboxTitle: { vi: 'Đang chờ gửi lên máy chủ', en: 'Waiting to reach the server' },
+  outboxTickets: { vi: 'Số thứ tự cấp khi mất kết nối', en: 'Numbers issued offline' },
+  outboxDossiers: { vi: 'Hồ sơ chờ gửi', en: 'Dossiers waiting' },
+  outboxRejected: { vi: 'Máy chủ từ chối', en: 'Refused by the server' },
+  outboxOldest: { vi: 'Cũ nhất', en: 'Oldest' },
+  outboxEmpty: { vi: 'Không có gì chờ gửi', en: 'Nothing waiting' },
+  noLastTicket: { vi: 'Chưa có số nào', en: 'No number yet' },
+
   // Counter page (staff at their desk)
   counterDocTitle: { vi: 'Quầy giao dịch – Bộ phận Một cửa', en: 'Service counter – One-stop office' },
   counterPage: { vi: 'Quầy giao dịch', en: 'Service counter' },
@@ -376,6 +435,22 @@ export function autoHomeText(secs: number): string {
   return current === 'vi'
     ? `Màn hình tự về trang chủ sau ${secs} giây.`
     : `This screen goes back home in ${secs} seconds.`;
+}
+
+/** "Đang hỗ trợ: Nguyễn Văn A" / "Assisting: Nguyễn Văn A". */
+export function assistingText(name: string): string {
+  return `${tr(T.assisting)}: ${name.normalize('NFC')}`;
+}
+
+/** The printer's own state, as staff read it. */
+export function printerStateText(state: string): string {
+  const map: Record<string, Text> = {
+    ready: { vi: 'Sẵn sàng', en: 'Ready' },
+    offline: { vi: 'Không kết nối', en: 'Offline' },
+    paper_out: { vi: 'Hết giấy', en: 'Out of paper' },
+    cover_open: { vi: 'Nắp máy đang mở', en: 'Cover open' },
+  };
+  return tr(map[state] ?? { vi: 'Đang lỗi', en: 'Error' });
 }
 
 export function pinEnteredText(n: number): string {

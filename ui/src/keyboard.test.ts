@@ -68,3 +68,15 @@ describe('the visible Vietnamese keys', () => {
     expect(s.normalize('NFC')).toBe(s);
   });
 });
+
+describe('plain keys (usernames, passwords, enrollment codes)', () => {
+  it('types keys as they are: no Telex composition, capitals only with Shift', () => {
+    let text = '';
+    for (const k of 'baan-ddoo-2') text = pressKey(text, k, 'off', 'none');
+    expect(text).toBe('baan-ddoo-2');
+    let telex = '';
+    for (const k of 'baan-ddoo-2') telex = pressKey(telex, k, 'telex', 'none');
+    expect(telex).not.toBe('baan-ddoo-2');
+    expect(pressKey('k7m4-', 'q', 'off', 'none', true)).toBe('k7m4-Q');
+  });
+});

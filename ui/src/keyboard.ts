@@ -95,8 +95,14 @@ export function keyboard(opts: {
   testid?: string;
   /** Default `none` (search); form fields pass `words` or `sentence` and get a Shift key. */
   capitalize?: Capitalize;
+  /**
+   * Keys typed as they are (usernames, passwords, codes): no Telex/VNI composition, no
+   * Vietnamese row, a Shift key for capitals.
+   */
+  plain?: boolean;
 }): Keyboard {
   const caps = opts.capitalize ?? 'none';
+  const plain = opts.plain ?? false;
   // The search field is type=search; forms set their own type after.
   const field = textField(opts, 'search', () => {
     paintCase();
@@ -109,7 +115,7 @@ export function keyboard(opts: {
   const upperNext = (): boolean => capitalNext(text(), caps) !== shifted;
   const letterKeys: HTMLButtonElement[] = [];
   const shiftBtn =
-    caps === 'none'
+    caps === 'none' && !plain
       ? null
       : button({
           class: 'btn kb-key kb-fn kb-shift',
@@ -121,21 +127,19 @@ export function keyboard(opts: {
           },
         });
   const paintCase = (): void => {
-    if (caps === 'none') return;
+    if (!shiftBtn) return;
     const up = upperNext();
     for (const b of letterKeys) {
       const k = b.dataset.key ?? '';
       b.textContent = up ? k.toUpperCase() : k;
     }
-    if (shiftBtn) {
-      shiftBtn.setAttribute('aria-pressed', String(shifted));
-      shiftBtn.classList.toggle('is-on', shifted);
-      shiftBtn.textContent = `⇧ ${tr(T.kbShift)}`;
-    }
+    shiftBtn.setAttribute('aria-pressed', String(shifted));
+    shiftBtn.classList.toggle('is-on', shifted);
+    shiftBtn.textContent = `⇧ ${tr(T.kbShift)}`;
   };
 
   const press = (key: string): void => {
-    const next = pressKey(text(), key, lastMode, caps, shifted);
+    const next = pressKey(text(), key, plain ? 'off' : lastMode, caps, shifted);
     if (/^\p{L}$/u.test(key)) shifted = false;
     emit(next);
   };
@@ -210,7 +214,7 @@ export function keyboard(opts: {
     'div',
     { class: 'kb-row' },
     shiftBtn,
-    modeBtn,
+    plain ? null : modeBtn,
     button(
       {
         class: 'btn kb-key kb-space',
@@ -233,7 +237,13 @@ export function keyboard(opts: {
       tr(T.kbClear),
     ),
   );
-  const el = h('div', { class: 'kb', role: 'group', 'aria-label': tr(T.kbLabel), testid: 'keyboard' }, vnRow, ...rows, bottom);
+  const el = h(
+    'div',
+    { class: plain ? 'kb kb-plain' : 'kb', role: 'group', 'aria-label': tr(T.kbLabel), testid: 'keyboard' },
+    plain ? null : vnRow,
+    ...rows,
+    bottom,
+  );
   paintCase();
   return {
     el,

@@ -4,8 +4,19 @@ import './styles/fonts.css';
 import './styles/base.css';
 import './styles/app.css';
 
-import { kioskInfo, kioskStatus, sessionEnd, uiReady } from './api';
-import { applyLanguage, goHome, installGuards, mountShell, onGoHome, registerScreens, setInfo, setOnline } from './app';
+import { assistEnd, kioskInfo, kioskStatus, sessionEnd, uiReady } from './api';
+import {
+  applyLanguage,
+  goHome,
+  installGuards,
+  mountShell,
+  onGoHome,
+  registerScreens,
+  setAssist,
+  setInfo,
+  setOnline,
+  state,
+} from './app';
 import { button, h } from './dom';
 import { errorBox } from './errors';
 import { T, tr } from './i18n';
@@ -24,7 +35,7 @@ import { renderHome } from './screens/home';
 import { renderPriority } from './screens/priority';
 import { renderProcedure } from './screens/procedure';
 import { renderProcedures } from './screens/procedures';
-import { renderStaff, renderStaffMenu } from './screens/staff';
+import { followAssist, renderStaff, renderStaffEnroll, renderStaffMenu, renderStaffPin } from './screens/staff';
 import { renderTicket } from './screens/ticket';
 
 const RETRY_MS = 5000;
@@ -36,6 +47,7 @@ function watchStatus(): void {
     kioskStatus()
       .then((s) => {
         setOnline(s.online);
+        followAssist(s.assisting);
       })
       .catch(() => undefined);
   }, STATUS_MS);
@@ -62,11 +74,18 @@ async function start(): Promise<void> {
     'file-done': renderFileDone,
     'file-leave': renderFileLeave,
     staff: renderStaff,
+    'staff-enroll': renderStaffEnroll,
+    'staff-pin': renderStaffPin,
     'staff-menu': renderStaffMenu,
   });
 
   // A citizen's session ends whenever the kiosk goes home: Kết thúc, Home, idle.
   onGoHome(() => {
+    // Staff assist mode ends with the citizen's session it helped.
+    if (state.assist !== null) {
+      setAssist(null);
+      assistEnd().catch(() => undefined);
+    }
     if (filingActive()) {
       clearFiling();
       sessionEnd().catch(() => undefined);

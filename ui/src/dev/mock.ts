@@ -14,6 +14,17 @@ const services = [
 
 let seq = 22;
 let tries = 0;
+let assisting = false;
+let enrolled = new URLSearchParams(window.location.search).get('enrolled') !== '0';
+function staffNow(): unknown {
+  return {
+    enrolled,
+    online: true,
+    assisting: assisting ? { username: 'demo-admin', full_name: 'Cán bộ Demo', role: 'admin' } : null,
+    idle_timeout_secs: 300,
+    emergency_pin: true,
+  };
+}
 
 function err(code: string, vi: string, en: string): { code: string; message: string; message_vi: string; message_en: string } {
   return { code, message: `${vi} / ${en}`, message_vi: vi, message_en: en };
@@ -53,7 +64,7 @@ export async function mockInvoke(cmd: string, args?: Record<string, unknown>): P
         version: '0.1.0-dev',
       };
     case 'kiosk_status':
-      return { online: q.get('offline') !== '1', outbox_pending: 0, outbox_rejected: 0 };
+      return { online: q.get('offline') !== '1', outbox_pending: 0, outbox_rejected: 0, assisting };
     case 'list_services':
       if (fail === 'services') {
         throw err('server_unavailable', 'Không kết nối được máy chủ của Bộ phận Một cửa. Vui lòng thử lại sau ít phút hoặc hỏi cán bộ.', 'Cannot reach the office server. Please try again in a few minutes or ask a staff member.');
@@ -98,6 +109,37 @@ export async function mockInvoke(cmd: string, args?: Record<string, unknown>): P
       if (args?.pin !== (q.get('pin') ?? '1234')) throw err('wrong_pin', 'Mã PIN không đúng. Vui lòng nhập lại.', 'Wrong PIN. Please enter it again.');
       tries = 0;
       return null;
+    case 'staff_state':
+      return staffNow();
+    case 'enroll_kiosk':
+      await sleep(300);
+      if (typeof args?.code !== 'string' || args.code.toUpperCase() !== 'K7M4-9QPX') {
+        throw err('bad_enroll_code', 'Mã đăng ký không đúng, đã dùng hoặc đã hết hạn.', 'The enrollment code is wrong, used or expired.');
+      }
+      enrolled = true;
+      return staffNow();
+    case 'assist_sign_in':
+      await sleep(300);
+      if (args?.password !== 'demo-mat-khau') throw err('bad_credentials', 'Tên đăng nhập hoặc mật khẩu không đúng.', 'Wrong username or password.');
+      assisting = true;
+      return staffNow();
+    case 'assist_end':
+      assisting = false;
+      return null;
+    case 'staff_tools':
+      return {
+        printer: { state: 'ready', last_job_failed: false },
+        outbox: { tickets_pending: 2, tickets_rejected: 0, oldest_ticket: new Date().toISOString(), dossiers_pending: 0, dossiers_rejected: 0, oldest_dossier: null },
+        last_ticket: 'A001',
+        last_receipt: false,
+      };
+    case 'print_test_page':
+    case 'reprint_last_receipt':
+      await sleep(400);
+      return null;
+    case 'reprint_last_ticket':
+      await sleep(400);
+      return { printed: true, print_error: null };
     case 'exit_kiosk':
       throw 'exit_kiosk is not available in the browser preview';
     default:

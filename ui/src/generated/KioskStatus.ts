@@ -12,4 +12,8 @@ outbox_pending: number,
 /**
  * Offline tickets the server refused (kept for staff).
  */
-outbox_rejected: number, };
+outbox_rejected: number, 
+/**
+ * A staff member assists now (the server may end it: the bar goes).
+ */
+assisting: boolean, };

@@ -147,7 +147,12 @@ export function renderHome(): Screen {
       testid: 'staff-button',
       'aria-label': tr(T.staffTitle),
       onClick: () => {
-        navigate({ name: 'staff', pin: '', busy: false, error: null });
+        // While a staff member assists, the mark opens their tools again.
+        navigate(
+          state.assist
+            ? { name: 'staff-menu', busy: false, error: null }
+            : { name: 'staff', username: '', password: '', field: 'username', busy: false, error: null },
+        );
       },
     },
     icon('lock'),

@@ -6,10 +6,14 @@
 //! board shows and announces it), and calls a typed number. Device alerts: a kiosk's printer
 //! fault and a board without sound show on the counter page and the board's staff view, live.
 //! Eight services fit the board at 1920×1080. Screenshots: target/e2e/board-*.png and
-//! counter-*.png; axe-core on every page and the confirmation.
+//! counter-*.png; axe-core on every page and the confirmation. The counter signs in (a staff
+//! account made as an install script would) and again after the restart (sessions are the
+//! server's memory); tickets are issued and devices report with a kiosk's token.
 
+use crate::e2e_counter::{add_staff, kiosk_token, sign_in};
 use crate::support;
 
+use motcua_office::access::Role;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -61,9 +65,10 @@ fn stop(rt: &tokio::runtime::Runtime, server: motcua_office::ServerHandle) {
     });
 }
 
-fn issue(http: &reqwest::blocking::Client, base: &str, service: &str) -> String {
+fn issue(http: &reqwest::blocking::Client, base: &str, kiosk: &str, service: &str) -> String {
     let r = http
         .post(format!("{base}/api/v1/tickets"))
+        .bearer_auth(kiosk)
         .json(&json!({ "service_id": service }))
         .send()
         .unwrap();
@@ -198,6 +203,8 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap();
+    add_staff(&db, "lan", "Nguyễn Thị Lan", Role::Counter, &[]);
+    let kiosk = kiosk_token(&db, "kiosk-1");
     let server = start(&rt, port, &db);
 
     let chromium = Chromium::start();
@@ -230,8 +237,9 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
         "autoplay is allowed in this browser, so no touch-to-enable button"
     );
 
-    // The counter page: pick counter 1 (it serves Hộ tịch).
+    // The counter page: sign in, pick counter 1 (it serves Hộ tịch).
     counter.goto(&format!("{base}/counter"));
+    sign_in(&counter, "lan");
     counter.find("[data-testid=counter-pick-quay-1]");
     assert_eq!(counter.exec("return document.documentElement.lang"), "vi");
     // The board whose browser blocks sound reported it: the staff see it at once.
@@ -275,7 +283,7 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
     counter.screenshot("counter-2-queue-empty");
 
     // A citizen takes a number; the counter calls it.
-    let first = issue(&http, &base, "ho-tich");
+    let first = issue(&http, &base, &kiosk, "ho-tich");
     counter.wait_text("[data-testid=queue-count-ho-tich] .queue-n", "1", WAIT);
     board.wait_text("[data-testid=board-waiting-count-ho-tich]", "1 người", WAIT);
     counter.click("[data-testid=btn-call-next]");
@@ -414,9 +422,18 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
     );
     // What it knew survives: the number at counter 1.
     assert_eq!(board.text("[data-testid=board-current-quay-1]"), first);
+    // The counter's session did not (the server's memory): its next request is refused and
+    // the page asks to sign in again; the counter is chosen again.
+    counter.find("[data-testid=signin-notice]");
+    assert!(counter
+        .text("[data-testid=signin-notice]")
+        .contains("Phiên đăng nhập đã hết"));
+    sign_in(&counter, "lan");
+    counter.click("[data-testid=counter-pick-quay-1]");
+    counter.wait_text("[data-testid=current-number]", &first, WAIT);
 
     // A later call reaches the board and is announced.
-    let second = issue(&http, &base, "ho-tich");
+    let second = issue(&http, &base, &kiosk, "ho-tich");
     counter.wait_text(
         "[data-testid=queue-count-ho-tich] .queue-n",
         "1",
@@ -442,7 +459,7 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
     counter.wait_text("[data-testid=queue-count-dat-dai] .queue-n", "1", WAIT);
 
     // ---------------------------------------------------------------- a skip is undoable
-    let third = issue(&http, &base, "ho-tich");
+    let third = issue(&http, &base, &kiosk, "ho-tich");
     counter.wait_text("[data-testid=queue-count-ho-tich] .queue-n", "1", WAIT);
     counter.click("[data-testid=btn-call-next]");
     counter.wait_text("[data-testid=current-number]", &third, WAIT);
@@ -477,7 +494,7 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
     counter.wait_text("[data-testid=current-number]", "—", WAIT);
     board.wait_text("[data-testid=board-current-quay-1]", "—", WAIT);
     // After one "Gọi lại" a skip needs no question.
-    let fourth = issue(&http, &base, "ho-tich");
+    let fourth = issue(&http, &base, &kiosk, "ho-tich");
     counter.wait_text("[data-testid=queue-count-ho-tich] .queue-n", "1", WAIT);
     counter.click("[data-testid=btn-call-next]");
     counter.wait_text("[data-testid=current-number]", &fourth, WAIT);
@@ -540,6 +557,7 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
     // ---------------------------------------------------------------- device alerts
     let r = http
         .post(format!("{base}/api/v1/devices/status"))
+        .bearer_auth(&kiosk)
         .json(&json!({"device_id": "kiosk-1", "kind": "kiosk", "printer": "fault"}))
         .send()
         .unwrap();
@@ -581,6 +599,7 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
     // Fixed: gone from both, live.
     let r = http
         .post(format!("{base}/api/v1/devices/status"))
+        .bearer_auth(&kiosk)
         .json(&json!({"device_id": "kiosk-1", "kind": "kiosk", "printer": "ok"}))
         .send()
         .unwrap();
@@ -630,7 +649,7 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
         "lao-dong",
     ] {
         for _ in 0..3 {
-            issue(&http, &base, svc);
+            issue(&http, &base, &kiosk, svc);
         }
     }
     board.goto(&format!("{base}/board?device=board-1"));

@@ -2,7 +2,10 @@
 //! both sides: receipt printed and checked; bad files refused with nothing stored; an outage
 //! queues the filing and it is filed once when the server returns; kill -9 between the outbox
 //! write and the send files it exactly once after restart; after the session ends no file the
-//! kiosk wrote holds the citizen's name or ID number.
+//! kiosk wrote holds the citizen's name or ID number. The citizen signs in at the kiosk with
+//! the demo sandbox provider (the phone approves it) and the dossier goes with that sign-in;
+//! a filing queued across an office server restart finds its sign-in gone (sessions live in
+//! the server's memory): refused, kept for staff without the citizen's data.
 
 use crate::support;
 
@@ -13,8 +16,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use support::{contains_bytes as contains, files_under as files};
 
-const NAME: &str = "Trần Thị Bích Ngọc";
-const ID: &str = "001190012345";
+/// The sandbox provider's citizen (what the sign-in vouches for).
+const NAME: &str = "Phạm Văn Mẫu";
+const ID: &str = "001090012345";
 
 /// A small but real PDF.
 fn pdf_bytes() -> Vec<u8> {
@@ -28,8 +32,8 @@ fn request(file: Vec<u8>) -> DossierRequest {
         applicant: Applicant {
             full_name: NAME.into(),
             id_number: ID.into(),
-            date_of_birth: chrono::NaiveDate::from_ymd_opt(1990, 7, 15),
-            gender: Some("female".into()),
+            date_of_birth: chrono::NaiveDate::from_ymd_opt(1990, 5, 20),
+            gender: Some("male".into()),
             address: Some("Số 5 phố Huế, Hà Nội".into()),
             phone: Some("0912345678".into()),
             email: None,
@@ -55,7 +59,49 @@ fn request(file: Vec<u8>) -> DossierRequest {
             },
         ],
         delivery: Delivery::Office,
+        // The kiosk adds its own sign-in session (`Kiosk::submit_dossier`).
+        sign_in_session: None,
     }
+}
+
+/// Signs the demo citizen in at the kiosk, as the screen (QR) and the phone (approve) do.
+async fn sign_in(kiosk: &Kiosk) {
+    let started = kiosk.signin_start().await.unwrap();
+    assert!(started.demo);
+    motcua_testkit::oidc::phone(started.verification_uri_complete.as_deref().unwrap(), false).await;
+    let begun = Instant::now();
+    loop {
+        let st = kiosk.citizen.status().await.unwrap();
+        match st.status {
+            motcua_core::SignInStatus::Approved => return,
+            motcua_core::SignInStatus::Pending => {}
+            other => panic!("sign-in {other:?}"),
+        }
+        assert!(begun.elapsed() < Duration::from_secs(30), "still pending");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// An office server with the demo data and the sandbox sign-in.
+async fn office(db: &Path, listen: &str) -> motcua_office::ServerHandle {
+    support::start_office_with(motcua_office::ServerConfig {
+        listen: listen.into(),
+        db_path: db.to_path_buf(),
+        seed_demo: true,
+        demo_sign_in: true,
+        ..Default::default()
+    })
+    .await
+}
+
+fn outbox_pending(data: &Path) -> i64 {
+    let c = rusqlite::Connection::open(data.join("kiosk.sqlite3")).unwrap();
+    c.query_row(
+        "SELECT COUNT(*) FROM outbox_dossiers WHERE rejected IS NULL",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap_or(0)
 }
 
 fn dossiers_on_server(db: &Path) -> i64 {
@@ -91,7 +137,7 @@ async fn filing_prints_a_receipt_survives_an_outage_and_leaves_no_personal_data(
         .unwrap()
         .port();
     let listen = format!("127.0.0.1:{port}");
-    let server = support::start_office(&db, &listen).await;
+    let server = office(&db, &listen).await;
     let base = format!("http://{listen}");
     let data = tmp.path().join("kiosk");
     let kiosk = Kiosk::start(
@@ -101,8 +147,17 @@ async fn filing_prints_a_receipt_survives_an_outage_and_leaves_no_personal_data(
     .await
     .unwrap();
 
+    // Not signed in: refused, nothing kept.
+    let err = kiosk
+        .submit_dossier(request(pdf_bytes()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, motcua_core::ErrorCode::SignInRequired, "{err:?}");
+    assert_eq!(outbox_rows(&data), 0);
+
     // Filed: a dossier code of the official shape, a receipt printed with its QR codes.
-    let done = kiosk.filing.submit(request(pdf_bytes())).await.unwrap();
+    sign_in(&kiosk).await;
+    let done = kiosk.submit_dossier(request(pdf_bytes())).await.unwrap();
     let d = done.dossier.expect("filed at once");
     assert!(
         motcua_core::dossier::is_dossier_code(&d.code),
@@ -121,30 +176,45 @@ async fn filing_prints_a_receipt_survives_an_outage_and_leaves_no_personal_data(
     )
     .unwrap();
     assert!(text.contains(&d.code), "receipt text: {text}");
+    assert_eq!(
+        d.verified_with,
+        Some(motcua_core::dossier::Verification::Demo)
+    );
     assert_eq!(outbox_rows(&data), 0, "acknowledged: out of the outbox");
     assert_eq!(dossiers_on_server(&db), 1);
 
     // A file renamed to .pdf that is not one: a clear message, nothing stored anywhere.
     let err = kiosk
-        .filing
-        .submit(request(b"PK\x03\x04 this is a zip".to_vec()))
+        .submit_dossier(request(b"PK\x03\x04 this is a zip".to_vec()))
         .await
         .unwrap_err();
     assert!(err.message_vi.contains("Giấy chứng sinh"), "{err:?}");
     assert_eq!(outbox_rows(&data), 0);
     assert_eq!(dossiers_on_server(&db), 1);
 
-    // Server down: the filing waits in the outbox, and is filed once when the server returns.
+    // Server down: the filing waits in the outbox with its sign-in. The server comes back
+    // restarted, its sign-in sessions gone with the old process: the queued filing is refused
+    // (sign_in_required), not filed, kept for staff without the citizen's data.
     server.shutdown().await;
-    let queued = kiosk.filing.submit(request(pdf_bytes())).await.unwrap();
+    let queued = kiosk.submit_dossier(request(pdf_bytes())).await.unwrap();
     assert!(queued.dossier.is_none());
     assert_eq!(outbox_rows(&data), 1);
-    let server = support::start_office(&db, &listen).await;
-    wait_until("the queued filing to reach the server", || {
-        outbox_rows(&data) == 0
+    let server = office(&db, &listen).await;
+    wait_until("the queued filing to be answered", || {
+        outbox_pending(&data) == 0
     })
     .await;
-    assert_eq!(dossiers_on_server(&db), 2);
+    assert_eq!(outbox_rows(&data), 1, "kept for staff");
+    assert_eq!(dossiers_on_server(&db), 1, "not filed on a dead sign-in");
+    let (request_left, reason): (String, String) =
+        rusqlite::Connection::open(data.join("kiosk.sqlite3"))
+            .unwrap()
+            .query_row("SELECT request, rejected FROM outbox_dossiers", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+    assert_eq!(request_left, r#"{"procedure_code":"1.001193"}"#);
+    assert!(reason.contains("sign in"), "{reason}");
 
     // The session ends: no file the kiosk wrote holds the citizen's name or ID number.
     kiosk.session_end().await;
@@ -185,8 +255,9 @@ fn kill_9_between_outbox_and_send_files_exactly_once() {
             )
             .await
             .unwrap();
+            sign_in(&kiosk).await;
             // MOTCUA_TEST_PAUSE_AFTER_OUTBOX_MS holds it between the write and the send.
-            let _ = kiosk.filing.submit(request(pdf_bytes())).await;
+            let _ = kiosk.submit_dossier(request(pdf_bytes())).await;
             println!("SENT");
         });
         return;
@@ -195,7 +266,8 @@ fn kill_9_between_outbox_and_send_files_exactly_once() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("office.db");
-    let server = rt.block_on(support::start_office(&db, "127.0.0.1:0"));
+    // The server stays up: the sign-in the child filed under still holds for the replay.
+    let server = rt.block_on(office(&db, "127.0.0.1:0"));
     let url = format!("http://{}", server.addr);
     let data = tmp.path().join("kiosk");
     let mut child = std::process::Command::new(std::env::current_exe().unwrap())
@@ -272,8 +344,7 @@ async fn a_refusal_is_shown_and_nothing_is_parked() {
     .await
     .unwrap();
     let err = kiosk
-        .filing
-        .submit(request(pdf_bytes()))
+        .submit_dossier(request(pdf_bytes()))
         .await
         .expect_err("refused");
     assert_eq!(err.code, motcua_core::ErrorCode::FilingDisabled, "{err:?}");

@@ -9,6 +9,7 @@ mod catalog_kiosk;
 mod e2e_assist;
 mod e2e_board;
 mod e2e_catalog;
+mod e2e_counter;
 mod e2e_filing;
 mod e2e_offline;
 mod e2e_ticket;

@@ -12,7 +12,7 @@ pub async fn submit_dossier(
     kiosk: State<'_, Kiosk>,
     request: DossierRequest,
 ) -> Result<SubmitResult, ApiError> {
-    kiosk.filing.submit(request).await
+    kiosk.submit_dossier(request).await
 }
 
 /// The newest page from the document scanner.

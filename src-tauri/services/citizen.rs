@@ -78,6 +78,11 @@ impl CitizenSession {
         Ok(state)
     }
 
+    /// The office server's handle of the current sign-in (what a dossier is filed with), if any.
+    pub async fn session_id(&self) -> Option<String> {
+        self.session.lock().await.clone()
+    }
+
     /// Ends the citizen's session: signs out at the office server and forgets the session.
     pub async fn end(&self) {
         let id = self.session.lock().await.take();

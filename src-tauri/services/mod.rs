@@ -377,12 +377,35 @@ impl Kiosk {
         self.citizen.start().await
     }
 
+    /// Files a dossier for the signed-in citizen: the office server's sign-in session handle
+    /// goes with it (the screen never holds it), and stays with the outbox entry, so a resend
+    /// is bound to the same sign-in. A refusal because the sign-in has ended (401
+    /// `sign_in_required`) forgets the dead session too: the screen shows the refusal and the
+    /// citizen signs in again.
+    pub async fn submit_dossier(
+        &self,
+        mut request: motcua_core::dossier::DossierRequest,
+    ) -> Result<filing::SubmitResult, motcua_core::ApiError> {
+        request.sign_in_session = self.citizen.session_id().await;
+        let result = self.filing.submit(request).await;
+        if let Err(e) = &result {
+            if e.code == motcua_core::ErrorCode::SignInRequired {
+                self.citizen.end().await;
+            }
+        }
+        result
+    }
+
     /// Ends the citizen's session (Hủy, Home, idle): signs out at the office server and
     /// forgets it, and the receipts spooled for them go (as paper leaves a printer). A filing
     /// of theirs still in the outbox is sent first while the server answers (for at most a
     /// few seconds), so that it goes while its sign-in still holds.
     pub async fn session_end(&self) {
+        if self.link.is_online() {
+            let _ = tokio::time::timeout(SEND_BEFORE_SIGN_OUT, self.filing.flush_outbox()).await;
+        }
         self.printer.forget_spooled_receipts();
+        self.filing.forget_last_receipt();
         self.citizen.end().await;
     }
 }
@@ -406,11 +429,18 @@ async fn sync_loop(
         if up != was {
             tracing::info!(online = up, "office server reachability changed");
         }
-        if self.link.is_online() {
-            let _ = tokio::time::timeout(SEND_BEFORE_SIGN_OUT, self.filing.flush_outbox()).await;
+        if let Some(r) = reenroll
+            .as_ref()
+            .filter(|_| link.client.credentials().refused())
+        {
+            // The embedded server no longer knows its own kiosk's token (its database was
+            // replaced): enroll again, as at first start.
+            match embedded_enroll(&r.db, &r.token_file, &r.kiosk_id).await {
+                Ok(t) => link.client.credentials().set_token(Some(t)),
+                Err(e) => tracing::error!("embedded kiosk not enrolled again: {e}"),
+            }
         }
         if answered {
-        self.filing.forget_last_receipt();
             queue::flush_outbox(&link, &local, &kiosk_id).await;
             filing::flush_dossiers(&link, &local).await;
         }
@@ -426,23 +456,6 @@ async fn sync_loop(
     }
 }
 
-fn create_dir(dir: &Path) -> Result<(), StartError> {
-    std::fs::create_dir_all(dir).map_err(|source| StartError::Folder {
-        path: dir.to_path_buf(),
-        if let Some(r) = reenroll
-            .as_ref()
-            .filter(|_| link.client.credentials().refused())
-        {
-            // The embedded server no longer knows its own kiosk's token (its database was
-            // replaced): enroll again, as at first start.
-            match embedded_enroll(&r.db, &r.token_file, &r.kiosk_id).await {
-                Ok(t) => link.client.credentials().set_token(Some(t)),
-                Err(e) => tracing::error!("embedded kiosk not enrolled again: {e}"),
-            }
-        }
-        source,
-    })
-}
 /// What the sync loop needs to enroll the embedded server's own kiosk again.
 struct Reenroll {
     db: PathBuf,
@@ -477,3 +490,9 @@ async fn embedded_enroll(
     .map_err(|detail| StartError::Storage { path, detail })
 }
 
+fn create_dir(dir: &Path) -> Result<(), StartError> {
+    std::fs::create_dir_all(dir).map_err(|source| StartError::Folder {
+        path: dir.to_path_buf(),
+        source,
+    })
+}

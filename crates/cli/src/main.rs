@@ -1,5 +1,6 @@
 //! `motcua`: run the office server, render tickets.
 
+mod access;
 mod catalog;
 mod filing;
 
@@ -50,12 +51,37 @@ enum Command {
         /// Program that speaks the announcements.
         #[arg(long, default_value = "espeak-ng")]
         espeak: PathBuf,
+        /// Serve HTTPS with this certificate (PEM: the server's certificate, then any
+        /// intermediates). Needs --tls-key.
+        #[arg(long, requires = "tls_key", value_name = "FILE")]
+        tls_cert: Option<PathBuf>,
+        /// The private key of --tls-cert (PEM).
+        #[arg(long, requires = "tls_cert", value_name = "FILE")]
+        tls_key: Option<PathBuf>,
+        /// A staff session unused this many minutes ends.
+        #[arg(long, default_value_t = 30)]
+        staff_idle_minutes: u64,
         #[command(flatten)]
         auth: AuthArgs,
         #[command(flatten)]
         filing: Box<filing::FilingArgs>,
         #[command(flatten)]
         catalog: Box<catalog::ServeArgs>,
+    },
+    /// Staff accounts (the password on standard input).
+    Staff {
+        #[command(subcommand)]
+        cmd: access::StaffCmd,
+    },
+    /// Kiosks, counter devices and boards: tokens, revocation, enrollment codes.
+    Device {
+        #[command(subcommand)]
+        cmd: access::DeviceCmd,
+    },
+    /// The audit trail: verify the chain, export it.
+    Audit {
+        #[command(subcommand)]
+        cmd: access::AuditCmd,
     },
     /// Import, search and export the procedure catalog.
     Catalog {
@@ -134,6 +160,9 @@ fn main() -> ExitCode {
             priority,
             ui_dir,
             espeak,
+            tls_cert,
+            tls_key,
+            staff_idle_minutes,
             auth,
             filing,
             catalog,
@@ -157,7 +186,17 @@ fn main() -> ExitCode {
             espeak,
             filing: filing.config(),
             catalog: catalog.config(),
+            tls: tls_cert
+                .zip(tls_key)
+                .map(|(cert, key)| motcua_office::TlsFiles { cert, key }),
+            access: motcua_office::access::AccessConfig {
+                idle: std::time::Duration::from_secs(staff_idle_minutes.clamp(1, 24 * 60) * 60),
+                ..Default::default()
+            },
         }),
+        Command::Staff { cmd } => access::staff(cmd),
+        Command::Device { cmd } => access::device(cmd),
+        Command::Audit { cmd } => access::audit(cmd),
         Command::Catalog { cmd } => catalog::run(cmd),
         Command::Vietqr { cmd } => filing::vietqr(cmd),
         Command::Scan { cmd } => filing::scan(cmd),
@@ -305,7 +344,7 @@ fn serve(cfg: ServerConfig) -> ExitCode {
         };
         {
             let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "listening on http://{}", server.addr);
+            let _ = writeln!(out, "listening on {}", server.url());
             let _ = out.flush();
         }
         wait_for_signal().await;

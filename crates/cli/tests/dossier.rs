@@ -1,6 +1,8 @@
 //! Online filing over real HTTP on loopback with a real SQLite file: idempotent replay, key
 //! reuse, bad files, sizes, the daily sequence under concurrency, the lookup secret, the
-//! tracking page and the receipt signature checked by the real `motcua scan decode`.
+//! tracking page and the receipt signature checked by the real `motcua scan decode`. Each
+//! dossier is filed by the demo citizen signed in through the sandbox provider (issue 12: the
+//! applicant is the verified citizen; crates/office/tests/dossier.rs tests the refusals).
 
 use motcua_testkit as support;
 
@@ -20,7 +22,9 @@ fn pdf(n: usize) -> Vec<u8> {
     v
 }
 
-fn request(procedure: &str, name: &str, files: &[(&str, Vec<u8>)]) -> Value {
+/// A dossier of the citizen signed in as `session`; the applicant's name and ID number are
+/// left to the sign-in.
+fn request(procedure: &str, session: &str, files: &[(&str, Vec<u8>)]) -> Value {
     let mut docs: Vec<Value> = files
         .iter()
         .map(|(n, bytes)| {
@@ -33,8 +37,8 @@ fn request(procedure: &str, name: &str, files: &[(&str, Vec<u8>)]) -> Value {
     );
     json!({
         "procedure_code": procedure,
-        "applicant": {"full_name": name, "id_number": "001099012345", "phone": "0912345678",
-                      "address": "Số 1 Tràng Tiền, Hà Nội"},
+        "sign_in_session": session,
+        "applicant": {"phone": "0912345678", "address": "Số 1 Tràng Tiền, Hà Nội"},
         "answers": {"ten_ho_kinh_doanh": "Tạp hóa An"},
         "documents": docs,
         "delivery": {"method": "office"}
@@ -70,8 +74,14 @@ async fn bank_server(db: &Path) -> motcua_office::ServerHandle {
         cfg.filing.bank_bin = Some("970436".into());
         cfg.filing.bank_account = Some("1023456789".into());
         cfg.filing.account_name = "UBND XA THU NGHIEM".into();
+        cfg.demo_sign_in = true;
     })
     .await
+}
+
+/// The demo citizen's sign-in session at `base`.
+async fn citizen(c: &Client, base: &str) -> String {
+    support::sign_in_demo(c, base).await.session_id
 }
 
 #[tokio::test]
@@ -80,8 +90,9 @@ async fn files_once_per_key_and_guards_the_details() {
     let db = dir.path().join("office.db");
     let srv = bank_server(&db).await;
     let base = srv.url();
-    let c = Client::new();
-    let body = request("1.001612", "Nguyễn Văn An", &[("Giấy đề nghị", pdf(2000))]);
+    let c = support::kiosk(&srv);
+    let session = citizen(&c, &base).await;
+    let body = request("1.001612", &session, &[("Giấy đề nghị", pdf(2000))]);
 
     let (st, d) = file(&c, &base, Some("k-1"), &body).await;
     assert_eq!(st, 201, "{d}");
@@ -120,7 +131,7 @@ async fn files_once_per_key_and_guards_the_details() {
     assert_eq!(st, 200, "{again}");
     assert_eq!(again, d);
     // The same key with another body: 409, nothing stored.
-    let other = request("1.001612", "Nguyễn Văn Bình", &[]);
+    let other = request("1.001612", &session, &[]);
     let (st, e) = file(&c, &base, Some("k-1"), &other).await;
     assert_eq!(st, 409, "{e}");
     assert_eq!(e["code"], "idempotency_conflict");
@@ -137,7 +148,7 @@ async fn files_once_per_key_and_guards_the_details() {
     let (st, public) = support::get(&c, format!("{base}/api/v1/dossiers/{code}")).await;
     assert_eq!(st, 200);
     assert_eq!(public["status"], "submitted");
-    assert!(!public.to_string().contains("Nguyễn"), "{public}");
+    assert!(!public.to_string().contains("Phạm"), "{public}");
     let (st, full) = support::get(&c, format!("{base}/api/v1/dossiers/{code}?k={secret}")).await;
     assert_eq!(st, 200);
     assert_eq!(full, d);
@@ -167,7 +178,7 @@ async fn files_once_per_key_and_guards_the_details() {
         .expect("pdftotext (poppler-utils)");
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(
-        text.contains(&code) && text.contains("Nguyễn Văn An"),
+        text.contains(&code) && text.contains("Phạm Văn Mẫu"),
         "{text}"
     );
     assert!(text.contains("150.000 đồng"), "{text}");
@@ -215,7 +226,7 @@ async fn files_once_per_key_and_guards_the_details() {
     assert!(html.contains("Ngày hẹn trả kết quả") && html.contains("Result due"));
     assert!(html.contains("Đã nộp trực tuyến, chờ tiếp nhận"), "{html}");
     assert!(html.contains("Giấy biên nhận hợp lệ"), "{html}");
-    assert!(!html.contains("Nguyễn Văn An"));
+    assert!(!html.contains("Phạm Văn Mẫu"));
     let forged = url.replace("&s=", "&s=A");
     let html = c.get(forged).send().await.unwrap().text().await.unwrap();
     assert!(!html.contains("Giấy biên nhận hợp lệ"));
@@ -271,8 +282,10 @@ async fn bad_input_is_refused_and_consumes_nothing() {
     let db = dir.path().join("office.db");
     let srv = bank_server(&db).await;
     let base = srv.url();
-    let c = Client::new();
-    let ok = request("1.001193", "Trần Thị Bình", &[("Tờ khai", pdf(100))]);
+    let c = support::kiosk(&srv);
+    let session = citizen(&c, &base).await;
+    let s = session.as_str();
+    let ok = request("1.001193", s, &[("Tờ khai", pdf(100))]);
 
     let (st, e) = file(&c, &base, None, &ok).await;
     assert_eq!(
@@ -283,7 +296,7 @@ async fn bad_input_is_refused_and_consumes_nothing() {
     // A ZIP renamed to .pdf.
     let zip = request(
         "1.001193",
-        "X",
+        s,
         &[("Tờ khai", b"PK\x03\x04 not a pdf".to_vec())],
     );
     let (st, e) = file(&c, &base, Some("a"), &zip).await;
@@ -296,7 +309,7 @@ async fn bad_input_is_refused_and_consumes_nothing() {
         .contains("not a PDF, JPEG or PNG"));
 
     // One file over 10 MB.
-    let big = request("1.001193", "X", &[("Tờ khai", pdf(10 * 1024 * 1024 + 1))]);
+    let big = request("1.001193", s, &[("Tờ khai", pdf(10 * 1024 * 1024 + 1))]);
     let (st, e) = file(&c, &base, Some("b"), &big).await;
     assert_eq!(st, 413, "{e}");
     assert_eq!(e["code"], "file_too_large");
@@ -305,7 +318,7 @@ async fn bad_input_is_refused_and_consumes_nothing() {
     let part = pdf(8_000_000);
     let many = request(
         "1.001193",
-        "X",
+        s,
         &[
             ("A", part.clone()),
             ("B", part.clone()),
@@ -327,7 +340,7 @@ async fn bad_input_is_refused_and_consumes_nothing() {
         (400, Some("bad_request")),
         "{e}"
     );
-    let (st, e) = file(&c, &base, Some("e"), &request("9.999999", "X", &[])).await;
+    let (st, e) = file(&c, &base, Some("e"), &request("9.999999", s, &[])).await;
     assert_eq!(
         (st.as_u16(), e["code"].as_str()),
         (404, Some("unknown_procedure")),
@@ -343,8 +356,15 @@ async fn bad_input_is_refused_and_consumes_nothing() {
         .unwrap();
     assert_eq!(r.status(), 400);
     assert_eq!(r.json::<Value>().await.unwrap()["code"], "malformed_json");
-    let (st, _) = file(&c, &base, Some("g"), &request("1.001193", "  ", &[])).await;
-    assert_eq!(st, 400);
+    // Someone else's name: not the citizen who signed in.
+    let mut other = request("1.001193", s, &[]);
+    other["applicant"]["full_name"] = json!("Trần Thị Bình");
+    let (st, e) = file(&c, &base, Some("g"), &other).await;
+    assert_eq!(
+        (st.as_u16(), e["code"].as_str()),
+        (403, Some("identity_mismatch")),
+        "{e}"
+    );
 
     // Nothing was stored and no code was used: the next good dossier is number 1.
     assert_eq!(count(&db, "dossiers"), 0);
@@ -364,12 +384,14 @@ async fn sixteen_concurrent_submissions_get_a_gap_free_sequence() {
     let db = dir.path().join("office.db");
     let srv = bank_server(&db).await;
     let base = srv.url();
-    let c = Client::new();
+    let c = support::kiosk(&srv);
+    // One citizen filing sixteen dossiers at once.
+    let session = citizen(&c, &base).await;
     let tasks: Vec<_> = (0..16)
         .map(|i| {
-            let (c, base) = (c.clone(), base.clone());
+            let (c, base, session) = (c.clone(), base.clone(), session.clone());
             tokio::spawn(async move {
-                let body = request("1.000894", &format!("Người {i}"), &[("Tờ khai", pdf(5000))]);
+                let body = request("1.000894", &session, &[("Tờ khai", pdf(5000 + i))]);
                 let (st, d) = file(&c, &base, Some(&format!("key-{i}")), &body).await;
                 assert_eq!(st, 201, "{d}");
                 d["code"].as_str().unwrap().to_owned()
@@ -396,16 +418,18 @@ async fn procedures_come_from_the_catalog() {
         cfg.seed_demo = true;
         cfg.filing.bank_bin = Some("970436".into());
         cfg.filing.bank_account = Some("1023456789".into());
+        cfg.demo_sign_in = true;
     })
     .await;
     let base = format!("http://{}", server.addr);
-    let c = Client::new();
+    let c = support::kiosk(&server);
+    let session = citizen(&c, &base).await;
     // Đăng ký thường trú: online, 7 working days, 10,000 đ — not in the built-in table.
     let (st, d) = file(
         &c,
         &base,
         Some("k-thuong-tru"),
-        &request("1.004222", "Lê Văn Tám", &[("Tờ khai", pdf(2000))]),
+        &request("1.004222", &session, &[("Tờ khai", pdf(2000))]),
     )
     .await;
     assert!(st.is_success(), "{st} {d}");
@@ -426,7 +450,7 @@ async fn procedures_come_from_the_catalog() {
         &c,
         &base,
         Some("k-chung-thuc"),
-        &request("2.000815", "Lê Văn Tám", &[("Bản chính", pdf(2000))]),
+        &request("2.000815", &session, &[("Bản chính", pdf(2000))]),
     )
     .await;
     assert_eq!(st.as_u16() / 100, 4, "{st} {e}");

@@ -52,7 +52,9 @@ pub fn is_dossier_code(s: &str) -> bool {
     Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
 )]
 pub struct Applicant {
-    /// Họ và tên.
+    /// Họ và tên. Online, it comes from the sign-in's verified claims (absent or empty in the
+    /// request: filled from them).
+    #[serde(default)]
     pub full_name: String,
     /// Số định danh cá nhân (12 digits).
     #[serde(default)]
@@ -123,7 +125,17 @@ pub enum Delivery {
 pub struct DossierRequest {
     /// Mã thủ tục, e.g. `1.001193`.
     pub procedure_code: String,
-    /// Who files.
+    /// The office server's own sign-in session handle: the `session_id` of
+    /// `POST /api/v1/auth/device`, once the citizen approved the sign-in. Required online:
+    /// the applicant's identity comes from that session's verified claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub sign_in_session: Option<String>,
+    /// Who files: the signed-in citizen. Full name, ID number, date of birth and gender come
+    /// from the sign-in (a field given here must match it: 403 `identity_mismatch`; absent
+    /// ones are filled). A dossier about someone else (a child's birth registration) names
+    /// them in the answers; the applicant stays the citizen who signed in.
+    #[serde(default)]
     pub applicant: Applicant,
     /// The form's answers by question id.
     #[serde(default)]
@@ -362,6 +374,41 @@ impl Agency {
     }
 }
 
+/// How the identity of a dossier's submitter was checked.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Verification {
+    /// Signed in with VNeID (the office's OpenID provider).
+    Vneid,
+    /// Signed in with the built-in sandbox provider ("DEMO – không phải VNeID thật"): no real
+    /// identity was checked.
+    Demo,
+}
+
+impl Verification {
+    /// Wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verification::Vneid => "vneid",
+            Verification::Demo => "demo",
+        }
+    }
+}
+
+/// Who submitted a dossier online: the citizen who signed in, as the sign-in vouches for them
+/// (also when the dossier concerns someone else).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct Submitter {
+    /// Họ và tên, from the sign-in.
+    pub full_name: String,
+    /// Số định danh cá nhân, from the sign-in (absent when the provider did not release it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub id_number: Option<String>,
+}
+
 /// A filed dossier, as `GET /api/v1/dossiers/{code}` (with its lookup secret) returns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct Dossier {
@@ -402,6 +449,26 @@ pub struct Dossier {
     pub payment: Option<Payment>,
     /// The office.
     pub agency: Agency,
+    /// How the submitter's identity was checked: `vneid` for a dossier filed online bound to
+    /// a VNeID sign-in (`demo` with the sandbox provider). Absent on dossiers filed before
+    /// issue 12 and on paper dossiers received at a counter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub verified_with: Option<Verification>,
+    /// The account the dossier is linked to: the provider's `sub` for the citizen. An
+    /// identifier: only in the full dossier (staff, or the lookup with the secret), never in
+    /// the public status or the tracking page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub account_subject: Option<String>,
+    /// Who submitted it online: the verified citizen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub submitted_by: Option<Submitter>,
+    /// The staff member (username) who received a paper dossier at a counter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub received_by: Option<String>,
 }
 
 /// What `GET /api/v1/dossiers/{code}` returns without the lookup secret: status only, nothing
@@ -465,6 +532,65 @@ mod tests {
         );
         let office: Delivery = serde_json::from_str(r#"{"method":"office"}"#).unwrap();
         assert_eq!(office, Delivery::Office);
+        assert_eq!(r.sign_in_session, None);
+        // Online the applicant may be left out: the sign-in fills it.
+        let r: DossierRequest = serde_json::from_value(serde_json::json!({
+            "procedure_code": "1.001193",
+            "sign_in_session": "s",
+            "delivery": {"method": "office"}
+        }))
+        .unwrap();
+        assert_eq!(r.sign_in_session.as_deref(), Some("s"));
+        assert_eq!(r.applicant, Applicant::default());
+        let back = serde_json::to_value(&r).unwrap();
+        assert_eq!(back["sign_in_session"], "s");
+    }
+
+    #[test]
+    fn verification_is_snake_case_and_old_dossiers_have_none() {
+        assert_eq!(
+            serde_json::to_string(&Verification::Vneid).unwrap(),
+            "\"vneid\""
+        );
+        assert_eq!(Verification::Demo.as_str(), "demo");
+        let old = Dossier {
+            code: "H00-261123-0001".into(),
+            procedure_code: "1.001193".into(),
+            procedure_name: "Đăng ký khai sinh".into(),
+            applicant: Applicant::default(),
+            answers: BTreeMap::new(),
+            received_at: "2026-11-23T09:00:00+07:00".into(),
+            processing_time: ProcessingTime::working_days(1),
+            due_date: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+            due_at: None,
+            fee_vnd: 0,
+            status: DossierStatus::Submitted,
+            documents: vec![],
+            delivery: Delivery::Office,
+            tracking_url: String::new(),
+            payment: None,
+            agency: Agency::default(),
+            verified_with: None,
+            account_subject: None,
+            submitted_by: None,
+            received_by: None,
+        };
+        let mut d = serde_json::to_value(old).unwrap();
+        for k in [
+            "verified_with",
+            "account_subject",
+            "submitted_by",
+            "received_by",
+        ] {
+            assert!(d.get(k).is_none(), "{k} is skipped when absent");
+        }
+        d["verified_with"] = "vneid".into();
+        d["account_subject"] = "sub-1".into();
+        d["submitted_by"] = serde_json::json!({"full_name": "A"});
+        let d: Dossier = serde_json::from_value(d).unwrap();
+        assert_eq!(d.verified_with, Some(Verification::Vneid));
+        assert_eq!(d.submitted_by.unwrap().id_number, None);
+        assert_eq!(d.received_by, None);
     }
 
     #[test]

@@ -25,6 +25,7 @@
 
 #![warn(missing_docs)]
 
+pub mod access;
 pub mod app;
 pub mod catalog;
 pub mod db;
@@ -37,12 +38,14 @@ pub mod identity;
 pub mod openapi;
 pub mod pages;
 pub mod queue;
+pub mod tls;
 
 pub use identity::{AuthConfig, AuthService};
 pub use motcua_core::PriorityStrategy;
 pub use pages::{UiProvider, UiSource};
 pub use queue::store::{SqliteStore, Store, StoreError, StoreOptions};
 pub use queue::{AppOptions, AppState, OfficeInfo};
+pub use tls::TlsFiles;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -84,6 +87,11 @@ pub struct ServerConfig {
     pub demo_sign_in: bool,
     /// Online filing settings (agency code, bank account, receipt key, holidays).
     pub filing: dossier::FilingConfig,
+    /// Serve HTTPS with this certificate and key (`--tls-cert`, `--tls-key`); `None`: plain
+    /// HTTP. Under TLS the staff session cookie is marked `Secure`.
+    pub tls: Option<TlsFiles>,
+    /// Staff sign-in settings (idle time, per-client limits); `secure_cookie` follows `tls`.
+    pub access: access::AccessConfig,
 }
 
 impl Default for ServerConfig {
@@ -102,6 +110,8 @@ impl Default for ServerConfig {
             auth: None,
             demo_sign_in: false,
             filing: dossier::FilingConfig::default(),
+            tls: None,
+            access: access::AccessConfig::default(),
         }
     }
 }
@@ -164,7 +174,10 @@ pub enum OfficeError {
 pub struct ServerHandle {
     /// The bound address (the real port when `listen` asked for port 0).
     pub addr: SocketAddr,
+    /// The office database.
+    pub db_path: PathBuf,
     base_url: String,
+    tls: bool,
     stop: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
     store: Arc<dyn Store>,
@@ -172,9 +185,14 @@ pub struct ServerHandle {
 }
 
 impl ServerHandle {
-    /// `http://<addr>`.
+    /// `http://<addr>`, or `https://<addr>` under TLS.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", scheme(self.tls), self.addr)
+    }
+
+    /// Whether the server speaks HTTPS (`ServerConfig::tls` was set).
+    pub fn is_tls(&self) -> bool {
+        self.tls
     }
 
     /// The base of ticket status URLs.
@@ -206,6 +224,8 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
             format!("number_width must be 1..=9, got {}", cfg.number_width).into(),
         ));
     }
+    // The certificate and key first: a wrong file stops the start before anything is opened.
+    let tls = cfg.tls.as_ref().map(tls::server_config).transpose()?;
     let opts = StoreOptions {
         number_width: cfg.number_width,
         seed_demo: cfg.seed_demo,
@@ -249,7 +269,7 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
     let base_url = cfg
         .public_base_url
         .clone()
-        .unwrap_or_else(|| format!("http://{addr}"));
+        .unwrap_or_else(|| format!("{}://{addr}", scheme(tls.is_some())));
     let enabled = cfg.filing.enabled;
     let filing = {
         let (db, name, base, fc) = (
@@ -285,31 +305,79 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         },
     );
     let base_url = state.office().public_base_url.clone();
-    let (identity, demo_idp) = identity::mount(&cfg, addr, &base_url)?;
+    let sign_in = identity::mount(&cfg, addr, &base_url)?;
+    // Online filing binds each dossier to the citizen's sign-in session.
+    let filing = filing.with_sign_in(sign_in.service.clone());
+    let access = {
+        let (db, mut ac) = (cfg.db_path.clone(), cfg.access.clone());
+        ac.secure_cookie = tls.is_some();
+        tokio::task::spawn_blocking(move || access::Access::open(&db, ac))
+            .await
+            .map_err(|e| OfficeError::Io(std::io::Error::other(e)))?
+            .map_err(|e| OfficeError::Database {
+                path: cfg.db_path.clone(),
+                source: e.into(),
+            })?
+    };
     let app = app::assemble(app::Domains {
+        access: access::http::router(access.clone()),
+        guard: access,
         queue: queue::http::router(state.clone()),
         catalog: catalog::router(catalog),
         dossiers: dossier::http::router(enabled.then(|| Arc::new(filing))),
-        identity,
+        identity: sign_in.api,
         pages: pages::router(cfg.ui.clone()),
         devices: devices::http::router(devices::Devices::new(state.notes().clone())),
-        outside: demo_idp,
+        outside: sign_in.outside,
     });
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            })
-            .await
-    });
-    tracing::info!(%addr, db = %cfg.db_path.display(), priority = %cfg.priority, "office server started");
+    let task = match tls.clone() {
+        Some(config) => {
+            let listener = tls::TlsListener::new(listener, config)?;
+            tokio::spawn(serve_until(listener, app, stopped))
+        }
+        None => tokio::spawn(serve_until(listener, app, stopped)),
+    };
+    tracing::info!(%addr, tls = tls.is_some(), db = %cfg.db_path.display(), priority = %cfg.priority, "office server started");
     Ok(ServerHandle {
         addr,
+        db_path: cfg.db_path.clone(),
         base_url,
+        tls: tls.is_some(),
         stop,
         task,
         store,
         state,
     })
+}
+
+fn scheme(tls: bool) -> &'static str {
+    if tls {
+        "https"
+    } else {
+        "http"
+    }
+}
+
+/// Serves `app` on `listener` (plain TCP or [`tls::TlsListener`]) until `stopped` fires,
+/// then lets in-flight requests finish.
+async fn serve_until<L>(
+    listener: L,
+    app: axum::Router,
+    stopped: oneshot::Receiver<()>,
+) -> std::io::Result<()>
+where
+    L: axum::serve::Listener<Addr = SocketAddr>,
+    access::guard::ClientAddr:
+        for<'a> axum::extract::connect_info::Connected<axum::serve::IncomingStream<'a, L>>,
+{
+    // The client's address reaches the handlers (per-client rate limits).
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<access::guard::ClientAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = stopped.await;
+    })
+    .await
 }

@@ -43,7 +43,7 @@ async fn thousand_tickets_from_32_clients_are_numbered_1_to_1000() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
     let base = srv.url();
-    let client = Client::new();
+    let client = motcua_testkit::admin(&srv).await;
     let mut tasks = Vec::new();
     for i in 0..32 {
         let (c, base) = (client.clone(), base.clone());
@@ -87,7 +87,7 @@ async fn ticket_shape_status_and_people_ahead() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
     let base = srv.url();
-    let c = Client::new();
+    let c = motcua_testkit::admin(&srv).await;
 
     let r = c.get(format!("{base}/healthz")).send().await.unwrap();
     assert_eq!(r.status(), 200);
@@ -188,7 +188,7 @@ async fn bad_input_is_rejected_and_consumes_no_number() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
     let base = srv.url();
-    let c = Client::new();
+    let c = motcua_testkit::admin(&srv).await;
     let url = format!("{base}/api/v1/tickets");
 
     let (st, t) = issue(&c, &base, json!({"service_id": "dat-dai"})).await;
@@ -311,7 +311,7 @@ async fn openapi_document_lists_the_paths() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
     let base = srv.url();
-    let c = Client::new();
+    let c = motcua_testkit::admin(&srv).await;
     let r = c
         .get(format!("{base}/api/v1/openapi.json"))
         .send()

@@ -131,7 +131,7 @@ async fn approved_on_the_phone_gives_the_profile_then_sign_out_forgets_it() {
         "id_number".into(),
     ];
     let srv = office(&dir, Some(cfg), false).await;
-    let (c, base) = (Client::new(), srv.url());
+    let (c, base) = (support::admin(&srv).await, srv.url());
 
     let started = start_sign_in(&c, &base).await;
     let id = started["session_id"].as_str().unwrap().to_owned();
@@ -193,7 +193,7 @@ async fn aborted_on_the_phone_is_denied() {
     let op = real_provider();
     let dir = tempfile::tempdir().unwrap();
     let srv = office(&dir, Some(AuthConfig::new(&op.issuer, CLIENT)), false).await;
-    let (c, base) = (Client::new(), srv.url());
+    let (c, base) = (support::admin(&srv).await, srv.url());
     let started = start_sign_in(&c, &base).await;
     let id = started["session_id"].as_str().unwrap();
     let last = phone(started["verification_uri_complete"].as_str().unwrap(), true).await;
@@ -215,7 +215,7 @@ async fn a_code_nobody_confirms_expires_with_a_clear_message() {
         false,
     )
     .await;
-    let (c, base) = (Client::new(), srv.url());
+    let (c, base) = (support::admin(&srv).await, srv.url());
     let started = start_sign_in(&c, &base).await;
     assert_eq!(started["expires_in"], 2, "{started}");
     let v = outcome(&c, &base, started["session_id"].as_str().unwrap()).await;
@@ -229,7 +229,7 @@ async fn a_code_nobody_confirms_expires_with_a_clear_message() {
 async fn bad_session_ids_and_unconfigured_sign_in_answer_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let srv = office(&dir, None, false).await;
-    let (c, base) = (Client::new(), srv.url());
+    let (c, base) = (support::admin(&srv).await, srv.url());
     let r = c
         .post(format!("{base}/api/v1/auth/device"))
         .send()
@@ -242,7 +242,7 @@ async fn bad_session_ids_and_unconfigured_sign_in_answer_clearly() {
     let op = real_provider();
     let dir = tempfile::tempdir().unwrap();
     let srv = office(&dir, Some(AuthConfig::new(&op.issuer, CLIENT)), false).await;
-    let base = srv.url();
+    let (c, base) = (support::admin(&srv).await, srv.url());
     let r = c
         .put(format!("{base}/api/v1/auth/device"))
         .send()
@@ -263,6 +263,7 @@ async fn bad_session_ids_and_unconfigured_sign_in_answer_clearly() {
         false,
     )
     .await;
+    let c = support::admin(&srv).await;
     let r = c
         .post(format!("{}/api/v1/auth/device", srv.url()))
         .send()
@@ -433,17 +434,18 @@ impl Fake {
 }
 
 /// Runs one sign-in against the fake with `answers`; returns its outcome.
-async fn fake_sign_in(fake: &Fake, base: &str, answers: Vec<Answer>) -> Value {
+async fn fake_sign_in(fake: &Fake, srv: &ServerHandle, answers: Vec<Answer>) -> Value {
     fake.answer(answers);
-    let c = Client::new();
+    let c = support::kiosk(srv);
+    let base = &srv.url();
     let started = start_sign_in(&c, base).await;
     outcome(&c, base, started["session_id"].as_str().unwrap()).await
 }
 
 /// Signs in through the fake with this ID token: refused, with a message naming the fault in
 /// both languages and no profile.
-async fn refused(fake: &Fake, base: &str, token: String, vi: &str, en: &str) {
-    let v = fake_sign_in(fake, base, vec![Answer::Token(token)]).await;
+async fn refused(fake: &Fake, srv: &ServerHandle, token: String, vi: &str, en: &str) {
+    let v = fake_sign_in(fake, srv, vec![Answer::Token(token)]).await;
     assert_eq!(v["status"], "error", "{v}");
     assert_message(&v, vi, en);
 }
@@ -454,18 +456,17 @@ async fn id_tokens_that_do_not_check_out_are_refused_and_keys_may_rotate() {
     let fake = Fake::start(vec![a.jwk.clone()]).await;
     let dir = tempfile::tempdir().unwrap();
     let srv = office(&dir, Some(AuthConfig::new(&fake.issuer, CLIENT)), false).await;
-    let base = srv.url();
 
     // A good token first: approved, with the VNeID-style claim mapped.
     let good = a.sign("key-a", &fake.claims());
-    let v = fake_sign_in(&fake, &base, vec![Answer::Token(good)]).await;
+    let v = fake_sign_in(&fake, &srv, vec![Answer::Token(good)]).await;
     assert_eq!(v["status"], "approved", "{v}");
     assert_eq!(v["profile"]["full_name"], "Trần Văn Bình");
     assert_eq!(v["profile"]["id_number"], "079085001234");
 
     // Signed by another key but naming the provider's key: a forged or tampered token.
     let forged = b.sign("key-a", &fake.claims());
-    refused(&fake, &base, forged, "chữ ký", "signature").await;
+    refused(&fake, &srv, forged, "chữ ký", "signature").await;
 
     // A token whose payload was altered after signing.
     let good = a.sign("key-a", &fake.claims());
@@ -474,14 +475,14 @@ async fn id_tokens_that_do_not_check_out_are_refused_and_keys_may_rotate() {
     claims["sub"] = "someone-else".into();
     let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims.to_string());
     let tampered = format!("{}.{payload}.{}", parts[0], parts[2]);
-    refused(&fake, &base, tampered, "chữ ký", "signature").await;
+    refused(&fake, &srv, tampered, "chữ ký", "signature").await;
 
     // For another client.
     let mut claims = fake.claims();
     claims["aud"] = "another-app".into();
     refused(
         &fake,
-        &base,
+        &srv,
         a.sign("key-a", &claims),
         "ứng dụng khác",
         "aud",
@@ -492,19 +493,19 @@ async fn id_tokens_that_do_not_check_out_are_refused_and_keys_may_rotate() {
     let mut claims = fake.claims();
     claims["exp"] = (chrono::Utc::now().timestamp() - 3600).into();
     claims["iat"] = (chrono::Utc::now().timestamp() - 7200).into();
-    refused(&fake, &base, a.sign("key-a", &claims), "hết hạn", "expired").await;
+    refused(&fake, &srv, a.sign("key-a", &claims), "hết hạn", "expired").await;
 
     // From another issuer.
     let mut claims = fake.claims();
     claims["iss"] = "https://evil.example".into();
-    refused(&fake, &base, a.sign("key-a", &claims), "nơi khác", "iss").await;
+    refused(&fake, &srv, a.sign("key-a", &claims), "nơi khác", "iss").await;
 
     // A nonce that is not the one the office sent.
     let mut claims = fake.claims();
     claims["nonce"] = "not-ours".into();
     refused(
         &fake,
-        &base,
+        &srv,
         a.sign("key-a", &claims),
         "không hợp lệ",
         "nonce",
@@ -521,16 +522,16 @@ async fn id_tokens_that_do_not_check_out_are_refused_and_keys_may_rotate() {
         &EncodingKey::from_secret(secret.as_bytes()),
     )
     .unwrap();
-    refused(&fake, &base, hs, "thuật toán", "algorithm").await;
+    refused(&fake, &srv, hs, "thuật toán", "algorithm").await;
 
     // The provider rotates to key C: the office fetches the JWKS again for the new kid.
     fake.state.lock().unwrap().jwks = vec![c.jwk.clone()];
     let rotated = c.sign(&c.kid, &fake.claims());
-    let v = fake_sign_in(&fake, &base, vec![Answer::Token(rotated)]).await;
+    let v = fake_sign_in(&fake, &srv, vec![Answer::Token(rotated)]).await;
     assert_eq!(v["status"], "approved", "{v}");
     // A key nobody publishes.
     let unknown = b.sign(&b.kid, &fake.claims());
-    refused(&fake, &base, unknown, "khóa", "key").await;
+    refused(&fake, &srv, unknown, "khóa", "key").await;
     srv.shutdown().await;
 }
 
@@ -540,7 +541,7 @@ async fn slow_down_adds_five_seconds_between_polls() {
     let fake = Fake::start(vec![a.jwk.clone()]).await;
     let dir = tempfile::tempdir().unwrap();
     let srv = office(&dir, Some(AuthConfig::new(&fake.issuer, CLIENT)), false).await;
-    let (c, base) = (Client::new(), srv.url());
+    let (c, base) = (support::admin(&srv).await, srv.url());
     fake.answer(vec![
         Answer::Error("slow_down"),
         Answer::Token(a.sign("key-a", &fake.claims())),
@@ -581,7 +582,7 @@ async fn a_signed_in_session_ends_after_its_time() {
     let mut cfg = AuthConfig::new(&fake.issuer, CLIENT);
     cfg.session_ttl_secs = 1;
     let srv = office(&dir, Some(cfg), false).await;
-    let (c, base) = (Client::new(), srv.url());
+    let (c, base) = (support::admin(&srv).await, srv.url());
     fake.answer(vec![Answer::Token(a.sign("key-a", &fake.claims()))]);
     let started = start_sign_in(&c, &base).await;
     let id = started["session_id"].as_str().unwrap();
@@ -609,10 +610,9 @@ async fn pending_then_expired_token_or_denied_from_the_provider() {
     let fake = Fake::start(vec![a.jwk.clone()]).await;
     let dir = tempfile::tempdir().unwrap();
     let srv = office(&dir, Some(AuthConfig::new(&fake.issuer, CLIENT)), false).await;
-    let base = srv.url();
     let v = fake_sign_in(
         &fake,
-        &base,
+        &srv,
         vec![
             Answer::Error("authorization_pending"),
             Answer::Error("expired_token"),
@@ -623,10 +623,10 @@ async fn pending_then_expired_token_or_denied_from_the_provider() {
     assert_message(&v, "hết hạn", "expired");
     assert_eq!(fake.state.lock().unwrap().polls.len(), 2);
 
-    let v = fake_sign_in(&fake, &base, vec![Answer::Error("access_denied")]).await;
+    let v = fake_sign_in(&fake, &srv, vec![Answer::Error("access_denied")]).await;
     assert_eq!(v["status"], "denied", "{v}");
 
-    let v = fake_sign_in(&fake, &base, vec![Answer::Error("invalid_client")]).await;
+    let v = fake_sign_in(&fake, &srv, vec![Answer::Error("invalid_client")]).await;
     assert_eq!(v["status"], "error", "{v}");
     assert_message(&v, "invalid_client", "invalid_client");
     srv.shutdown().await;
@@ -639,7 +639,7 @@ async fn pending_then_expired_token_or_denied_from_the_provider() {
 async fn the_demo_provider_is_absent_unless_demo_mode_is_on() {
     let dir = tempfile::tempdir().unwrap();
     let srv = office(&dir, None, false).await;
-    let (c, base) = (Client::new(), srv.url());
+    let (c, base) = (support::admin(&srv).await, srv.url());
     for path in [
         "/demo-idp/.well-known/openid-configuration",
         "/demo-idp/jwks",
@@ -662,7 +662,7 @@ async fn the_demo_provider_is_absent_unless_demo_mode_is_on() {
 async fn sign_in_through_the_demo_provider_is_labelled_demo() {
     let dir = tempfile::tempdir().unwrap();
     let srv = office(&dir, None, true).await;
-    let (c, base) = (Client::new(), srv.url());
+    let (c, base) = (support::admin(&srv).await, srv.url());
     let (st, meta) = get(
         &c,
         format!("{base}/demo-idp/.well-known/openid-configuration"),

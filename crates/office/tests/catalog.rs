@@ -33,7 +33,7 @@ async fn catalog_endpoints_on_the_seeded_demo() {
     .await
     .unwrap();
     let base = srv.url();
-    let c = Client::new();
+    let c = motcua_testkit::admin(&srv).await;
 
     // Search (the first catalog request loads the seed).
     let (st, body) = get(&c, format!("{base}/api/v1/procedures?q=khai%20sinh")).await;
@@ -179,7 +179,7 @@ async fn the_catalog_is_the_offices_own_level_and_order() {
     .await
     .unwrap();
     let base = srv.url();
-    let c = Client::new();
+    let c = motcua_testkit::admin(&srv).await;
 
     let (st, f) = get(&c, format!("{base}/api/v1/procedure-fields")).await;
     assert_eq!(st, 200, "{f}");

@@ -81,7 +81,7 @@ async fn list(c: &Client, base: &str) -> Value {
 async fn a_printer_fault_and_a_silent_board_reach_the_stream_and_the_list() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
-    let (base, c) = (srv.url(), Client::new());
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     issue(&c, &base, "ho-tich", "none").await; // event 1
     let mut raw = RawSse::connect(&base).await;
     // A queue client from event 1 on: it must see queue events only, with their ids in order.
@@ -186,7 +186,7 @@ async fn a_printer_fault_and_a_silent_board_reach_the_stream_and_the_list() {
 async fn bad_device_reports_record_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
-    let (base, c) = (srv.url(), Client::new());
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     let long_id = "k".repeat(65);
     let long_detail = "x".repeat(201);
     let bad = [

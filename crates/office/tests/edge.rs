@@ -4,7 +4,6 @@
 //! documented.
 
 use motcua_testkit as support;
-use reqwest::Client;
 use serde_json::Value;
 
 fn bilingual(v: &Value) -> bool {
@@ -46,7 +45,7 @@ async fn every_route_answers_405_and_413_with_the_bilingual_error() {
     // The demo sign-in on, so the sign-in routes are the real relying party's.
     let srv = support::server_at(&dir.path().join("office.db"), |c| c.demo_sign_in = true).await;
     let base = srv.url();
-    let c = Client::new();
+    let c = support::admin(&srv).await;
     let doc: Value = c
         .get(format!("{base}/api/v1/openapi.json"))
         .send()

@@ -16,7 +16,7 @@ fn ids(events: &[SseEvent]) -> Vec<i64> {
 async fn a_reconnecting_client_gets_exactly_the_missed_events_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
-    let (base, c) = (srv.url(), Client::new());
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     for _ in 0..3 {
         issue(&c, &base, "ho-tich", "none").await;
     }
@@ -85,7 +85,7 @@ async fn a_reconnecting_client_gets_exactly_the_missed_events_in_order() {
 async fn many_events_while_disconnected_arrive_in_pages_without_gap_or_repeat() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
-    let (base, c) = (srv.url(), Client::new());
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     // More than one backlog page (500), issued concurrently.
     let mut tasks = Vec::new();
     for _ in 0..8 {
@@ -114,7 +114,7 @@ async fn event_ids_and_resume_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("office.db");
     let srv = server_at(&db, |_| {}).await;
-    let (base, c) = (srv.url(), Client::new());
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     for _ in 0..2 {
         issue(&c, &base, "dat-dai", "none").await;
     }
@@ -132,7 +132,8 @@ async fn event_ids_and_resume_survive_a_restart() {
     );
 
     let srv = server_at(&db, |_| {}).await;
-    let base = srv.url();
+    // Staff sessions live in the server's memory: sign in again after the restart.
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     call_next(&c, &base, "quay-3").await; // 4 completed, 5 called
     issue(&c, &base, "dat-dai", "none").await; // 6
     let mut sse = SseClient::connect(&base, None, Some(3)).await;
@@ -172,7 +173,7 @@ fn wav_data_len(wav: &[u8]) -> u32 {
 async fn called_events_are_spoken_as_wav() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
-    let (base, c) = (srv.url(), Client::new());
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     issue(&c, &base, "dat-dai", "none").await; // event 1
     call_next(&c, &base, "quay-3").await; // event 2: B001 to quầy 3
     let url = format!("{base}/api/v1/announcements/2.wav");

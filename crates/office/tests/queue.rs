@@ -25,7 +25,7 @@ async fn strict_priority_serves_every_priority_ticket_first() {
         cfg.priority = PriorityStrategy::Strict;
     })
     .await;
-    let (base, c) = (srv.url(), Client::new());
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     for p in ["none", "none", "elderly", "none", "pregnant"] {
         issue(&c, &base, "dat-dai", p).await;
     }
@@ -43,7 +43,7 @@ async fn every_n_serves_one_priority_ticket_after_n_ordinary_ones() {
         cfg.priority = PriorityStrategy::Every(2);
     })
     .await;
-    let (base, c) = (srv.url(), Client::new());
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     // B001–B005 ordinary, B006 and B007 priority.
     for p in [
         "none",
@@ -74,7 +74,7 @@ async fn every_n_serves_one_priority_ticket_after_n_ordinary_ones() {
 async fn a_counter_serving_two_services_calls_the_oldest_of_both() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
-    let (base, c) = (srv.url(), Client::new());
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     issue(&c, &base, "kinh-doanh", "none").await; // C001
     issue(&c, &base, "ho-tich", "none").await; // A001
     issue(&c, &base, "kinh-doanh", "none").await; // C002
@@ -115,7 +115,7 @@ async fn a_counter_serving_two_services_calls_the_oldest_of_both() {
 async fn transfer_keeps_the_place_by_issue_time() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
-    let (base, c) = (srv.url(), Client::new());
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     let a1 = issue(&c, &base, "ho-tich", "none").await;
     let b1 = issue(&c, &base, "dat-dai", "none").await;
     issue(&c, &base, "dat-dai", "none").await;
@@ -188,7 +188,7 @@ async fn transfer_keeps_the_place_by_issue_time() {
 async fn a_counter_cannot_act_on_another_counters_ticket_or_an_unserved_service() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
-    let (base, c) = (srv.url(), Client::new());
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     let a1 = issue(&c, &base, "ho-tich", "none").await;
     issue(&c, &base, "ho-tich", "none").await;
     issue(&c, &base, "dat-dai", "none").await;
@@ -319,7 +319,7 @@ async fn a_counter_cannot_act_on_another_counters_ticket_or_an_unserved_service(
 async fn recall_and_skip_emit_events_and_skip_ends_the_turn() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
-    let (base, c) = (srv.url(), Client::new());
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     issue(&c, &base, "lao-dong", "none").await;
     let mut sse = SseClient::connect(&base, None, None).await;
     assert_eq!(call_next(&c, &base, "quay-4").await, "D001");
@@ -342,7 +342,7 @@ async fn recall_and_skip_emit_events_and_skip_ends_the_turn() {
 async fn offline_tickets_are_stored_once_and_queued_by_issue_time() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
-    let (base, c) = (srv.url(), Client::new());
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     let server_ticket = issue(&c, &base, "ho-tich", "none").await; // A001, now
     let ten_min_ago = (chrono::Utc::now() - chrono::TimeDelta::minutes(10))
         .with_timezone(&motcua_core::time::vn_offset())
@@ -457,7 +457,7 @@ async fn offline_tickets_are_stored_once_and_queued_by_issue_time() {
 async fn service_times_feed_the_wait_estimate() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
-    let (base, c) = (srv.url(), Client::new());
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     for _ in 0..7 {
         issue(&c, &base, "ho-tich", "none").await;
     }
@@ -502,7 +502,7 @@ async fn service_times_feed_the_wait_estimate() {
 async fn board_snapshot_has_counters_last_calls_services_and_the_last_event() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
-    let (base, c) = (srv.url(), Client::new());
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     let empty = board(&c, &base).await;
     assert_eq!(empty["last_event_id"], 0);
     assert_eq!(empty["office_name"], "UBND xã Thử Nghiệm");

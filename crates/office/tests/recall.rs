@@ -42,7 +42,7 @@ async fn picture(c: &Client, base: &str) -> Value {
 async fn a_skipped_number_is_listed_and_called_again_and_announced_as_a_call() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
-    let (base, c) = (srv.url(), Client::new());
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     for _ in 0..3 {
         issue(&c, &base, "ho-tich", "none").await; // A001–A003
     }
@@ -110,7 +110,7 @@ async fn a_skipped_number_is_listed_and_called_again_and_announced_as_a_call() {
 async fn refused_calls_by_number_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
-    let (base, c) = (srv.url(), Client::new());
+    let (base, c) = (srv.url(), support::admin(&srv).await);
     issue(&c, &base, "ho-tich", "none").await; // A001
     issue(&c, &base, "ho-tich", "none").await; // A002
     issue(&c, &base, "dat-dai", "none").await; // B001

@@ -5,6 +5,7 @@ mod api;
 mod auth;
 mod catalog;
 mod devices;
+mod dossier;
 mod edge;
 mod live;
 mod queue;

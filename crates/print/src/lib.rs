@@ -434,5 +434,9 @@ pub fn sample_dossier() -> motcua_core::dossier::Dossier {
             code: "000.00.00.H26".into(),
             place: String::new(),
         },
+        verified_with: None,
+        account_subject: None,
+        submitted_by: None,
+        received_by: None,
     }
 }

@@ -239,3 +239,156 @@ pub fn spawn_motcua(bin: &str, db: &Path, extra: &[&str]) -> (std::process::Chil
         .to_owned();
     (child, url)
 }
+
+/// A citizen signed in through the demo sandbox provider (`ServerConfig.demo_sign_in`, or
+/// `motcua serve --demo-sign-in`): the office server's session handle a dossier is filed with,
+/// and the verified profile (`{"subject", "full_name", "id_number", …}`).
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub session_id: String,
+    pub profile: Value,
+}
+
+/// Signs the demo citizen in over real HTTP as the kiosk and the phone do: the device sign-in
+/// at `base`, the approval on the sandbox's page (what the phone opens from the QR), then the
+/// office's poll until it is approved (the sandbox asks for 2 s between polls). `c` makes the
+/// kiosk's calls (pass an authorized client where the routes need one).
+pub async fn sign_in_demo(c: &Client, base: &str) -> SignedIn {
+    let (st, started) = post(c, format!("{base}/api/v1/auth/device"), json!({})).await;
+    assert_eq!(st, 201, "{started}");
+    assert_eq!(started["demo"], true, "not the demo provider: {started}");
+    let session_id = started["session_id"].as_str().unwrap().to_owned();
+    let vuc = started["verification_uri_complete"].as_str().unwrap();
+    let page = oidc::phone(vuc, false).await;
+    assert!(
+        page.contains("Đã đồng ý"),
+        "the sandbox did not approve: {page}"
+    );
+    let begun = std::time::Instant::now();
+    loop {
+        let (st, v) = get(c, format!("{base}/api/v1/auth/device/{session_id}")).await;
+        assert_eq!(st, 200, "{v}");
+        match v["status"].as_str() {
+            Some("approved") => {
+                return SignedIn {
+                    session_id,
+                    profile: v["profile"].clone(),
+                }
+            }
+            Some("pending") => {}
+            _ => panic!("the demo sign-in did not go through: {v}"),
+        }
+        assert!(
+            begun.elapsed() < Duration::from_secs(30),
+            "still pending: {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Signs the session out (`DELETE /api/v1/auth/sessions/{id}`).
+pub async fn sign_out(c: &Client, base: &str, session_id: &str) {
+    let r = c
+        .delete(format!("{base}/api/v1/auth/sessions/{session_id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+}
+
+/// Names of test accounts and devices, unique in the process.
+fn unique(prefix: &str) -> String {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{prefix}-{}-{n}", std::process::id())
+}
+
+/// Password of every account the harness makes.
+pub const TEST_PASSWORD: &str = "mat-khau-thu-nghiem";
+
+/// A staff account of `role` in the server's database (username returned).
+pub fn add_staff(srv: &ServerHandle, role: motcua_core::staff::Role) -> String {
+    let username = unique(&format!("test-{}", role.as_str()));
+    motcua_office::access::add_staff(
+        &srv.db_path,
+        &motcua_core::staff::NewStaff {
+            username: username.clone(),
+            full_name: "Cán bộ Thử Nghiệm".into(),
+            role,
+            password: TEST_PASSWORD.into(),
+            counters: vec![],
+            services: vec![],
+        },
+    )
+    .expect("staff account added");
+    username
+}
+
+/// Signs `username` in over HTTP; the session cookie and CSRF token.
+pub async fn staff_session(base: &str, username: &str, password: &str) -> (String, String) {
+    let r = Client::new()
+        .post(format!("{base}/api/v1/staff/session"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "staff sign-in");
+    let cookie = r
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("motcua_staff="))
+        .expect("session cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let body: Value = r.json().await.unwrap();
+    (cookie, body["csrf_token"].as_str().unwrap().to_owned())
+}
+
+/// A client signed in as a staff member of `role` (cookie and CSRF token on every request):
+/// it may do what that role may.
+pub async fn staff_client(srv: &ServerHandle, role: motcua_core::staff::Role) -> Client {
+    let user = add_staff(srv, role);
+    let (cookie, csrf) = staff_session(&srv.url(), &user, TEST_PASSWORD).await;
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert(reqwest::header::COOKIE, cookie.parse().unwrap());
+    h.insert("x-csrf-token", csrf.parse().unwrap());
+    Client::builder().default_headers(h).build().unwrap()
+}
+
+/// A client signed in as an admin: it may issue tickets, act at any counter and file.
+pub async fn admin(srv: &ServerHandle) -> Client {
+    staff_client(srv, motcua_core::staff::Role::Admin).await
+}
+
+/// A new device token of `kind` in the server's database.
+pub fn device_token(
+    srv: &ServerHandle,
+    kind: motcua_core::devices::DeviceKind,
+    counter: Option<&str>,
+) -> String {
+    motcua_office::access::add_device(&srv.db_path, kind, &unique("test-device"), counter)
+        .expect("device added")
+}
+
+/// A client with `Authorization: Bearer TOKEN` on every request.
+pub fn bearer_client(token: &str) -> Client {
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
+    Client::builder().default_headers(h).build().unwrap()
+}
+
+/// A client acting as an enrolled kiosk.
+pub fn kiosk(srv: &ServerHandle) -> Client {
+    bearer_client(&device_token(
+        srv,
+        motcua_core::devices::DeviceKind::Kiosk,
+        None,
+    ))
+}

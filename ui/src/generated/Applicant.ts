@@ -5,7 +5,8 @@
  */
 export type Applicant = { 
 /**
- * Họ và tên.
+ * Họ và tên. Online, it comes from the sign-in's verified claims (absent or empty in the
+ * request: filled from them).
  */
 full_name: string, 
 /**

@@ -6,6 +6,8 @@ import type { DossierDocument } from "./DossierDocument";
 import type { DossierStatus } from "./DossierStatus";
 import type { Payment } from "./Payment";
 import type { ProcessingTime } from "./ProcessingTime";
+import type { Submitter } from "./Submitter";
+import type { Verification } from "./Verification";
 import type { JsonValue } from "./serde_json/JsonValue";
 
 /**
@@ -76,4 +78,24 @@ payment: Payment | null,
 /**
  * The office.
  */
-agency: Agency, };
+agency: Agency, 
+/**
+ * How the submitter's identity was checked: `vneid` for a dossier filed online bound to
+ * a VNeID sign-in (`demo` with the sandbox provider). Absent on dossiers filed before
+ * issue 12 and on paper dossiers received at a counter.
+ */
+verified_with?: Verification, 
+/**
+ * The account the dossier is linked to: the provider's `sub` for the citizen. An
+ * identifier: only in the full dossier (staff, or the lookup with the secret), never in
+ * the public status or the tracking page.
+ */
+account_subject?: string, 
+/**
+ * Who submitted it online: the verified citizen.
+ */
+submitted_by?: Submitter, 
+/**
+ * The staff member (username) who received a paper dossier at a counter.
+ */
+received_by?: string, };

@@ -13,7 +13,16 @@ export type DossierRequest = {
  */
 procedure_code: string, 
 /**
- * Who files.
+ * The office server's own sign-in session handle: the `session_id` of
+ * `POST /api/v1/auth/device`, once the citizen approved the sign-in. Required online:
+ * the applicant's identity comes from that session's verified claims.
+ */
+sign_in_session?: string, 
+/**
+ * Who files: the signed-in citizen. Full name, ID number, date of birth and gender come
+ * from the sign-in (a field given here must match it: 403 `identity_mismatch`; absent
+ * ones are filled). A dossier about someone else (a child's birth registration) names
+ * them in the answers; the applicant stays the citizen who signed in.
  */
 applicant: Applicant, 
 /**

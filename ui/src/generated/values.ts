@@ -58,6 +58,17 @@ export const ERROR_CODES = [
   'missing_idempotency_key',
   'idempotency_conflict',
   'ticket_not_callable',
+  'unauthorized',
+  'forbidden',
+  'wrong_counter',
+  'csrf_missing',
+  'bad_credentials',
+  'too_many_attempts',
+  'bad_enroll_code',
+  'sign_in_required',
+  'identity_mismatch',
+  'username_taken',
+  'rate_limited',
 ] as const satisfies readonly ErrorCode[];
 
 /** Every kind of queue event (the SSE `event:` names). */

@@ -85,14 +85,18 @@ pub enum Limit {
 /// The rule of `method` on the route template `route`, or `None` for a route nobody decided.
 pub fn rule(method: &Method, route: &str) -> Option<Rule> {
     use Rule::*;
-    let read = *method == Method::GET || *method == Method::HEAD;
+    let m = if *method == Method::HEAD {
+        "GET"
+    } else {
+        method.as_str()
+    };
     if route.starts_with("/demo-idp/") {
         // The sandbox provider's own pages and endpoints: the phone's side of a sign-in.
         return Some(Public);
     }
-    let r = match (read, route) {
+    let r = match (m, route) {
         (
-            true,
+            "GET",
             "/healthz"
             | "/api/v1/services"
             | "/api/v1/counters"
@@ -113,38 +117,34 @@ pub fn rule(method: &Method, route: &str) -> Option<Rule> {
             | "/board"
             | "/board/{*path}",
         ) => Public,
-        (true, "/api/v1/tickets/{id}" | "/t/{id}" | "/api/v1/dossiers/{code}" | "/d/{code}") => {
+        ("GET", "/api/v1/tickets/{id}" | "/t/{id}" | "/api/v1/dossiers/{code}" | "/d/{code}") => {
             Limited(Limit::Lookup)
         }
-        (false, "/api/v1/tickets" | "/api/v1/tickets/offline" | "/api/v1/dossiers") => Kiosk,
-        (false, "/api/v1/auth/device") | (_, "/api/v1/auth/device/{session_id}") => Kiosk,
-        (false, "/api/v1/auth/sessions/{session_id}") => Kiosk,
-        (false, "/api/v1/devices/status") => AnyDevice,
+        ("POST", "/api/v1/tickets" | "/api/v1/tickets/offline" | "/api/v1/dossiers") => Kiosk,
+        ("POST", "/api/v1/auth/device")
+        | ("GET", "/api/v1/auth/device/{session_id}")
+        | ("DELETE", "/api/v1/auth/sessions/{session_id}") => Kiosk,
+        ("POST", "/api/v1/devices/status") => AnyDevice,
         (
-            _,
+            "POST",
             "/api/v1/counters/{id}/call-next"
             | "/api/v1/counters/{id}/recall"
             | "/api/v1/counters/{id}/skip"
             | "/api/v1/counters/{id}/transfer"
             | "/api/v1/counters/{id}/complete"
-            | "/api/v1/counters/{id}/skipped"
             | "/api/v1/counters/{id}/call-number",
-        ) => Counter,
-        (false, "/api/v1/staff/session" | "/api/v1/devices/enroll") if *method == Method::POST => {
-            Limited(Limit::SignIn)
-        }
-        (
-            _,
-            "/api/v1/staff/session" | "/api/v1/staff/session/counter" | "/api/v1/staff/password",
-        ) => Staff,
-        (false, "/api/v1/staff/assist") => KioskDevice,
-        (true, "/api/v1/audit" | "/api/v1/audit.csv") => Manager,
-        (
-            _,
-            "/api/v1/staff"
-            | "/api/v1/staff/{username}/disable"
+        )
+        | ("GET", "/api/v1/counters/{id}/skipped") => Counter,
+        ("POST", "/api/v1/staff/session" | "/api/v1/devices/enroll") => Limited(Limit::SignIn),
+        ("GET" | "DELETE", "/api/v1/staff/session")
+        | ("POST", "/api/v1/staff/session/counter" | "/api/v1/staff/password") => Staff,
+        ("POST" | "DELETE", "/api/v1/staff/assist") => KioskDevice,
+        ("GET", "/api/v1/audit" | "/api/v1/audit.csv") => Manager,
+        ("GET" | "POST", "/api/v1/staff" | "/api/v1/devices")
+        | (
+            "POST",
+            "/api/v1/staff/{username}/disable"
             | "/api/v1/staff/{username}/enable"
-            | "/api/v1/devices"
             | "/api/v1/devices/{name}/revoke"
             | "/api/v1/devices/enroll-codes",
         ) => Admin,
@@ -446,6 +446,14 @@ pub async fn guard(State(access): State<Access>, mut req: Request, next: Next) -
         return next.run(req).await;
     };
     let Some(rule) = rule(req.method(), &route) else {
+        let known = [Method::GET, Method::POST, Method::DELETE]
+            .iter()
+            .any(|m| self::rule(m, &route).is_some());
+        if known {
+            // The table lists every method of a route: another one is not served (405), and
+            // one served without a rule stays closed.
+            return crate::edge::method_not_allowed().await.into_response();
+        }
         tracing::error!(method = %req.method(), route, "route has no authorization rule; refused");
         return ApiFailure::from(forbidden()).into_response();
     };

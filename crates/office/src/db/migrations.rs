@@ -247,6 +247,17 @@ pub const MIGRATIONS: &[&str] = &[
         hash        TEXT NOT NULL
     ) STRICT;
     "#,
+    // 6: who a dossier is from (issue 12). Online: `verified_with` ('vneid', or 'demo' for the
+    // sandbox provider), the account it is linked to (the provider's `sub`) and the verified
+    // citizen who submitted it. Paper dossiers received at a counter: the staff username.
+    // Dossiers filed before stay NULL in all four.
+    r#"
+    ALTER TABLE dossiers ADD COLUMN verified_with TEXT CHECK (verified_with IN ('vneid', 'demo'));
+    ALTER TABLE dossiers ADD COLUMN account_subject TEXT;
+    ALTER TABLE dossiers ADD COLUMN submitted_by TEXT;
+    ALTER TABLE dossiers ADD COLUMN received_by TEXT;
+    CREATE INDEX dossiers_by_account ON dossiers (account_subject) WHERE account_subject IS NOT NULL;
+    "#,
 ];
 
 /// The schema version recorded in the database (`PRAGMA user_version`).

@@ -107,17 +107,19 @@ fn json_error(e: &serde_json::Error) -> ApiError {
 
 /// `POST /api/v1/dossiers`.
 #[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossiers",
-    params(("Idempotency-Key" = String, Header, description = "1–128 visible ASCII characters, e.g. a UUID made when the citizen pressed Send. The same key with the same body returns the same dossier (200); with another body, 409.")),
-    request_body(content = motcua_core::dossier::DossierRequest, description = "Attachments as base64, together at most 30 MB (each at most 10 MB), PDF, JPEG or PNG by content."),
+    params(("Idempotency-Key" = String, Header, description = "1–128 visible ASCII characters, e.g. a UUID made when the citizen pressed Send. The same key with the same body returns the same dossier (200), also once the sign-in has ended; with another body, 409.")),
+    request_body(content = motcua_core::dossier::DossierRequest, description = "`sign_in_session`: the approved VNeID sign-in (`session_id` of `POST /api/v1/auth/device`); the applicant's full name, ID number, date of birth and gender come from it. Attachments as base64, together at most 30 MB (each at most 10 MB), PDF, JPEG or PNG by content."),
     responses(
     (status = 201, description = "Filed now.", body = motcua_core::dossier::Dossier),
     (status = 200, description = "Filed before with this key and body: the same dossier.", body = motcua_core::dossier::Dossier),
     (status = 400, description = "missing_idempotency_key, malformed_json or bad_request. Nothing is stored, no code is used.", body = motcua_core::ApiError),
+    (status = 401, description = "sign_in_required: no `sign_in_session`, or one unknown, signed out, timed out or not approved. A refusal: sign in again. Nothing is stored.", body = motcua_core::ApiError),
+    (status = 403, description = "identity_mismatch: the applicant's full name, ID number, date of birth or gender differs from the sign-in's verified claims. Nothing is stored.", body = motcua_core::ApiError),
     (status = 404, description = "unknown_procedure.", body = motcua_core::ApiError),
     (status = 409, description = "idempotency_conflict: the key was used with another body.", body = motcua_core::ApiError),
     (status = 413, description = "file_too_large, dossier_too_large or body_too_large.", body = motcua_core::ApiError),
     (status = 415, description = "unsupported_file: not a PDF, JPEG or PNG by content, or empty.", body = motcua_core::ApiError),
-    (status = 503, description = "filing_disabled (online filing is off here: a refusal), daily_limit_reached, or server_unavailable (not stored; resend with the same key).", body = motcua_core::ApiError)))]
+    (status = 503, description = "filing_disabled (online filing is off here: a refusal), sign_in_unavailable (no sign-in is set up here, so nothing can be filed online: a refusal), daily_limit_reached, or server_unavailable (not stored; resend with the same key).", body = motcua_core::ApiError)))]
 pub async fn post_dossier(
     State(app): State<DossierState>,
     headers: HeaderMap,
@@ -159,14 +161,32 @@ pub async fn post_dossier(
             ApiFailure::from(crate::edge::unreadable_body())
         }
     })?;
-    let f = filing.clone();
-    let (checked, sha) = blocking(move || {
+    let (req, sha) = blocking(move || {
         let req: DossierRequest = serde_json::from_slice(&body).map_err(|e| json_error(&e))?;
-        let sha = sha256_hex(&body);
-        Ok::<_, ApiError>((f.check(req)?, sha))
+        Ok::<_, ApiError>((req, sha256_hex(&body)))
+    })
+    .await?;
+    // A resend of a dossier already filed is answered first, whatever became of its sign-in
+    // since: the kiosk's outbox resends after the citizen signed out when the answer was lost
+    // (docs/DECISIONS.md, "Online filing bound to the VNeID sign-in").
+    let (f, k, s) = (filing.clone(), key.clone(), sha.clone());
+    if let Some(dossier) = blocking(move || f.replay(&k, &s)).await? {
+        return Ok(filed(dossier, false));
+    }
+    // Then the sign-in, before the files are decoded: nothing is stored on a refusal.
+    let filer = filing.filer(req.sign_in_session.as_deref())?;
+    let f = filing.clone();
+    let checked = blocking(move || {
+        let mut checked = f.check(req)?;
+        f.bind(&mut checked, &filer)?;
+        Ok::<_, ApiError>(checked)
     })
     .await?;
     let (dossier, created) = blocking(move || filing.file(&key, &sha, checked, Utc::now())).await?;
+    Ok(filed(dossier, created))
+}
+
+fn filed(dossier: motcua_core::dossier::Dossier, created: bool) -> Response {
     let location = HeaderValue::from_str(&format!("/api/v1/dossiers/{}", dossier.code))
         .expect("dossier codes are ASCII");
     let status = if created {
@@ -174,7 +194,7 @@ pub async fn post_dossier(
     } else {
         StatusCode::OK
     };
-    Ok((status, [(header::LOCATION, location)], Json(dossier)).into_response())
+    (status, [(header::LOCATION, location)], Json(dossier)).into_response()
 }
 
 /// `?k=` (and `&s=` on the tracking page).

@@ -18,11 +18,13 @@ pub use procedures::{BuiltinProcedures, CatalogProcedures, ProcedureFacts, Proce
 use base64::Engine;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use motcua_core::dossier::{
-    is_agency_code, Agency, Delivery, DocumentRequest, Dossier, DossierRequest, Submission,
+    is_agency_code, Agency, Applicant, Delivery, DocumentRequest, Dossier, DossierRequest,
+    Submission, Submitter, Verification,
 };
 use motcua_core::files::{check_file, check_total};
 use motcua_core::receipt::{ReceiptSigningKey, ReceiptVerifyingKey};
 use motcua_core::workdays::WorkCalendar;
+use motcua_core::CitizenProfile;
 use motcua_core::{ApiError, ErrorCode};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -85,6 +87,17 @@ pub struct Filing {
     agency: Agency,
     public_base_url: String,
     procedures: Arc<dyn ProcedureSource>,
+    /// The citizen sign-in dossiers are bound to; `None`: no sign-in is set up, so nothing
+    /// can be filed online (503 `sign_in_unavailable`).
+    sign_in: Option<crate::identity::AuthService>,
+}
+
+/// The citizen a dossier is filed by: an approved sign-in's verified profile.
+pub struct Filer {
+    /// The verified claims (wiped when dropped).
+    pub profile: zeroize::Zeroizing<CitizenProfile>,
+    /// Which provider vouched for them.
+    pub verified_with: Verification,
 }
 
 /// Settings the HTTP layer gives the filing service on start.
@@ -200,6 +213,8 @@ pub struct Checked {
     pub files: Vec<DecodedFile>,
     /// The procedure.
     pub facts: ProcedureFacts,
+    /// Set by [`Filing::bind`]: how the filer was verified and their account (`sub`).
+    pub verified: Option<(Verification, String)>,
 }
 
 const MAX_DOCUMENTS: usize = 50;
@@ -300,7 +315,59 @@ impl Filing {
             agency,
             public_base_url: start.public_base_url.trim_end_matches('/').to_owned(),
             procedures,
+            sign_in: None,
         })
+    }
+
+    /// The same service, binding dossiers to the sign-in sessions of `sign_in` (`None`: no
+    /// sign-in is set up; online filing then answers 503 `sign_in_unavailable`).
+    pub fn with_sign_in(self, sign_in: Option<crate::identity::AuthService>) -> Filing {
+        Filing { sign_in, ..self }
+    }
+
+    /// The citizen the approved sign-in `session` vouches for. No sign-in set up: 503
+    /// `sign_in_unavailable`; no session, or one unknown, ended, timed out or not approved:
+    /// 401 `sign_in_required`.
+    pub fn filer(&self, session: Option<&str>) -> Result<Filer, ApiError> {
+        let Some(auth) = &self.sign_in else {
+            return Err(ApiError::new(
+                ErrorCode::SignInUnavailable,
+                "Nộp hồ sơ trực tuyến cần đăng nhập bằng VNeID, nhưng máy chủ này chưa cài đặt \
+                 đăng nhập. Vui lòng lấy số để nộp hồ sơ tại quầy hoặc hỏi cán bộ.",
+                "Filing online needs a VNeID sign-in, which is not set up on this server. \
+                 Please take a number and file at a counter, or ask a staff member.",
+            ));
+        };
+        let profile = session
+            .filter(|s| !s.is_empty() && s.len() <= 128)
+            .and_then(|s| auth.approved_profile(s))
+            .ok_or_else(sign_in_required)?;
+        Ok(Filer {
+            profile,
+            verified_with: if auth.is_demo() {
+                Verification::Demo
+            } else {
+                Verification::Vneid
+            },
+        })
+    }
+
+    /// Binds a checked request to its filer: the applicant's full name, ID number, date of
+    /// birth and gender are the verified ones. A value in the request that differs (names
+    /// compared after NFC, trimming and case folding, ID numbers by their digits) is refused
+    /// with 403 `identity_mismatch`; a value left out is filled from the sign-in. A field the
+    /// provider did not release stays as the request gave it.
+    pub fn bind(&self, checked: &mut Checked, filer: &Filer) -> Result<(), ApiError> {
+        bind_applicant(&mut checked.req.applicant, &filer.profile)?;
+        checked.req.sign_in_session = None;
+        if checked.req.applicant.full_name.is_empty() {
+            return Err(bad(
+                "Vui lòng nhập họ và tên người nộp hồ sơ.",
+                "Please enter the applicant's full name.",
+            ));
+        }
+        checked.verified = Some((filer.verified_with, filer.profile.subject.clone()));
+        Ok(())
     }
 
     /// The receipt public key staff verify receipts with.
@@ -328,13 +395,8 @@ impl Filing {
                 )
             })?;
         let a = &mut req.applicant;
+        // An empty name is filled from the sign-in ([`Filing::bind`]).
         a.full_name = motcua_core::text::nfc(a.full_name.trim());
-        if a.full_name.is_empty() {
-            return Err(bad(
-                "Vui lòng nhập họ và tên người nộp hồ sơ.",
-                "Please enter the applicant's full name.",
-            ));
-        }
         if a.full_name.chars().count() > 200 {
             return Err(too_long("Họ và tên", "Full name"));
         }
@@ -427,7 +489,12 @@ impl Filing {
                 });
             }
         }
-        Ok(Checked { req, files, facts })
+        Ok(Checked {
+            req,
+            files,
+            facts,
+            verified: None,
+        })
     }
 
     /// Files a checked request under `key`: the stored dossier and whether it was created now
@@ -543,8 +610,117 @@ impl Filing {
             ),
             payment,
             agency: self.agency.clone(),
+            verified_with: checked.verified.as_ref().map(|(v, _)| *v),
+            account_subject: checked.verified.as_ref().map(|(_, sub)| sub.clone()),
+            // The verified citizen, also when the dossier concerns someone else.
+            submitted_by: checked.verified.as_ref().map(|_| Submitter {
+                full_name: checked.req.applicant.full_name.clone(),
+                id_number: Some(checked.req.applicant.id_number.clone()).filter(|n| !n.is_empty()),
+            }),
+            received_by: None,
         }
     }
+
+    /// The dossier already filed under `key` with this body (a resend: answered whatever the
+    /// state of its sign-in now), or 409 when the key was used with another body.
+    pub fn replay(
+        &self,
+        key: &str,
+        body_sha256: &str,
+    ) -> Result<Option<Dossier>, store::DossierStoreError> {
+        self.store.replay(key, body_sha256)
+    }
+}
+
+fn sign_in_required() -> ApiError {
+    ApiError::new(
+        ErrorCode::SignInRequired,
+        "Vui lòng đăng nhập lại bằng VNeID để nộp hồ sơ: phiên đăng nhập đã kết thúc hoặc \
+         chưa được xác nhận trên điện thoại. Hồ sơ chưa được nộp.",
+        "Please sign in with VNeID again to file: the sign-in has ended or was not confirmed \
+         on the phone. The dossier was not filed.",
+    )
+}
+
+fn mismatch(field_vi: &str, field_en: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::IdentityMismatch,
+        format!(
+            "{field_vi} trong hồ sơ khác với thông tin đã xác thực qua VNeID. Người nộp hồ sơ \
+             trực tuyến là người đã đăng nhập; hồ sơ cho người khác (ví dụ khai sinh cho con) \
+             ghi người đó trong tờ khai. Hồ sơ chưa được nộp."
+        ),
+        format!(
+            "The {field_en} in the dossier differs from what VNeID verified. The applicant of \
+             an online dossier is the citizen who signed in; a dossier for someone else (a \
+             child's birth registration) names them in the form. The dossier was not filed."
+        ),
+    )
+}
+
+/// A name as compared: NFC, words separated by one space, case folded.
+fn name_key(s: &str) -> String {
+    motcua_core::text::nfc(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// `male` / `female` whichever way it is written (`Nam`, `Nữ`), else as given.
+fn gender_key(s: &str) -> String {
+    let k = name_key(s);
+    match k.as_str() {
+        "male" | "nam" | "m" => "male".into(),
+        "female" | "nữ" | "nu" | "f" => "female".into(),
+        _ => k,
+    }
+}
+
+/// The identity fields of `a` from the verified `p` (see [`Filing::bind`]).
+pub fn bind_applicant(a: &mut Applicant, p: &CitizenProfile) -> Result<(), ApiError> {
+    if let Some(name) = p
+        .full_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        let given = a.full_name.trim();
+        if !given.is_empty() && name_key(given) != name_key(name) {
+            return Err(mismatch("Họ và tên", "full name"));
+        }
+        a.full_name = motcua_core::text::nfc(name);
+    }
+    if let Some(id) = p.id_number.as_deref().map(digits).filter(|d| !d.is_empty()) {
+        if !a.id_number.trim().is_empty() && digits(&a.id_number) != id {
+            return Err(mismatch("Số định danh cá nhân", "personal ID number"));
+        }
+        a.id_number = id;
+    }
+    let born = p
+        .date_of_birth
+        .as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok());
+    if let Some(born) = born {
+        if a.date_of_birth.is_some_and(|d| d != born) {
+            return Err(mismatch("Ngày sinh", "date of birth"));
+        }
+        a.date_of_birth = Some(born);
+    }
+    if let Some(g) = p.gender.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        if a.gender
+            .as_deref()
+            .is_some_and(|given| gender_key(given) != gender_key(g))
+        {
+            return Err(mismatch("Giới tính", "gender"));
+        }
+        a.gender = Some(g.to_owned());
+    }
+    Ok(())
 }
 
 fn decode_base64(s: &str) -> Option<Vec<u8>> {
@@ -572,5 +748,80 @@ pub(crate) mod tests_support {
             code: code.to_owned(),
             ..motcua_print::sample_dossier()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn citizen() -> CitizenProfile {
+        CitizenProfile {
+            subject: "sub-1".into(),
+            full_name: Some("Phạm Văn Mẫu".into()),
+            date_of_birth: Some("1990-05-20".into()),
+            gender: Some("male".into()),
+            id_number: Some("001090012345".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_applicant_is_the_verified_citizen() {
+        // Left out: filled from the sign-in.
+        let mut a = Applicant::default();
+        bind_applicant(&mut a, &citizen()).unwrap();
+        assert_eq!(a.full_name, "Phạm Văn Mẫu");
+        assert_eq!(a.id_number, "001090012345");
+        assert_eq!(a.date_of_birth, NaiveDate::from_ymd_opt(1990, 5, 20));
+        assert_eq!(a.gender.as_deref(), Some("male"));
+        // The same written otherwise (decomposed, case, spaces; "Nam"): the verified values.
+        let mut a = Applicant {
+            full_name: "  PHẠM  VĂN MẪU ".into(),
+            id_number: " 001090012345".into(),
+            gender: Some("Nam".into()),
+            phone: Some("0912".into()),
+            ..Default::default()
+        };
+        a.full_name = a.full_name.replace('Ạ', "A\u{323}");
+        bind_applicant(&mut a, &citizen()).unwrap();
+        assert_eq!(a.full_name, "Phạm Văn Mẫu");
+        assert_eq!(a.gender.as_deref(), Some("male"));
+        assert_eq!(a.phone.as_deref(), Some("0912"), "contact details stay");
+        // Someone else's name, ID number, birth date or gender: refused.
+        for a in [
+            Applicant {
+                full_name: "Nguyễn Văn An".into(),
+                ..Default::default()
+            },
+            Applicant {
+                id_number: "001099012345".into(),
+                ..Default::default()
+            },
+            Applicant {
+                date_of_birth: NaiveDate::from_ymd_opt(2020, 1, 1),
+                ..Default::default()
+            },
+            Applicant {
+                gender: Some("Nữ".into()),
+                ..Default::default()
+            },
+        ] {
+            let mut a = a;
+            let e = bind_applicant(&mut a, &citizen()).unwrap_err();
+            assert_eq!(e.code, ErrorCode::IdentityMismatch);
+            assert!(e.message_vi.contains("VNeID") && e.message_en.contains("VNeID"));
+        }
+        // What the provider did not release stays as given.
+        let mut a = Applicant {
+            full_name: "Lê Thị Cúc".into(),
+            ..Default::default()
+        };
+        let bare = CitizenProfile {
+            subject: "sub-2".into(),
+            ..Default::default()
+        };
+        bind_applicant(&mut a, &bare).unwrap();
+        assert_eq!(a.full_name, "Lê Thị Cúc");
     }
 }

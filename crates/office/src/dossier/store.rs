@@ -68,6 +68,9 @@ pub trait DossierStore: Send + Sync {
     /// Files `new` once per idempotency key: `(dossier, true)` when stored now, the stored one
     /// and `false` when the key was seen with the same body.
     fn file(&self, new: NewDossier<'_>) -> Result<(Dossier, bool), DossierStoreError>;
+    /// The dossier filed under the idempotency key `key` with the same body, `None` when the
+    /// key is unused; [`DossierStoreError::IdempotencyConflict`] when it was used with another.
+    fn replay(&self, key: &str, body_sha256: &str) -> Result<Option<Dossier>, DossierStoreError>;
     /// The dossier `code` and its lookup secret.
     fn get(&self, code: &str) -> Result<Option<(Dossier, String)>, DossierStoreError>;
     /// An attachment's content and media type.
@@ -170,8 +173,9 @@ impl DossierStore for SqliteDossiers {
         tx.execute(
             "INSERT INTO dossiers (code, agency_code, office_day, seq, procedure_code, status,
                                    received_at, due_date, lookup_secret, idempotency_key,
-                                   request_sha256, dossier_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?12, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                   request_sha256, dossier_json, verified_with,
+                                   account_subject, submitted_by, received_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?12, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?14, ?15, ?16)",
             params![
                 code,
                 agency,
@@ -184,7 +188,11 @@ impl DossierStore for SqliteDossiers {
                 key,
                 body_sha256,
                 json,
-                dossier.status.as_str()
+                dossier.status.as_str(),
+                dossier.verified_with.map(|v| v.as_str()),
+                dossier.account_subject,
+                dossier.submitted_by.as_ref().map(|s| &s.full_name),
+                dossier.received_by,
             ],
         )?;
         for (i, d) in dossier.documents.iter().enumerate() {
@@ -214,6 +222,23 @@ impl DossierStore for SqliteDossiers {
         tx.commit()?;
         tracing::info!(code = %code, procedure = %dossier.procedure_code, files = files.len(), "dossier filed");
         Ok((dossier, true))
+    }
+
+    fn replay(&self, key: &str, body_sha256: &str) -> Result<Option<Dossier>, DossierStoreError> {
+        let row: Option<(String, String, String)> = self.readers.read(|conn| {
+            conn.query_row(
+                "SELECT request_sha256, dossier_json, status FROM dossiers
+                 WHERE idempotency_key = ?1",
+                [key],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+        })?;
+        match row {
+            None => Ok(None),
+            Some((sha, _, _)) if sha != body_sha256 => Err(DossierStoreError::IdempotencyConflict),
+            Some((_, json, status)) => Ok(Some(from_row(&json, &status)?)),
+        }
     }
 
     fn get(&self, code: &str) -> Result<Option<(Dossier, String)>, DossierStoreError> {

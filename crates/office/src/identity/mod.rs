@@ -274,6 +274,21 @@ impl AuthService {
         })
     }
 
+    /// The verified profile of the sign-in `id` while it is approved (what online filing binds
+    /// a dossier to); `None` when there is no such session (never was, signed out, timed out)
+    /// or it is not approved (pending, denied, expired, failed). Wiped when dropped.
+    pub fn approved_profile(&self, id: &str) -> Option<Zeroizing<CitizenProfile>> {
+        let map = self.inner.sessions();
+        let s = map.get(id)?;
+        if s.ends <= Instant::now() {
+            return None;
+        }
+        match &s.phase {
+            Phase::Approved(p) => Some(Zeroizing::new(p.clone())),
+            _ => None,
+        }
+    }
+
     /// Signs out: drops the session, its profile and its poll. `true` if there was one.
     pub fn sign_out(&self, id: &str) -> bool {
         let gone = self.inner.sessions().remove(id);
@@ -434,12 +449,13 @@ async fn poll_loop(
 /// The sign-in routes for a server bound to `addr` whose phones reach it at `public_base`:
 /// the relying party over `cfg.auth` (API routes), and with `cfg.demo_sign_in` the sandbox
 /// provider's pages at `/demo-idp/` (outside the API; the relying party's provider too when
-/// `cfg.auth` is `None`).
+/// `cfg.auth` is `None`). Also the sessions themselves (`None`: no sign-in is set up), which
+/// online filing binds dossiers to.
 pub fn mount(
     cfg: &crate::ServerConfig,
     addr: std::net::SocketAddr,
     public_base: &str,
-) -> Result<(utoipa_axum::router::OpenApiRouter, axum::Router), crate::OfficeError> {
+) -> Result<Mounted, crate::OfficeError> {
     let mut extra = axum::Router::new();
     let service = match (&cfg.auth, cfg.demo_sign_in) {
         (Some(a), _) => {
@@ -456,5 +472,19 @@ pub fn mount(
     if cfg.demo_sign_in && cfg.auth.is_some() {
         extra = demo::mount(addr, public_base).0;
     }
-    Ok((http::router(service), extra))
+    Ok(Mounted {
+        api: http::router(service.clone()),
+        outside: extra,
+        service,
+    })
+}
+
+/// What [`mount`] gives the server.
+pub struct Mounted {
+    /// The sign-in API routes.
+    pub api: utoipa_axum::router::OpenApiRouter,
+    /// The sandbox provider's pages (empty unless demo sign-in is on).
+    pub outside: axum::Router,
+    /// The sign-in sessions; `None` when no sign-in is set up.
+    pub service: Option<AuthService>,
 }

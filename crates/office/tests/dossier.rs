@@ -1,0 +1,234 @@
+//! Online filing bound to the citizen's VNeID sign-in (issue 12), over real HTTP on loopback
+//! with a real SQLite file and the demo sandbox provider: no session, a session not approved,
+//! someone else's identity, a signed-out session, a resend after sign-out, no sign-in set up.
+
+use motcua_testkit as support;
+
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+use std::path::Path;
+use support::{assert_api_error, server_at, sign_in_demo, sign_out};
+
+fn request(session: Option<&str>, applicant: Value) -> Value {
+    let mut body = json!({
+        "procedure_code": "1.001193",
+        "applicant": applicant,
+        "answers": {"child_name": "Phạm Minh Con"},
+        "documents": [{"name": "Giấy chứng sinh", "originals": 1,
+                       "submission": {"kind": "paper_at_counter"}}],
+        "delivery": {"method": "office"}
+    });
+    if let Some(s) = session {
+        body["sign_in_session"] = json!(s);
+    }
+    body
+}
+
+async fn file(c: &Client, base: &str, key: &str, body: &Value) -> (StatusCode, Value) {
+    let r = c
+        .post(format!("{base}/api/v1/dossiers"))
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let st = r.status();
+    (st, r.json().await.unwrap())
+}
+
+fn count(db: &Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn nothing_stored(db: &Path) {
+    assert_eq!(count(db, "SELECT COUNT(*) FROM dossiers"), 0);
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM dossier_day_counters"),
+        0,
+        "no code used"
+    );
+}
+
+async fn demo_office(db: &Path) -> motcua_office::ServerHandle {
+    server_at(db, |c| c.demo_sign_in = true).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dossier_without_an_approved_sign_in_is_refused_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    let srv = demo_office(&db).await;
+    let (c, base) = (support::kiosk(&srv), srv.url());
+    let someone = json!({"full_name": "Nguyễn Văn An", "id_number": "001099012345"});
+
+    let (st, e) = file(&c, &base, "k-none", &request(None, someone.clone())).await;
+    assert_api_error(st, &e, 401, "sign_in_required");
+    assert!(e["message_vi"].as_str().unwrap().contains("VNeID"), "{e}");
+    assert!(e["message_en"].as_str().unwrap().contains("sign in"), "{e}");
+    for bogus in ["", "x", &"A".repeat(43)] {
+        let (st, e) = file(&c, &base, "k-bogus", &request(Some(bogus), someone.clone())).await;
+        assert_api_error(st, &e, 401, "sign_in_required");
+    }
+    // Started but not approved on the phone yet.
+    let (st, started) = support::post(&c, format!("{base}/api/v1/auth/device"), json!({})).await;
+    assert_eq!(st, 201);
+    let pending = started["session_id"].as_str().unwrap();
+    let (st, e) = file(&c, &base, "k-pending", &request(Some(pending), json!({}))).await;
+    assert_api_error(st, &e, 401, "sign_in_required");
+    nothing_stored(&db);
+    srv.shutdown().await;
+
+    // No sign-in set up at all: nothing can be filed online, and the kiosk is told so (a
+    // refusal, not "try again").
+    let srv = server_at(&db, |_| {}).await;
+    let c = support::kiosk(&srv);
+    let (st, e) = file(&c, &srv.url(), "k-nosignin", &request(None, json!({}))).await;
+    assert_api_error(st, &e, 503, "sign_in_unavailable");
+    nothing_stored(&db);
+    srv.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dossier_applicant_is_the_verified_citizen_and_the_account_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    let srv = demo_office(&db).await;
+    let (c, base) = (support::kiosk(&srv), srv.url());
+    let citizen = sign_in_demo(&c, &base).await;
+    let session = Some(citizen.session_id.as_str());
+    assert_eq!(citizen.profile["id_number"], "001090012345");
+
+    // Another person's ID number, name or date of birth: 403, nothing stored.
+    for other in [
+        json!({"full_name": "Phạm Văn Mẫu", "id_number": "001099012345"}),
+        json!({"full_name": "Nguyễn Văn An"}),
+        json!({"full_name": "Phạm Văn Mẫu", "date_of_birth": "2001-01-01"}),
+    ] {
+        let (st, e) = file(&c, &base, "k-other", &request(session, other)).await;
+        assert_api_error(st, &e, 403, "identity_mismatch");
+    }
+    nothing_stored(&db);
+
+    // The same person written otherwise: filed, with the verified values.
+    let (st, d) = file(
+        &c,
+        &base,
+        "k-1",
+        &request(
+            session,
+            json!({"full_name": "  PHẠM VĂN MẪU ", "id_number": "001090012345",
+                   "phone": "0911111111"}),
+        ),
+    )
+    .await;
+    assert_eq!(st, 201, "{d}");
+    assert_eq!(d["applicant"]["full_name"], "Phạm Văn Mẫu");
+    assert_eq!(d["applicant"]["date_of_birth"], "1990-05-20");
+    assert_eq!(d["applicant"]["gender"], "male");
+    assert_eq!(
+        d["applicant"]["phone"], "0911111111",
+        "contact details stay"
+    );
+    // The sandbox is not VNeID, and the dossier says so.
+    assert_eq!(d["verified_with"], "demo");
+    assert_eq!(d["account_subject"], "demo-citizen-0001");
+    // A dossier about someone else (the child): the verified citizen is the submitter.
+    assert_eq!(d["answers"]["child_name"], "Phạm Minh Con");
+    assert_eq!(
+        d["submitted_by"],
+        json!({"full_name": "Phạm Văn Mẫu", "id_number": "001090012345"})
+    );
+    assert!(d.get("received_by").is_none(), "{d}");
+    assert!(d.get("sign_in_session").is_none(), "{d}");
+    let text = d.to_string();
+    assert!(
+        !text.contains(&citizen.session_id),
+        "the handle is not kept"
+    );
+
+    // Nothing given: everything from the sign-in.
+    let (st, d2) = file(&c, &base, "k-2", &request(session, json!({}))).await;
+    assert_eq!(st, 201, "{d2}");
+    assert_eq!(d2["applicant"]["id_number"], "001090012345");
+    assert_eq!(d2["applicant"]["full_name"], "Phạm Văn Mẫu");
+
+    // The columns say the same; the session handle is nowhere in the database.
+    let code = d["code"].as_str().unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let row: (String, String, String, Option<String>) = conn
+        .query_row(
+            "SELECT verified_with, account_subject, submitted_by, received_by FROM dossiers
+             WHERE code = ?1",
+            [code],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        row,
+        (
+            "demo".into(),
+            "demo-citizen-0001".into(),
+            "Phạm Văn Mẫu".into(),
+            None
+        )
+    );
+    let leaked: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM dossiers WHERE instr(dossier_json, ?1) > 0",
+            [&citizen.session_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(leaked, 0);
+    drop(conn);
+
+    // The account is in the full dossier only: not in the public status, not on the page.
+    let (st, public) = support::get(&c, format!("{base}/api/v1/dossiers/{code}")).await;
+    assert_eq!(st, 200);
+    assert!(public.get("account_subject").is_none(), "{public}");
+    assert!(!public.to_string().contains("demo-citizen"), "{public}");
+    let page = c
+        .get(d["tracking_url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(code));
+    assert!(!page.contains("demo-citizen") && !page.contains("Phạm Văn Mẫu"));
+    srv.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dossier_after_sign_out_is_refused_but_a_resend_of_one_filed_is_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    let srv = demo_office(&db).await;
+    let (c, base) = (support::kiosk(&srv), srv.url());
+    let citizen = sign_in_demo(&c, &base).await;
+    let body = request(Some(&citizen.session_id), json!({}));
+    let (st, d) = file(&c, &base, "k-sent", &body).await;
+    assert_eq!(st, 201, "{d}");
+
+    sign_out(&c, &base, &citizen.session_id).await;
+    // The kiosk's outbox resends what it never heard back about: the same dossier, 200.
+    let (st, again) = file(&c, &base, "k-sent", &body).await;
+    assert_eq!(st, 200, "{again}");
+    assert_eq!(again, d);
+    // The same key with another body is still a conflict.
+    let mut other = body.clone();
+    other["answers"]["child_name"] = json!("Khác");
+    let (st, e) = file(&c, &base, "k-sent", &other).await;
+    assert_api_error(st, &e, 409, "idempotency_conflict");
+    // A new dossier on the ended session: sign in again.
+    let (st, e) = file(&c, &base, "k-new", &body).await;
+    assert_api_error(st, &e, 401, "sign_in_required");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM dossiers"), 1);
+    assert_eq!(
+        count(&db, "SELECT MAX(last_seq) FROM dossier_day_counters"),
+        1
+    );
+    srv.shutdown().await;
+}

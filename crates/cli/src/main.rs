@@ -62,7 +62,7 @@ enum Command {
         #[arg(long, default_value_t = 30)]
         staff_idle_minutes: u64,
         #[command(flatten)]
-        auth: AuthArgs,
+        auth: Box<AuthArgs>,
         #[command(flatten)]
         filing: Box<filing::FilingArgs>,
         #[command(flatten)]

@@ -899,6 +899,7 @@ mod tests {
                 counter_id: counter.into(),
                 action,
                 ticket_id: None,
+                actor: None,
             },
             now,
         )
@@ -907,7 +908,7 @@ mod tests {
 
     #[test]
     fn recent_service_times_set_the_estimate() {
-        use crate::queue::store::super::CounterAction::{CallNext, Complete};
+        use crate::queue::store::CounterAction::{CallNext, Complete};
         let dir = tempfile::tempdir().unwrap();
         let s = store(&dir, 3);
         let t0 = at(2, 0, 0);
@@ -948,7 +949,7 @@ mod tests {
 
     #[test]
     fn a_failed_action_changes_nothing_and_emits_nothing() {
-        use crate::queue::store::super::CounterAction::CallNext;
+        use crate::queue::store::CounterAction::CallNext;
         let dir = tempfile::tempdir().unwrap();
         let s = store(&dir, 3);
         let now = at(3, 0, 0);

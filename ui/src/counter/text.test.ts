@@ -12,7 +12,7 @@ describe('counter staff texts', () => {
 
   it('who, on what', () => {
     expect(actorText({ actor_kind: 'staff', actor: 'lan' }, 'vi')).toBe('Cán bộ: lan');
-    expect(actorText({ actor_kind: 'cli', actor: null }, 'en')).toBe('Command line');
+    expect(actorText({ actor_kind: 'cli', actor: '' }, 'en')).toBe('Command line');
     expect(targetText({ target_kind: 'ticket', target: 'A012' })).toBe('ticket A012');
     expect(targetText({ target_kind: null, target: null })).toBe('');
     expect(whoText('Trần Văn Minh', 'manager', 'vi')).toBe('Trần Văn Minh · Quản lý');

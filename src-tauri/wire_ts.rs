@@ -34,6 +34,15 @@ mod tests {
         // Device status: the kiosks and boards report, the counter page and the staff board show.
         export::<devices::DeviceReport>(dir);
         export::<devices::DeviceStatus>(dir);
+        // Staff and devices (docs/STAFF-API.md): the counter page and the kiosk's assist mode.
+        export::<motcua_core::staff::StaffWire>(dir);
+        export::<motcua_core::staff::StaffSessionWire>(dir);
+        export::<motcua_core::staff::AssistSessionWire>(dir);
+        export::<motcua_core::staff::AuditEntry>(dir);
+        export::<motcua_core::staff::DeviceWire>(dir);
+        export::<motcua_core::staff::DeviceToken>(dir);
+        export::<motcua_core::staff::EnrollCode>(dir);
+        export::<motcua_core::staff::NewStaff>(dir);
         // Catalog.
         export::<catalog::SearchPage>(dir);
         export::<catalog::ProcedurePage>(dir);

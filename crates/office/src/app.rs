@@ -308,7 +308,33 @@ mod document_tests {
             ("get", "/counter/"),
             ("get", "/board/"),
             ("get", "/api/v1/openapi.json"),
+            ("post", "/api/v1/staff/session"),
+            ("get", "/api/v1/staff/session"),
+            ("delete", "/api/v1/staff/session"),
+            ("post", "/api/v1/staff/session/counter"),
+            ("post", "/api/v1/staff/password"),
+            ("post", "/api/v1/staff/assist"),
+            ("delete", "/api/v1/staff/assist"),
+            ("get", "/api/v1/staff"),
+            ("post", "/api/v1/staff"),
+            ("post", "/api/v1/staff/{username}/disable"),
+            ("post", "/api/v1/staff/{username}/enable"),
+            ("get", "/api/v1/devices"),
+            ("post", "/api/v1/devices"),
+            ("post", "/api/v1/devices/{name}/revoke"),
+            ("post", "/api/v1/devices/enroll-codes"),
+            ("post", "/api/v1/devices/enroll"),
+            ("get", "/api/v1/audit"),
+            ("get", "/api/v1/audit.csv"),
         ];
+        // Every documented operation has an authorization rule (the guard refuses the rest).
+        for (m, p) in want {
+            let method: axum::http::Method = m.to_uppercase().parse().unwrap();
+            assert!(
+                crate::access::guard::rule(&method, p).is_some(),
+                "{m} {p} has no authorization rule"
+            );
+        }
         let paths = doc["paths"].as_object().unwrap();
         for (m, p) in want {
             assert!(

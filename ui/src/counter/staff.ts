@@ -5,58 +5,18 @@
 
 import { type RequestError, request, setCsrfToken } from '../office';
 
-// Wire shapes as docs/STAFF-API.md gives them. TODO: take them from ../generated once the Rust
-// types (crates/office/src/access) are exported there.
-
-export type StaffRole = 'counter' | 'manager' | 'admin';
-
-export interface StaffWire {
-  username: string;
-  full_name: string;
-  role: StaffRole;
-  counters: string[];
-  services: string[];
-  enabled: boolean;
-}
-
-export interface StaffSession {
-  csrf_token: string;
-  staff: StaffWire;
-  counter_id: string | null;
-  idle_timeout_secs: number;
-}
-
+// The wire shapes, generated from the Rust types (crates/core/src/staff.rs).
+import type { AuditEntry } from '../generated/AuditEntry';
+import type { DeviceWire } from '../generated/DeviceWire';
+import type { EnrollCode } from '../generated/EnrollCode';
+import type { Role } from '../generated/Role';
+import type { StaffSessionWire } from '../generated/StaffSessionWire';
+import type { StaffWire } from '../generated/StaffWire';
+export type { AuditEntry, DeviceWire, EnrollCode, StaffWire };
+export type StaffRole = Role;
+export type StaffSession = StaffSessionWire;
 export type ActorKind = 'staff' | 'device' | 'cli' | 'system';
-
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor_kind: ActorKind;
-  actor: string;
-  device: string | null;
-  assisted_by: string | null;
-  action: string;
-  target_kind: string | null;
-  target: string | null;
-  detail: string | null;
-  prev_hash: string;
-  hash: string;
-}
-
-export type DeviceKindName = 'kiosk' | 'counter' | 'board';
-
-export interface DeviceWire {
-  name: string;
-  kind: DeviceKindName;
-  counter_id: string | null;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-export interface EnrollCode {
-  code: string;
-  expires_at: string;
-}
+export type DeviceKindName = DeviceWire['kind'];
 
 /** Whether this role may see the audit trail. */
 export function seesAudit(role: StaffRole): boolean {

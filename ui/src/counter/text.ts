@@ -199,7 +199,7 @@ export function auditTime(iso: string): string {
 
 /** Who did it: "Cán bộ: lan" / "Dòng lệnh". */
 export function actorText(e: Pick<AuditEntry, 'actor_kind' | 'actor'>, l: Lang): string {
-  const kind = (ACTOR[e.actor_kind] as Text | undefined)?.[l] ?? e.actor_kind;
+  const kind = (ACTOR as Readonly<Record<string, Text | undefined>>)[e.actor_kind]?.[l] ?? e.actor_kind;
   return e.actor ? `${kind}: ${e.actor}` : kind;
 }
 

@@ -778,7 +778,7 @@ mod tests {
             check_sign_in(&conn, "lan.nguyen", "mot-mat-khau-dai", None, later).unwrap(),
             SignInCheck::Ok(_)
         ));
-        assert_eq!(crate::access::audit::verify(&conn).unwrap(), Ok(8));
+        assert_eq!(crate::access::audit::verify(&conn).unwrap(), Ok(7));
     }
 
     #[test]

@@ -45,10 +45,12 @@ target/release/examples/kiosk_filing 2>/dev/null
 
 echo "== load: 64 concurrent clients issuing tickets over HTTP (real server, release build)"
 LOADDB=$(mktemp -d)
+# As kiosks issue: each request with a kiosk's device token (checked by the server's guard).
+TOKEN=$(target/release/motcua device add --db "$LOADDB/load.db" --kind kiosk --name load | tail -n 1)
 target/release/motcua serve --listen 127.0.0.1:18080 --db "$LOADDB/load.db" > "$LOADDB/serve.log" &
 SPID=$!
 sleep 1
-target/release/examples/load --url http://127.0.0.1:18080 --clients 64 --requests 20000
+target/release/examples/load --url http://127.0.0.1:18080 --token "$TOKEN" --clients 64 --requests 20000
 kill $SPID; wait $SPID || true; rm -rf "$LOADDB"
 
 echo "== call -> board event, 50 boards connected over SSE (real server in process, release)"

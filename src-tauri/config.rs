@@ -60,6 +60,9 @@ pub struct KioskConfig {
     pub staff_pin: Option<String>,
     /// The device token file (`office.token_file`; default `device-token` in the data folder).
     pub token_file: Option<PathBuf>,
+    /// The office's own certificate authority, PEM (`office.ca_file`, `MOTCUA_OFFICE_CA_FILE`):
+    /// trusted for an `https://` office URL besides the public roots.
+    pub ca_file: Option<PathBuf>,
     /// The device token given directly (`MOTCUA_OFFICE_TOKEN`, scripted installs and tests):
     /// it wins over the file. Never logged.
     pub office_token: Option<crate::services::identity::Secret>,
@@ -102,6 +105,7 @@ struct FileOffice {
     field_order: Option<Vec<String>>,
     elsewhere_fields: Option<Vec<String>>,
     token_file: Option<PathBuf>,
+    ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -300,12 +304,16 @@ impl KioskConfig {
         let token_file = env("MOTCUA_OFFICE_TOKEN_FILE")
             .map(PathBuf::from)
             .or(file.office.token_file);
+        let ca_file = env("MOTCUA_OFFICE_CA_FILE")
+            .map(PathBuf::from)
+            .or(file.office.ca_file);
         let office_token = env("MOTCUA_OFFICE_TOKEN")
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty())
             .map(crate::services::identity::Secret::new);
         Ok(KioskConfig {
             token_file,
+            ca_file,
             office_token,
             scope,
             scanner_inbox: env("MOTCUA_SCANNER_INBOX")

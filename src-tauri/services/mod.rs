@@ -58,6 +58,9 @@ pub enum StartError {
     /// A kiosk database could not be opened.
     #[error("cannot open {path}: {detail}")]
     Storage { path: PathBuf, detail: String },
+    /// The office's certificate authority (`office.ca_file`) could not be read or used.
+    #[error("cannot use the office's certificate authority {path}: {detail}")]
+    Trust { path: PathBuf, detail: String },
 }
 
 /// How often the kiosk checks the office server while it is unreachable.
@@ -154,7 +157,23 @@ impl Kiosk {
         };
         let office_db = data_dir.join("office.sqlite3");
         let (office, embedded) = match &config.office {
-            OfficeMode::Remote(url) => (OfficeClient::new(url.clone()), None),
+            OfficeMode::Remote(url) => {
+                let ca = match &config.ca_file {
+                    Some(path) => Some(std::fs::read(path).map_err(|e| StartError::Trust {
+                        path: path.clone(),
+                        detail: e.to_string(),
+                    })?),
+                    None => None,
+                };
+                let client =
+                    OfficeClient::trusting(url.clone(), ca.as_deref()).map_err(|detail| {
+                        StartError::Trust {
+                            path: config.ca_file.clone().unwrap_or_default(),
+                            detail,
+                        }
+                    })?;
+                (client, None)
+            }
             OfficeMode::Embedded => {
                 let handle =
                     motcua_office::embedded::start(motcua_office::embedded::ServerConfig {

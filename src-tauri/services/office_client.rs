@@ -19,15 +19,32 @@ pub struct OfficeClient {
 
 impl OfficeClient {
     pub fn new(base: String) -> Self {
-        let http = reqwest::Client::builder()
+        Self::trusting(base, None).expect("the HTTP client builds with static settings")
+    }
+
+    /// A client that trusts, besides the usual public roots, the office's own certificate
+    /// authority: `ca_pem` is the PEM text of `office.ca_file` (one or more certificates). A
+    /// file with no certificate in it, or one that is not PEM, is refused with its reason.
+    pub fn trusting(base: String, ca_pem: Option<&[u8]>) -> Result<Self, String> {
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(2))
             .timeout(Duration::from_secs(5))
-            .build()
-            .expect("the HTTP client builds with static settings");
-        OfficeClient {
+            .https_only(base.starts_with("https://"));
+        if let Some(pem) = ca_pem {
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| format!("not a PEM certificate file: {e}"))?;
+            if certs.is_empty() {
+                return Err("no certificate (a PEM \"BEGIN CERTIFICATE\" block) in it".into());
+            }
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let http = builder.build().map_err(|e| e.to_string())?;
+        Ok(OfficeClient {
             base,
             http: AuthedHttp::new(http),
-        }
+        })
     }
 
     /// The device token and assist token this client (and each of its clones) sends.
@@ -451,6 +468,31 @@ mod tests {
             }
         });
         (format!("http://{addr}"), rx)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_https_office_is_reached_with_its_own_authority_and_not_without() {
+        let dir = tempfile::tempdir().unwrap();
+        let certs = motcua_testkit::tls::office_certs(dir.path());
+        let tls = certs.server.clone();
+        let srv =
+            motcua_testkit::server_at(&dir.path().join("office.db"), move |c| c.tls = Some(tls))
+                .await;
+        let ca = std::fs::read(&certs.ca_file).unwrap();
+        let client = OfficeClient::trusting(srv.url(), Some(&ca)).unwrap();
+        assert!(client.healthy().await, "trusts the office's authority");
+        assert!(!client.services().await.unwrap().is_empty());
+        let public_roots_only = OfficeClient::new(srv.url());
+        assert!(!public_roots_only.healthy().await);
+        let Err(e) = OfficeClient::trusting(srv.url(), Some(b"not a certificate")) else {
+            panic!("a file without a certificate is refused");
+        };
+        assert!(e.contains("certificate"), "{e}");
+        let Err(e) = OfficeClient::trusting(srv.url(), Some(b"")) else {
+            panic!("an empty file is refused");
+        };
+        assert!(e.contains("no certificate"), "{e}");
+        srv.shutdown().await;
     }
 
     #[tokio::test]

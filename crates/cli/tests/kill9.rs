@@ -26,6 +26,22 @@ fn seqs_in_db(db: &Path, service: &str) -> Vec<u32> {
 fn acknowledged_tickets_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("office.db");
+    // The kiosk that issues: a device token in the office database before the server starts.
+    let token = motcua_office::access::add_device(
+        &db,
+        motcua_core::devices::DeviceKind::Kiosk,
+        "kiosk-kill9",
+        None,
+    )
+    .unwrap();
+    let auth = {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
+        h
+    };
     let (mut child, url) = support::spawn_motcua(crate::MOTCUA, &db, &[]);
 
     let acked: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
@@ -33,10 +49,16 @@ fn acknowledged_tickets_survive_sigkill() {
     let stop = Arc::new(AtomicBool::new(false));
     let clients: Vec<_> = (0..16)
         .map(|i| {
-            let (acked, count, stop, url) =
-                (acked.clone(), count.clone(), stop.clone(), url.clone());
+            let (acked, count, stop, url, auth) = (
+                acked.clone(),
+                count.clone(),
+                stop.clone(),
+                url.clone(),
+                auth.clone(),
+            );
             std::thread::spawn(move || {
                 let c = reqwest::blocking::Client::builder()
+                    .default_headers(auth)
                     .timeout(Duration::from_secs(10))
                     .build()
                     .unwrap();
@@ -97,7 +119,10 @@ fn acknowledged_tickets_survive_sigkill() {
 
     // Restart on the same file: every acknowledged ticket is there with its number.
     let (mut child, url) = support::spawn_motcua(crate::MOTCUA, &db, &[]);
-    let c = reqwest::blocking::Client::new();
+    let c = reqwest::blocking::Client::builder()
+        .default_headers(auth)
+        .build()
+        .unwrap();
     for (id, number) in &acked {
         let r = c.get(format!("{url}/api/v1/tickets/{id}")).send().unwrap();
         assert_eq!(r.status(), 200, "acknowledged ticket {number} lost");

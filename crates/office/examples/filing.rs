@@ -1,7 +1,7 @@
 //! Filing latency on loopback: `POST /api/v1/dossiers` with three 2 MB attachments, one after
 //! the other, against an in-process server on a fresh database (or `--url`). Target (issue 5):
 //! ≤ 1 s each. Filed by the demo citizen signed in through the sandbox provider (the server
-//! given with `--url` must run with `--demo-sign-in`).
+//! given with `--url` must run with `--demo-sign-in`; `--token` is a kiosk's).
 //!
 //! ```sh
 //! cargo run --release -p motcua-office --example filing -- --dossiers 30
@@ -42,7 +42,12 @@ async fn main() {
         base64::engine::general_purpose::STANDARD.encode(v)
     };
     let (a, b, c) = (file(1), file(2), file(3));
-    let client = reqwest::Client::new();
+    // As a kiosk files: with its device token (made here, or `--token` for `--url`).
+    let client = match (&server, arg("--token")) {
+        (Some(s), _) => motcua_testkit::kiosk(s),
+        (None, Some(t)) => motcua_testkit::bearer_client(&t),
+        (None, None) => panic!("--url needs --token (a kiosk's: motcua device add --kind kiosk)"),
+    };
     let session = motcua_testkit::sign_in_demo(&client, &url).await.session_id;
     let mut times = Vec::with_capacity(n);
     for i in 0..n {

@@ -3,8 +3,12 @@
 //!
 //! ```text
 //! cargo run --release -p motcua-office --example load -- \
-//!     --url http://127.0.0.1:8080 --clients 64 --requests 20000 [--service ho-tich]
+//!     --url http://127.0.0.1:8080 --token KIOSK_TOKEN --clients 64 --requests 20000 \
+//!     [--service ho-tich]
 //! ```
+//!
+//! The token is a kiosk's (`motcua device add --kind kiosk --name load`), sent as
+//! `Authorization: Bearer` with every ticket as a real kiosk sends it.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -12,6 +16,7 @@ use std::time::{Duration, Instant};
 
 struct Args {
     url: String,
+    token: Option<String>,
     clients: usize,
     requests: usize,
     service: String,
@@ -20,6 +25,7 @@ struct Args {
 fn args() -> Args {
     let mut a = Args {
         url: "http://127.0.0.1:8080".into(),
+        token: std::env::var("MOTCUA_TOKEN").ok(),
         clients: 64,
         requests: 20_000,
         service: "ho-tich".into(),
@@ -29,6 +35,7 @@ fn args() -> Args {
         let v = it.next().unwrap_or_else(|| panic!("{k} needs a value"));
         match k.as_str() {
             "--url" => a.url = v,
+            "--token" => a.token = Some(v),
             "--clients" => a.clients = v.parse().expect("--clients N"),
             "--requests" => a.requests = v.parse().expect("--requests N"),
             "--service" => a.service = v,
@@ -46,8 +53,18 @@ fn pct(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::main]
 async fn main() {
     let a = args();
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(t) = &a.token {
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {t}")
+                .parse()
+                .expect("a token is header text"),
+        );
+    }
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(a.clients)
+        .default_headers(headers)
         .build()
         .unwrap();
     let url = format!("{}/api/v1/tickets", a.url.trim_end_matches('/'));

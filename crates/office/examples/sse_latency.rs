@@ -5,8 +5,10 @@
 //!
 //! ```text
 //! cargo run --release -p motcua-office --example sse_latency -- [--clients 50] [--calls 500]
-//!     [--url http://127.0.0.1:8080]   # a running server with the demo data (default: an
-//!                                     # in-process server on a temporary database)
+//!     [--url http://127.0.0.1:8080 --kiosk-token T --counter-token T]
+//!     # a running server with the demo data, a kiosk's token (`motcua device add --kind kiosk`)
+//!     # and quầy 1's (`--kind counter --counter quay-1`); default: an in-process server on a
+//!     # temporary database, with its own two devices
 //! ```
 
 use std::time::{Duration, Instant};
@@ -14,6 +16,8 @@ use tokio::sync::mpsc;
 
 struct Args {
     url: Option<String>,
+    kiosk_token: Option<String>,
+    counter_token: Option<String>,
     clients: usize,
     calls: usize,
 }
@@ -21,6 +25,8 @@ struct Args {
 fn args() -> Args {
     let mut a = Args {
         url: None,
+        kiosk_token: None,
+        counter_token: None,
         clients: 50,
         calls: 500,
     };
@@ -29,6 +35,8 @@ fn args() -> Args {
         let v = it.next().unwrap_or_else(|| panic!("{k} needs a value"));
         match k.as_str() {
             "--url" => a.url = Some(v),
+            "--kiosk-token" => a.kiosk_token = Some(v),
+            "--counter-token" => a.counter_token = Some(v),
             "--clients" => a.clients = v.parse().expect("--clients N"),
             "--calls" => a.calls = v.parse().expect("--calls N"),
             _ => panic!("unknown argument {k}"),
@@ -46,10 +54,17 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
-/// An in-process server on its own runtime (2 worker threads), as `motcua serve` runs.
-fn in_process_server(dir: &std::path::Path) -> String {
+/// An in-process server on its own runtime (2 worker threads), as `motcua serve` runs; its
+/// URL, a kiosk's token and quầy 1's.
+fn in_process_server(dir: &std::path::Path) -> (String, String, String) {
+    use motcua_core::devices::DeviceKind;
     let (tx, rx) = std::sync::mpsc::channel();
     let db = dir.join("latency.db");
+    let kiosk = motcua_office::access::add_device(&db, DeviceKind::Kiosk, "bench-kiosk", None)
+        .expect("kiosk device");
+    let counter =
+        motcua_office::access::add_device(&db, DeviceKind::Counter, "bench-quay-1", Some("quay-1"))
+            .expect("counter device");
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -68,7 +83,7 @@ fn in_process_server(dir: &std::path::Path) -> String {
             std::future::pending::<()>().await;
         });
     });
-    rx.recv().unwrap()
+    (rx.recv().unwrap(), kiosk, counter)
 }
 
 /// One board: reads the stream and reports (event id, arrival) of every `called` event.
@@ -105,8 +120,12 @@ async fn board(url: String, out: mpsc::UnboundedSender<(i64, Instant)>) {
 async fn main() {
     let a = args();
     let tmp = tempfile::tempdir().unwrap();
-    let url = match &a.url {
-        Some(u) => u.clone(),
+    let (url, kiosk, counter) = match &a.url {
+        Some(u) => (
+            u.clone(),
+            a.kiosk_token.clone().expect("--kiosk-token with --url"),
+            a.counter_token.clone().expect("--counter-token with --url"),
+        ),
         None => in_process_server(tmp.path()),
     };
     let c = reqwest::Client::new();
@@ -114,6 +133,7 @@ async fn main() {
     for _ in 0..a.calls {
         let r = c
             .post(format!("{url}/api/v1/tickets"))
+            .bearer_auth(&kiosk)
             .json(&serde_json::json!({"service_id": "ho-tich"}))
             .send()
             .await
@@ -137,6 +157,7 @@ async fn main() {
         let t0 = Instant::now();
         let r = c
             .post(format!("{url}/api/v1/counters/quay-1/call-next"))
+            .bearer_auth(&counter)
             .json(&serde_json::json!({}))
             .send()
             .await

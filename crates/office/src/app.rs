@@ -90,9 +90,21 @@ async fn drain(body: axum::body::Body, cap: usize) {
 }
 
 /// Headers on every answer: no MIME sniffing, no framing by other sites, no referrer leaving
-/// the office (tracking links carry a lookup secret).
+/// the office (tracking links carry a lookup secret), and a content security policy: an HTML
+/// page runs only the office's own scripts and styles (its inline `<style>` blocks allowed by
+/// their SHA-256, [`page_csp`]), everything else (JSON, files) loads nothing at all.
 async fn security_headers(req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
+    let res = next.run(req).await;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let mut res = if is_html && !res.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
+        with_page_csp(res).await
+    } else {
+        res
+    };
     let h = res.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -104,7 +116,57 @@ async fn security_headers(req: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        ));
     res
+}
+
+/// Largest HTML page read to hash its inline styles (the pages are a few kilobytes).
+const MAX_PAGE: usize = 4 * 1024 * 1024;
+
+/// The page's body read whole, and its policy set from its inline styles.
+async fn with_page_csp(res: Response) -> Response {
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE).await else {
+        return ApiFailure::from(ApiError::internal()).into_response();
+    };
+    let csp = page_csp(&String::from_utf8_lossy(&bytes));
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        parts.headers.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// The content security policy of an HTML page: scripts, styles, fonts, pictures, sounds and
+/// connections from the office server only (pictures and sounds also as `data:`/`blob:`), each
+/// inline `<style>` block by its hash, no inline script, no plugin, forms posted back to the
+/// office only, never inside another site's frame.
+pub fn page_csp(html: &str) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let mut styles = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find("<style") {
+        let after = &rest[open..];
+        let (Some(gt), Some(close)) = (after.find('>'), after.find("</style>")) else {
+            break;
+        };
+        if gt < close {
+            let css = &after[gt + 1..close];
+            let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(css));
+            styles.push_str(&format!(" 'sha256-{hash}'"));
+        }
+        rest = &after[close + "</style>".len()..];
+    }
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'{styles}; \
+         img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self'; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
 }
 
 /// Merges the domains, serves the document they make at `/api/v1/openapi.json`, and applies
@@ -227,6 +289,25 @@ mod tests {
             devices,
             outside,
         }
+    }
+
+    #[test]
+    fn a_page_policy_allows_its_own_inline_styles_by_hash_and_no_inline_script() {
+        use base64::Engine;
+        use sha2::{Digest, Sha256};
+        let css = "body{font-size:20px}";
+        let csp = page_csp(&format!(
+            "<html><head><style>{css}</style><style media=\"print\">p{{}}</style></head></html>"
+        ));
+        let want = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(css));
+        assert!(csp.contains(&format!("'sha256-{want}'")), "{csp}");
+        let print = base64::engine::general_purpose::STANDARD.encode(Sha256::digest("p{}"));
+        assert!(csp.contains(&format!("'sha256-{print}'")), "{csp}");
+        assert!(csp.contains("script-src 'self';"), "{csp}");
+        assert!(!csp.contains("unsafe"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        let plain = page_csp("<html><body>x</body></html>");
+        assert!(plain.contains("style-src 'self';"), "{plain}");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

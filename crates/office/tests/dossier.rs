@@ -87,6 +87,17 @@ async fn dossier_without_an_approved_sign_in_is_refused_and_stores_nothing() {
     assert_api_error(st, &e, 503, "sign_in_unavailable");
     nothing_stored(&db);
     srv.shutdown().await;
+
+    // Filing off: a request without a sign-in is refused for that first (nobody acts without
+    // an identity); one naming a sign-in learns that filing is off.
+    let srv = server_at(&db, |c| c.filing.enabled = false).await;
+    let c = support::kiosk(&srv);
+    let (st, e) = file(&c, &srv.url(), "k-off", &request(None, json!({}))).await;
+    assert_api_error(st, &e, 401, "sign_in_required");
+    let (st, e) = file(&c, &srv.url(), "k-off2", &request(Some("s-1"), json!({}))).await;
+    assert_api_error(st, &e, 503, "filing_disabled");
+    nothing_stored(&db);
+    srv.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -123,6 +134,25 @@ async fn dossier_applicant_is_the_verified_citizen_and_the_account_is_recorded()
     )
     .await;
     assert_eq!(st, 201, "{d}");
+    // Who filed it is in the audit trail, by the kiosk; nobody assisted.
+    assert_eq!(
+        count(
+            &db,
+            &format!(
+                "SELECT COUNT(*) FROM audit WHERE action = 'dossier.file' AND actor_kind = 'device'
+                 AND target = '{}' AND assisted_by IS NULL",
+                d["code"].as_str().unwrap()
+            )
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM dossiers WHERE assisted_by IS NOT NULL"
+        ),
+        0
+    );
     assert_eq!(d["applicant"]["full_name"], "Phạm Văn Mẫu");
     assert_eq!(d["applicant"]["date_of_birth"], "1990-05-20");
     assert_eq!(d["applicant"]["gender"], "male");

@@ -1,6 +1,7 @@
 //! The office server's integration tests: one binary (ripgrep's habit: one link, one harness,
 //! `motcua_testkit`), a module per subject. Real SQLite files, real HTTP on loopback.
 
+mod access;
 mod api;
 mod auth;
 mod catalog;
@@ -10,3 +11,4 @@ mod edge;
 mod live;
 mod queue;
 mod recall;
+mod tls;

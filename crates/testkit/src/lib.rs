@@ -4,6 +4,7 @@
 //! integration tests (`tests/tests.rs`) use it.
 
 pub mod oidc;
+pub mod tls;
 
 use motcua_office::{start, ServerConfig, ServerHandle};
 use reqwest::{Client, StatusCode};

@@ -476,8 +476,10 @@ pub async fn guard(State(access): State<Access>, mut req: Request, next: Next) -
     }
     let who = match resolve(&access, req.method(), req.headers()) {
         Ok(p) => p,
-        // A rate-limited public route does not need a credential: a stale one is ignored.
-        Err(_) if matches!(rule, Rule::Limited(Limit::Lookup)) => Principal::Anonymous,
+        // A rate-limited public route (a lookup, signing in, enrolling) does not need a
+        // credential: a stale one (the cookie of a session ended by a restart or idle time)
+        // is ignored, so staff can sign in again.
+        Err(_) if matches!(rule, Rule::Limited(_)) => Principal::Anonymous,
         Err(e) => return ApiFailure::from(e).into_response(),
     };
     if let Err(e) = allowed(rule, &who, req.uri().path()) {

@@ -258,6 +258,11 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE dossiers ADD COLUMN received_by TEXT;
     CREATE INDEX dossiers_by_account ON dossiers (account_subject) WHERE account_subject IS NOT NULL;
     "#,
+    // 7: the staff member who assisted at the kiosk when a dossier was filed (issue 12: the
+    // office counts assisted filings). NULL: the citizen filed alone, or filed before.
+    r#"
+    ALTER TABLE dossiers ADD COLUMN assisted_by TEXT;
+    "#,
 ];
 
 /// The schema version recorded in the database (`PRAGMA user_version`).

@@ -105,6 +105,19 @@ fn json_error(e: &serde_json::Error) -> ApiError {
     }
 }
 
+/// Whether a dossier's body names a sign-in session (read only to order the refusals where
+/// filing is off; the filing itself checks the session).
+fn names_a_sign_in(body: &[u8]) -> bool {
+    #[derive(Deserialize)]
+    struct SignIn {
+        sign_in_session: Option<String>,
+    }
+    serde_json::from_slice::<SignIn>(body)
+        .ok()
+        .and_then(|b| b.sign_in_session)
+        .is_some_and(|s| !s.trim().is_empty())
+}
+
 /// `POST /api/v1/dossiers`.
 #[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossiers",
     params(("Idempotency-Key" = String, Header, description = "1–128 visible ASCII characters, e.g. a UUID made when the citizen pressed Send. The same key with the same body returns the same dossier (200), also once the sign-in has ended; with another body, 409.")),
@@ -122,9 +135,15 @@ fn json_error(e: &serde_json::Error) -> ApiError {
     (status = 503, description = "filing_disabled (online filing is off here: a refusal), sign_in_unavailable (no sign-in is set up here, so nothing can be filed online: a refusal), daily_limit_reached, or server_unavailable (not stored; resend with the same key).", body = motcua_core::ApiError)))]
 pub async fn post_dossier(
     State(app): State<DossierState>,
+    who: Option<axum::Extension<crate::access::guard::Principal>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiFailure> {
+    // Nobody files without an identity: where filing is off, a request without a sign-in is
+    // refused for that first (401), one with a sign-in learns that filing is off (503).
+    if app.is_none() && !names_a_sign_in(body.as_deref().unwrap_or_default()) {
+        return Err(super::sign_in_required().into());
+    }
     let filing = filing(&app)?;
     let key = headers
         .get("idempotency-key")
@@ -182,7 +201,10 @@ pub async fn post_dossier(
         Ok::<_, ApiError>(checked)
     })
     .await?;
-    let (dossier, created) = blocking(move || filing.file(&key, &sha, checked, Utc::now())).await?;
+    // Recorded as done by the kiosk (and the staff member assisting there) that sent it.
+    let actor = who.and_then(|axum::Extension(p)| p.actor());
+    let (dossier, created) =
+        blocking(move || filing.file(&key, &sha, checked, Utc::now(), actor.as_ref())).await?;
     Ok(filed(dossier, created))
 }
 

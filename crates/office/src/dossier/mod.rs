@@ -505,6 +505,7 @@ impl Filing {
         body_sha256: &str,
         checked: Checked,
         now: DateTime<Utc>,
+        actor: Option<&crate::access::Actor>,
     ) -> Result<(Dossier, bool), store::DossierStoreError> {
         let make = |code: &str, secret: &str| self.make_dossier(code, secret, &checked, now);
         self.store.file(store::NewDossier {
@@ -514,6 +515,7 @@ impl Filing {
             day: motcua_core::time::office_day(now),
             files: &checked.files,
             make: &make,
+            actor,
         })
     }
 
@@ -632,7 +634,7 @@ impl Filing {
     }
 }
 
-fn sign_in_required() -> ApiError {
+pub(crate) fn sign_in_required() -> ApiError {
     ApiError::new(
         ErrorCode::SignInRequired,
         "Vui lòng đăng nhập lại bằng VNeID để nộp hồ sơ: phiên đăng nhập đã kết thúc hoặc \

@@ -59,6 +59,9 @@ pub struct NewDossier<'a> {
     pub files: &'a [DecodedFile],
     /// Makes the dossier for a code and a lookup secret.
     pub make: &'a dyn Fn(&str, &str) -> Dossier,
+    /// Who filed it (the kiosk, and the staff member assisting there): recorded in the audit
+    /// trail in the same transaction, and `assisted_by` on the dossier.
+    pub actor: Option<&'a crate::access::Actor>,
 }
 
 /// The dossier side of the office database, as the filing service sees it.
@@ -132,6 +135,7 @@ impl DossierStore for SqliteDossiers {
             day,
             files,
             make,
+            actor,
         } = new;
         let mut conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -174,8 +178,9 @@ impl DossierStore for SqliteDossiers {
             "INSERT INTO dossiers (code, agency_code, office_day, seq, procedure_code, status,
                                    received_at, due_date, lookup_secret, idempotency_key,
                                    request_sha256, dossier_json, verified_with,
-                                   account_subject, submitted_by, received_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?12, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?14, ?15, ?16)",
+                                   account_subject, submitted_by, received_by, assisted_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?12, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?14, ?15, ?16,
+                     ?17)",
             params![
                 code,
                 agency,
@@ -193,8 +198,22 @@ impl DossierStore for SqliteDossiers {
                 dossier.account_subject,
                 dossier.submitted_by.as_ref().map(|s| &s.full_name),
                 dossier.received_by,
+                actor.and_then(|a| a.assisted_by.as_deref()),
             ],
         )?;
+        if let Some(actor) = actor {
+            crate::access::audit::append(
+                &tx,
+                chrono::Utc::now(),
+                actor,
+                &crate::access::audit::What {
+                    action: "dossier.file",
+                    target_kind: Some("dossier"),
+                    target: Some(&code),
+                    detail: Some(&dossier.procedure_code),
+                },
+            )?;
+        }
         for (i, d) in dossier.documents.iter().enumerate() {
             tx.execute(
                 "INSERT INTO dossier_documents (dossier_code, position, name, originals, copies,
@@ -351,6 +370,7 @@ mod tests {
                 day: new.due_date,
                 files: &[],
                 make: &make,
+                actor: None,
             })
             .unwrap();
         assert!(created);

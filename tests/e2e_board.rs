@@ -10,7 +10,7 @@
 //! account made as an install script would) and again after the restart (sessions are the
 //! server's memory); tickets are issued and devices report with a kiosk's token.
 
-use crate::e2e_counter::{add_staff, kiosk_token, sign_in};
+use crate::e2e_counter::{add_staff, board_token, kiosk_token, sign_in};
 use crate::support;
 
 use motcua_office::access::Role;
@@ -205,6 +205,8 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
         .unwrap();
     add_staff(&db, "lan", "Nguyễn Thị Lan", Role::Counter, &[]);
     let kiosk = kiosk_token(&db, "kiosk-1");
+    // Each board reports its sound with its own device token, given in the address's fragment.
+    let [b1, b2, b3] = ["board-1", "board-2", "board-3"].map(|n| board_token(&db, n));
     let server = start(&rt, port, &db);
 
     let chromium = Chromium::start();
@@ -212,10 +214,10 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
     let counter = chromium.session(1280, 800);
     // A second board in a browser that blocks sound until a touch (Chromium's default).
     let quiet = chromium.session_with(1920, 1080, &[]);
-    quiet.goto(&format!("{base}/board?device=board-2"));
+    quiet.goto(&format!("{base}/board?device=board-2#token={b2}"));
 
     // The board: every counter, every service's queue, the clock, the office's name.
-    board.goto(&format!("{base}/board?device=board-1"));
+    board.goto(&format!("{base}/board?device=board-1#token={b1}"));
     board.find("[data-testid=board-counter-quay-1]");
     board.find("[data-testid=board-waiting-ho-tich]");
     board.wait_js(
@@ -394,7 +396,7 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
         "[data-testid=device-alert-board-2]",
         "board-2: bảng đang tắt tiếng",
     );
-    quiet.goto(&format!("{base}/board?device=board-2"));
+    quiet.goto(&format!("{base}/board?device=board-2#token={b2}"));
     quiet.find("[data-testid=board-counter-quay-1]");
     assert_eq!(
         quiet
@@ -652,14 +654,14 @@ fn counter_calls_and_board_shows_announces_and_survives_a_restart() {
             issue(&http, &base, &kiosk, svc);
         }
     }
-    board.goto(&format!("{base}/board?device=board-1"));
+    board.goto(&format!("{base}/board?device=board-1#token={b1}"));
     board.find("[data-testid=board-waiting-quan-su]");
     board.wait_text("[data-testid=board-waiting-count-quan-su]", "3 người", WAIT);
     assert_fits(&board, "board-1080-eight-services");
     board.assert_accessible("board with eight services");
     // Also while a board's browser blocks sound and the large "touch" band takes its room.
     let quiet = chromium.session_with(1920, 1080, &[]);
-    quiet.goto(&format!("{base}/board?device=board-3"));
+    quiet.goto(&format!("{base}/board?device=board-3#token={b3}"));
     quiet.wait_text("[data-testid=board-waiting-count-quan-su]", "3 người", WAIT);
     quiet.wait_js(
         "the sound to be found blocked",

@@ -53,6 +53,12 @@ pub fn kiosk_token(db: &Path, name: &str) -> String {
         .unwrap_or_else(|e| panic!("add device {name}: {e:?}"))
 }
 
+/// A TV board's device token, as `motcua device add --kind board` makes it.
+pub fn board_token(db: &Path, name: &str) -> String {
+    motcua_office::access::add_device(db, DeviceKind::Board, name, None)
+        .unwrap_or_else(|e| panic!("add device {name}: {e:?}"))
+}
+
 /// Issues a ticket as a kiosk; its number.
 pub fn issue_as_kiosk(
     http: &reqwest::blocking::Client,

@@ -66,6 +66,8 @@ export type RequestError = ApiError & { status?: number; retry_after_secs?: numb
 export interface RequestOptions {
   /** false: a 401 is the answer itself (sign-in, restore), not a lost session. */
   session?: boolean;
+  /** A device token sent as `Authorization: Bearer` (the TV board's own). */
+  bearer?: string;
 }
 
 export type Method = 'GET' | 'POST' | 'DELETE';
@@ -86,6 +88,7 @@ export async function request<R>(method: Method, path: string, body?: unknown, o
       init.body = JSON.stringify(body);
     }
     if (method !== 'GET' && csrfToken !== null) headers['X-CSRF-Token'] = csrfToken;
+    if (opts.bearer !== undefined) headers.Authorization = `Bearer ${opts.bearer}`;
     res = await fetch(`${API}${path}`, init);
     text = await res.text();
   } catch {
@@ -168,9 +171,10 @@ export function fetchDevices(): Promise<DeviceStatus[]> {
   return request<DeviceStatus[]>('GET', '/devices/status');
 }
 
-/** Reports this device's whole state. */
-export function reportDevice(r: DeviceReport): Promise<DeviceStatus> {
-  return request<DeviceStatus>('POST', '/devices/status', r);
+/** Reports this device's whole state, with its device token if it has one (a board), else with
+ * the signed-in staff session. */
+export function reportDevice(r: DeviceReport, token?: string): Promise<DeviceStatus> {
+  return request<DeviceStatus>('POST', '/devices/status', r, token === undefined ? {} : { bearer: token, session: false });
 }
 
 /** A `device` event's data; null if it is not a device status. */

@@ -275,3 +275,47 @@ async fn lockout_limits_and_signing_in_again_over_a_stale_cookie() {
     assert!(limited, "the per-client limit stops a stream of sign-ins");
     srv.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kiosk_syncs_offline_tickets_only_as_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let srv = server_at(&dir.path().join("office.db"), |c| c.seed_demo = true).await;
+    let base = srv.url();
+    let token =
+        motcua_office::access::add_device(&srv.db_path, DeviceKind::Kiosk, "kiosk-sanh", None)
+            .unwrap();
+    let kiosk = support::bearer_client(&token);
+    let issued_at = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
+        .to_rfc3339();
+    // The body names another kiosk: the ticket is recorded as this kiosk's.
+    let (st, t) = send(
+        &kiosk,
+        "POST",
+        format!("{base}/api/v1/tickets/offline"),
+        Some(json!({
+            "local_id": "00112233445566778899aabbccddeeff", "kiosk_id": "kiosk-9",
+            "service_id": "ho-tich", "priority": "none", "number": "A9-001", "issued_at": issued_at,
+        })),
+    )
+    .await;
+    assert_eq!(st, 201, "{t}");
+    let (st, audit) = send(
+        &support::staff_client(&srv, Role::Manager).await,
+        "GET",
+        format!("{base}/api/v1/audit"),
+        None,
+    )
+    .await;
+    assert_eq!(st, 200);
+    let e = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "ticket.offline")
+        .cloned()
+        .expect("the offline ticket is audited");
+    assert_eq!(e["actor"], "kiosk-sanh", "{e}");
+    assert_eq!(e["detail"], "kiosk-sanh", "{e}");
+    srv.shutdown().await;
+}

@@ -219,3 +219,48 @@ async fn bad_device_reports_record_nothing() {
     assert_eq!(list(&c, &base).await.as_array().unwrap().len(), 1);
     srv.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_reports_under_its_own_enrolled_name_and_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let srv = server(&dir).await;
+    let base = srv.url();
+    let token = motcua_office::access::add_device(
+        &srv.db_path,
+        motcua_core::devices::DeviceKind::Board,
+        "tv-sanh",
+        None,
+    )
+    .unwrap();
+    let board = bearer_client(&token);
+    // The body claims to be another device of another kind: the token decides.
+    let (st, s) = report(
+        &board,
+        &base,
+        json!({"device_id": "kiosk-1", "kind": "kiosk", "sound": "blocked"}),
+    )
+    .await;
+    assert_eq!(st, 200, "{s}");
+    assert_eq!(
+        (s["device_id"].as_str(), s["kind"].as_str()),
+        (Some("tv-sanh"), Some("board"))
+    );
+    let all = list(&board, &base).await;
+    let ids: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["device_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["tv-sanh"]);
+    // Without a credential nothing is recorded.
+    let (st, e) = report(
+        &Client::new(),
+        &base,
+        json!({"device_id": "board-9", "kind": "board", "sound": "on"}),
+    )
+    .await;
+    assert_api_error(st.try_into().unwrap(), &e, 401, "unauthorized");
+    assert_eq!(list(&board, &base).await.as_array().unwrap().len(), 1);
+    srv.shutdown().await;
+}

@@ -32,12 +32,20 @@ const REPORT_RETRY_MS = 15_000;
 
 const params = new URLSearchParams(window.location.search);
 const STAFF_VIEW = params.get('view') === 'staff';
-/** This board's name in its reports; null: it does not report (a staff view without one). */
+/** This board's device token (`motcua device add --kind board`), given in the address's
+ * fragment (`/board#token=…`), which the browser never sends to the server; kept in memory. */
+const TOKEN: string | null = ((): string | null => {
+  const t = new URLSearchParams(window.location.hash.slice(1)).get('token')?.trim() ?? '';
+  return /^[A-Za-z0-9_-]{16,128}$/.test(t) ? t : null;
+})();
+/** This board's name in its reports (the server records it under its enrolled name); null: it
+ * does not report (no device token: the office would refuse it). */
 const DEVICE_ID: string | null = ((): string | null => {
+  if (TOKEN === null) return null;
   const given = params.get('device')?.trim() ?? '';
   // eslint-disable-next-line no-control-regex
   if (given.length >= 1 && given.length <= 64 && !/[\u0000-\u001f\u007f]/.test(given)) return given.normalize('NFC');
-  return STAFF_VIEW ? null : 'board-1';
+  return 'board-1';
 })();
 const LAST_CALLED = 4;
 /** A call replayed after a reconnect is still announced if it is this recent. */
@@ -399,7 +407,7 @@ function reportSound(again = false): void {
   if (!again && now === reported) return;
   reporting = true;
   window.clearTimeout(reportTimer);
-  reportDevice({ device_id: DEVICE_ID, kind: 'board', printer: null, printer_detail: null, sound: now })
+  reportDevice({ device_id: DEVICE_ID, kind: 'board', printer: null, printer_detail: null, sound: now }, TOKEN ?? undefined)
     .then(
       () => {
         reported = now;

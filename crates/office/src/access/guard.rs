@@ -465,7 +465,16 @@ pub async fn guard(State(access): State<Access>, mut req: Request, next: Next) -
     if rule == Rule::Public {
         return next.run(req).await;
     }
-    if let Rule::Limited(limit) = rule {
+    // Staff signing in at a kiosk (assist mode) count against the same per-address limit as
+    // signing in in a browser: a kiosk token does not buy unlimited password guesses.
+    let limit = match rule {
+        Rule::Limited(limit) => Some(limit),
+        Rule::KioskDevice if req.method() == Method::POST && route == "/api/v1/staff/assist" => {
+            Some(Limit::SignIn)
+        }
+        _ => None,
+    };
+    if let Some(limit) = limit {
         let ip = req
             .extensions()
             .get::<ConnectInfo<ClientAddr>>()

@@ -652,6 +652,12 @@ pub fn make_enroll_code(
     kind: DeviceKind,
     actor: &Actor,
 ) -> Result<(String, String), AccessError> {
+    if kind == DeviceKind::Counter {
+        return Err(AccessError::invalid(
+            "Mã đăng ký chỉ dành cho kiosk và bảng; thiết bị tại quầy được thêm cùng mã quầy (motcua device add --kind counter --counter ID).",
+            "Enrollment codes are for kiosks and boards; a counter device is added with its counter (motcua device add --kind counter --counter ID).",
+        ));
+    }
     let code = enroll_code_text();
     let expires = now_text(Utc::now() + chrono::TimeDelta::seconds(ENROLL_CODE_SECS));
     conn.execute(
@@ -711,6 +717,16 @@ pub fn enroll(
             ))
         }
     };
+    // Enrolling again replaces a device of the same kind (a kiosk whose token was lost); a
+    // name another kind of device holds is not taken over. The code stays unused.
+    if let Some(held) = device_by_name(conn, name)? {
+        if held.kind != kind {
+            return Err(AccessError::invalid(
+                "Tên này đã thuộc về một thiết bị loại khác. Vui lòng chọn tên khác.",
+                "This name belongs to another kind of device. Please choose another name.",
+            ));
+        }
+    }
     conn.execute(
         "UPDATE enroll_codes SET used_at = ?2, used_by = ?3 WHERE code_hash = ?1",
         params![h, now_text(now), name],
@@ -839,5 +855,34 @@ mod tests {
         assert!(device_by_token(&conn, &token).unwrap().is_some());
         assert!(enroll(&conn, &code, "kiosk-2").unwrap().is_none());
         assert!(enroll(&conn, "AAAA-BBBB", "kiosk-3").unwrap().is_none());
+    }
+
+    #[test]
+    fn enrolling_replaces_only_its_own_kind_and_counter_codes_are_not_made() {
+        let (_d, conn) = db();
+        let a = Actor::cli("root");
+        let board = add_device(&conn, DeviceKind::Board, "tv-sanh", None, &a).unwrap();
+        let (code, _) = make_enroll_code(&conn, DeviceKind::Kiosk, &a).unwrap();
+        // A kiosk code cannot take over the board's name: refused, the board keeps working,
+        // and the code is still good for a free name.
+        assert!(matches!(
+            enroll(&conn, &code, "tv-sanh"),
+            Err(AccessError::Invalid { .. })
+        ));
+        assert_eq!(
+            device_by_token(&conn, &board).unwrap().unwrap().kind,
+            DeviceKind::Board
+        );
+        let (old, _) = enroll(&conn, &code, "kiosk-1").unwrap().unwrap();
+        // The same kiosk enrolling again (its token file lost) replaces its token.
+        let (code2, _) = make_enroll_code(&conn, DeviceKind::Kiosk, &a).unwrap();
+        let (new, _) = enroll(&conn, &code2, "kiosk-1").unwrap().unwrap();
+        assert!(device_by_token(&conn, &old).unwrap().is_none());
+        assert!(device_by_token(&conn, &new).unwrap().is_some());
+        assert!(make_enroll_code(&conn, DeviceKind::Counter, &a).is_err());
+        assert_eq!(
+            crate::access::audit::verify(&conn).unwrap().map(|n| n > 0),
+            Ok(true)
+        );
     }
 }

@@ -1,9 +1,10 @@
 //! The device status routes: thin handlers over [`Devices`].
 
 use super::Devices;
+use crate::access::Principal;
 use crate::edge::{ApiFailure, ApiJson};
 use axum::extract::State;
-use axum::Json;
+use axum::{Extension, Json};
 use chrono::Utc;
 use motcua_core::devices::{DeviceReport, DeviceStatus};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -11,7 +12,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 /// A device's whole current state (printer, sound). Kept in memory; a device silent for 10
 /// minutes is dropped, so a device reports on every change and at least every few minutes.
 /// A change of what the staff see is published at once on `/api/v1/events` as the SSE event
-/// `device` (no `id:`) with the DeviceStatus as data.
+/// `device` (no `id:`) with the DeviceStatus as data. A device reports under its own enrolled
+/// name and kind whatever the body says (a staff session may report for any device).
 #[utoipa::path(post, path = "/api/v1/devices/status", tag = "devices",
     request_body(content = DeviceReport, description = "At most 64 KB."),
     responses(
@@ -20,8 +22,13 @@ use utoipa_axum::{router::OpenApiRouter, routes};
     (status = 413, description = "body_too_large.", body = motcua_core::ApiError)))]
 async fn report(
     State(devices): State<Devices>,
-    ApiJson(body): ApiJson<DeviceReport>,
+    Extension(who): Extension<Principal>,
+    ApiJson(mut body): ApiJson<DeviceReport>,
 ) -> Result<Json<DeviceStatus>, ApiFailure> {
+    if let Principal::Device { device, .. } = &who {
+        body.device_id.clone_from(&device.name);
+        body.kind = device.kind;
+    }
     Ok(Json(devices.report(body, Utc::now())?))
 }
 

@@ -446,6 +446,13 @@ async fn offline_ticket(
     ApiJson(body): ApiJson<OfflineBody>,
 ) -> Result<Response, ApiFailure> {
     let mut req = offline_request(body)?;
+    // A kiosk's offline tickets are its own: recorded under its enrolled name, whatever the
+    // body says (a staff session, syncing for a kiosk, keeps the body's).
+    if let Some(Extension(Principal::Device { device, .. })) = &who {
+        if device.kind == motcua_core::devices::DeviceKind::Kiosk {
+            req.kiosk_id.clone_from(&device.name);
+        }
+    }
     req.actor = actor(who);
     let (ticket, created) = app.offline_ticket(req).await?;
     if !created {

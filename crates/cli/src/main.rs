@@ -61,6 +61,14 @@ enum Command {
         /// A staff session unused this many minutes ends.
         #[arg(long, default_value_t = 30)]
         staff_idle_minutes: u64,
+        /// Lookups of one ticket or dossier (and their status pages) allowed per client
+        /// address and minute; more answer 429 `rate_limited`.
+        #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..))]
+        lookups_per_minute: u32,
+        /// Staff sign-ins (browser or kiosk) and enrollments allowed per client address and
+        /// minute.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+        sign_ins_per_minute: u32,
         #[command(flatten)]
         auth: Box<AuthArgs>,
         #[command(flatten)]
@@ -163,6 +171,8 @@ fn main() -> ExitCode {
             tls_cert,
             tls_key,
             staff_idle_minutes,
+            lookups_per_minute,
+            sign_ins_per_minute,
             auth,
             filing,
             catalog,
@@ -191,6 +201,8 @@ fn main() -> ExitCode {
                 .map(|(cert, key)| motcua_office::TlsFiles { cert, key }),
             access: motcua_office::access::AccessConfig {
                 idle: std::time::Duration::from_secs(staff_idle_minutes.clamp(1, 24 * 60) * 60),
+                lookups_per_minute,
+                sign_ins_per_minute,
                 ..Default::default()
             },
         }),

@@ -118,7 +118,9 @@ fn acknowledged_tickets_survive_sigkill() {
     }
 
     // Restart on the same file: every acknowledged ticket is there with its number.
-    let (mut child, url) = support::spawn_motcua(crate::MOTCUA, &db, &[]);
+    // Every acknowledged ticket is looked up: more than a client's lookups a minute.
+    let (mut child, url) =
+        support::spawn_motcua(crate::MOTCUA, &db, &["--lookups-per-minute", "1000000"]);
     let c = reqwest::blocking::Client::builder()
         .default_headers(auth)
         .build()

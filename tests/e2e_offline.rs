@@ -155,10 +155,19 @@ fn kiosk_issues_while_the_server_is_down_and_the_board_shows_it_after() {
     });
     board.wait_text("[data-testid=board-waiting-count-ho-tich]", "1 người", WAIT);
 
-    // Counter 1 calls next: the offline ticket, on the board and announced.
+    // Counter 1's call keypad (a counter device) calls next: the offline ticket, on the board
+    // and announced.
+    let keypad = motcua_office::access::add_device(
+        &db,
+        motcua_core::devices::DeviceKind::Counter,
+        "keypad-1",
+        Some("quay-1"),
+    )
+    .expect("a counter device");
     let http = reqwest::blocking::Client::new();
     let r = http
         .post(format!("{base}/api/v1/counters/quay-1/call-next"))
+        .bearer_auth(&keypad)
         .json(&serde_json::json!({}))
         .send()
         .unwrap();

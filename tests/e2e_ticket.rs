@@ -239,6 +239,9 @@ fn printer_fault_keeps_the_turn_and_in_lai_prints_once_the_printer_is_back() {
     let chromium = support::chromium::Chromium::start();
     let counter = chromium.session(1280, 900);
     counter.goto(&format!("{base}/counter/"));
+    // The counter page opens on its sign-in: the embedded office's demo account.
+    let (user, password) = motcua_office::access::DEMO_STAFF;
+    crate::e2e_counter::submit_sign_in(&counter, user, password);
     counter.wait_js(
         "the counter page's printer alert",
         Duration::from_secs(15),

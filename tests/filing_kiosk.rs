@@ -246,11 +246,21 @@ async fn filing_prints_a_receipt_survives_an_outage_and_leaves_no_personal_data(
 fn kill_9_between_outbox_and_send_files_exactly_once() {
     if let Some(dir) = std::env::var_os("MOTCUA_FILING_CHILD") {
         let url = std::env::var("MOTCUA_FILING_OFFICE").unwrap();
+        // The office runs in the parent: it made this kiosk's device token.
+        let token = std::env::var("MOTCUA_FILING_TOKEN").unwrap();
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async {
             let data = PathBuf::from(dir);
             let kiosk = Kiosk::start(
-                support::kiosk_config(&url, &data, "kiosk-5", &[("MOTCUA_PRINT_FORMAT", "pdf")]),
+                support::kiosk_config(
+                    &url,
+                    &data,
+                    "kiosk-5",
+                    &[
+                        ("MOTCUA_PRINT_FORMAT", "pdf"),
+                        ("MOTCUA_OFFICE_TOKEN", &token),
+                    ],
+                ),
                 data.clone(),
             )
             .await
@@ -278,6 +288,10 @@ fn kill_9_between_outbox_and_send_files_exactly_once() {
         ])
         .env("MOTCUA_FILING_CHILD", &data)
         .env("MOTCUA_FILING_OFFICE", &url)
+        .env(
+            "MOTCUA_FILING_TOKEN",
+            support::kiosk_token(&url, "kiosk-5").expect("the office's database"),
+        )
         .env("MOTCUA_TEST_PAUSE_AFTER_OUTBOX_MS", "60000")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

@@ -347,6 +347,7 @@ async fn a_refusal_is_shown_and_nothing_is_parked() {
             enabled: false,
             ..Default::default()
         },
+        demo_sign_in: true,
         ..Default::default()
     })
     .await;
@@ -357,6 +358,9 @@ async fn a_refusal_is_shown_and_nothing_is_parked() {
     )
     .await
     .unwrap();
+    // A citizen signed in (nobody files without an identity: without one the answer would be
+    // sign_in_required before anything else).
+    sign_in(&kiosk).await;
     let err = kiosk
         .submit_dossier(request(pdf_bytes()))
         .await

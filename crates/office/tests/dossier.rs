@@ -83,8 +83,17 @@ async fn dossier_without_an_approved_sign_in_is_refused_and_stores_nothing() {
     // refusal, not "try again").
     let srv = server_at(&db, |_| {}).await;
     let c = support::kiosk(&srv);
-    let (st, e) = file(&c, &srv.url(), "k-nosignin", &request(None, json!({}))).await;
+    let (st, e) = file(
+        &c,
+        &srv.url(),
+        "k-nosignin",
+        &request(Some("k-s"), json!({})),
+    )
+    .await;
     assert_api_error(st, &e, 503, "sign_in_unavailable");
+    // Without a sign-in session at all, that comes first: nobody files without an identity.
+    let (st, e) = file(&c, &srv.url(), "k-nosession", &request(None, json!({}))).await;
+    assert_api_error(st, &e, 401, "sign_in_required");
     nothing_stored(&db);
     srv.shutdown().await;
 

@@ -325,10 +325,15 @@ impl Filing {
         Filing { sign_in, ..self }
     }
 
-    /// The citizen the approved sign-in `session` vouches for. No sign-in set up: 503
-    /// `sign_in_unavailable`; no session, or one unknown, ended, timed out or not approved:
-    /// 401 `sign_in_required`.
+    /// The citizen the approved sign-in `session` vouches for. No session: 401
+    /// `sign_in_required`; no sign-in set up: 503 `sign_in_unavailable`; a session unknown,
+    /// ended, timed out or not approved: 401 `sign_in_required`.
     pub fn filer(&self, session: Option<&str>) -> Result<Filer, ApiError> {
+        // Nobody files without an identity: no session at all is refused for that first.
+        let session = session.filter(|s| !s.trim().is_empty() && s.len() <= 128);
+        if session.is_none() {
+            return Err(sign_in_required());
+        }
         let Some(auth) = &self.sign_in else {
             return Err(ApiError::new(
                 ErrorCode::SignInUnavailable,
@@ -339,7 +344,6 @@ impl Filing {
             ));
         };
         let profile = session
-            .filter(|s| !s.is_empty() && s.len() <= 128)
             .and_then(|s| auth.approved_profile(s))
             .ok_or_else(sign_in_required)?;
         Ok(Filer {

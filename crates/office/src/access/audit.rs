@@ -124,12 +124,10 @@ pub fn append(
     actor: &Actor,
     what: &What,
 ) -> rusqlite::Result<i64> {
+    // Cached statements: the ticket writer appends one entry per ticket in its batch.
     let last: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (id, prev_hash) = match last {
         Some((id, h)) => (id + 1, h),
@@ -150,25 +148,25 @@ pub fn append(
         hash: String::new(),
     };
     e.hash = hash_of(&e);
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit (id, at, actor_kind, actor, device, assisted_by, action, target_kind,
                             target, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
-            e.id,
-            e.at,
-            e.actor_kind,
-            e.actor,
-            e.device,
-            e.assisted_by,
-            e.action,
-            e.target_kind,
-            e.target,
-            e.detail,
-            e.prev_hash,
-            e.hash
-        ],
-    )?;
+    )?
+    .execute(params![
+        e.id,
+        e.at,
+        e.actor_kind,
+        e.actor,
+        e.device,
+        e.assisted_by,
+        e.action,
+        e.target_kind,
+        e.target,
+        e.detail,
+        e.prev_hash,
+        e.hash
+    ])?;
     Ok(id)
 }
 

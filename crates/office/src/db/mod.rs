@@ -39,6 +39,9 @@ pub fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    // Every statement of the ticket writer's batch (tickets, events, the audit trail) stays
+    // prepared: the default 16 would evict some on each batch.
+    conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
 }
 
@@ -49,6 +52,7 @@ pub fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(Duration::from_secs(5))?;
+    conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
 }
 

@@ -94,6 +94,7 @@ async fn drain(body: axum::body::Body, cap: usize) {
 /// page runs only the office's own scripts and styles (its inline `<style>` blocks allowed by
 /// their SHA-256, [`page_csp`]), everything else (JSON, files) loads nothing at all.
 async fn security_headers(req: Request, next: Next) -> Response {
+    let personal = carries_personal_data(req.uri().path());
     let res = next.run(req).await;
     let is_html = res
         .headers()
@@ -120,7 +121,26 @@ async fn security_headers(req: Request, next: Next) -> Response {
         .or_insert(HeaderValue::from_static(
             "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
         ));
+    if personal {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     res
+}
+
+/// Whether answers under `path` may carry a person's data (a dossier, its tracking page, a
+/// ticket, a sign-in, staff accounts, the audit trail): no browser or proxy keeps a copy.
+fn carries_personal_data(path: &str) -> bool {
+    const PREFIXES: [&str; 8] = [
+        "/api/v1/dossiers",
+        "/d/",
+        "/api/v1/tickets",
+        "/t/",
+        "/api/v1/auth/",
+        "/api/v1/staff",
+        "/api/v1/audit",
+        "/api/v1/devices",
+    ];
+    PREFIXES.iter().any(|p| path.starts_with(p))
 }
 
 /// Largest HTML page read to hash its inline styles (the pages are a few kilobytes).

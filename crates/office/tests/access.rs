@@ -319,3 +319,45 @@ async fn a_kiosk_syncs_offline_tickets_only_as_itself() {
     assert_eq!(e["detail"], "kiosk-sanh", "{e}");
     srv.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn personal_answers_are_never_cached_and_public_ones_may_be() {
+    let dir = tempfile::tempdir().unwrap();
+    let srv = server_at(&dir.path().join("office.db"), |c| c.seed_demo = true).await;
+    let base = srv.url();
+    let (st, t) = send(
+        &support::kiosk(&srv),
+        "POST",
+        format!("{base}/api/v1/tickets"),
+        Some(json!({"service_id": "ho-tich"})),
+    )
+    .await;
+    assert_eq!(st, 201, "{t}");
+    let id = t["id"].as_str().unwrap();
+    let anon = Client::new();
+    let cache = |r: &reqwest::Response| {
+        r.headers()
+            .get(reqwest::header::CACHE_CONTROL)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    for path in [
+        format!("/api/v1/tickets/{id}"),
+        format!("/t/{id}"),
+        "/api/v1/dossiers/HS-KHONG-CO".to_owned(),
+    ] {
+        let r = anon.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(cache(&r).as_deref(), Some("no-store"), "{path}");
+    }
+    let r = anon
+        .get(format!("{base}/api/v1/services"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_ne!(
+        cache(&r).as_deref(),
+        Some("no-store"),
+        "the services list is public"
+    );
+    srv.shutdown().await;
+}

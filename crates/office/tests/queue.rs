@@ -421,6 +421,19 @@ async fn offline_tickets_are_stored_once_and_queued_by_issue_time() {
         (json!({"kiosk_id": "k".repeat(65)}), 400, "bad_request"),
         (json!({"number": "A001"}), 400, "bad_request"),
         (json!({"number": "A1-0<7"}), 400, "bad_request"),
+        // Not the shape a kiosk makes: a forged long "number", no kiosk number, a zero kiosk,
+        // too long a sequence, lower case, two dashes.
+        (
+            json!({"number": "AAAAAAAAAAAAAAAAAAAAAAAAAAAA-999"}),
+            400,
+            "bad_request",
+        ),
+        (json!({"number": "A-007"}), 400, "bad_request"),
+        (json!({"number": "A0-007"}), 400, "bad_request"),
+        (json!({"number": "A1-00007"}), 400, "bad_request"),
+        (json!({"number": "a1-007"}), 400, "bad_request"),
+        (json!({"number": "A1-007-1"}), 400, "bad_request"),
+        (json!({"number": "A123-007"}), 400, "bad_request"),
         (json!({"issued_at": "hôm qua"}), 400, "bad_request"),
         (
             json!({"issued_at": "2026-11-22T09:00:00"}),

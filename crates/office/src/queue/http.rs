@@ -375,6 +375,24 @@ fn bad_field(field: &str, vi: &str, en: &str) -> ApiFailure {
     .into()
 }
 
+/// The shape a kiosk gives its offline numbers (`local_store::offline_number`): the service's
+/// 1–3 capital letters, the kiosk number 1–99, a dash, the sequence zero-padded to 3 (at most 4
+/// digits). Anything else (a forged long "number" would make a long hall announcement) is
+/// refused.
+fn is_offline_number(n: &str) -> bool {
+    let Some((head, seq)) = n.split_once('-') else {
+        return false;
+    };
+    let letters = head.bytes().take_while(u8::is_ascii_uppercase).count();
+    let kiosk = &head[letters..];
+    (1..=3).contains(&letters)
+        && (1..=2).contains(&kiosk.len())
+        && kiosk.bytes().all(|b| b.is_ascii_digit())
+        && !kiosk.starts_with('0')
+        && (3..=4).contains(&seq.len())
+        && seq.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Checks an offline ticket's fields; the service is checked by the store.
 fn offline_request(body: OfflineBody) -> Result<OfflineRequest, ApiFailure> {
     let priority = parse_priority(body.priority.as_deref())?;
@@ -396,18 +414,11 @@ fn offline_request(body: OfflineBody) -> Result<OfflineRequest, ApiFailure> {
             "it must be 1–64 characters without control characters",
         ));
     }
-    let number_ok = (3..=32).contains(&body.number.len())
-        && body.number.contains('-')
-        && body.number.starts_with(|c: char| c.is_ascii_uppercase())
-        && body
-            .number
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    if !number_ok {
+    if !is_offline_number(&body.number) {
         return Err(bad_field(
             "number",
-            "số ngoại tuyến có dạng chữ cái, số máy, gạch ngang, số thứ tự, ví dụ “A1-007”",
-            "an offline number is letters, the kiosk number, a dash and the sequence, e.g. “A1-007”",
+            "số ngoại tuyến có dạng 1–3 chữ cái in hoa, số máy (1–99), gạch ngang, số thứ tự 3–4 chữ số, ví dụ “A1-007”",
+            "an offline number is 1–3 capital letters, the kiosk number (1–99), a dash and a 3–4 digit sequence, e.g. “A1-007”",
         ));
     }
     let Some(issued_at) = parse_time(&body.issued_at) else {
@@ -591,6 +602,33 @@ pub fn router(state: AppState) -> OpenApiRouter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offline_numbers_have_the_kiosks_shape() {
+        for ok in ["A1-007", "B12-1234", "ABC9-999", "D99-000"] {
+            assert!(is_offline_number(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "A1",
+            "A1-",
+            "-007",
+            "1-007",
+            "A-007",
+            "A0-007",
+            "A100-007",
+            "A1-07",
+            "A1-00007",
+            "ABCD1-007",
+            "a1-007",
+            "A1-0x7",
+            "A1-007-",
+            "Đ1-007",
+            "A1–007",
+        ] {
+            assert!(!is_offline_number(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn unknown_priority_lists_the_valid_ones() {

@@ -175,6 +175,9 @@ impl Kiosk {
                 (client, None)
             }
             OfficeMode::Embedded => {
+                // The embedded office's database is this kiosk's own: one made loose by an
+                // older version is made private (the server refuses loose files otherwise).
+                tighten(&office_db);
                 let handle =
                     motcua_office::embedded::start(motcua_office::embedded::ServerConfig {
                         listen: config.embedded_listen.clone(),
@@ -514,4 +517,24 @@ fn create_dir(dir: &Path) -> Result<(), StartError> {
         path: dir.to_path_buf(),
         source,
     })
+}
+
+/// Makes the kiosk's own office database and its WAL/shared-memory files readable by this user
+/// only, if they exist.
+fn tighten(db: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let base = db.display().to_string();
+        for f in [base.clone(), format!("{base}-wal"), format!("{base}-shm")] {
+            if motcua_office::db::loose_mode(std::path::Path::new(&f)).is_some() {
+                if let Err(e) = std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600))
+                {
+                    tracing::warn!(error = %e, "cannot make the office database private");
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = db;
 }

@@ -69,6 +69,10 @@ enum Command {
         /// minute.
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
         sign_ins_per_minute: u32,
+        /// Start even if the database, the TLS key or the receipt key may be read by other
+        /// users (by default the server refuses and says which file).
+        #[arg(long)]
+        allow_loose_permissions: bool,
         #[command(flatten)]
         auth: Box<AuthArgs>,
         #[command(flatten)]
@@ -173,6 +177,7 @@ fn main() -> ExitCode {
             staff_idle_minutes,
             lookups_per_minute,
             sign_ins_per_minute,
+            allow_loose_permissions,
             auth,
             filing,
             catalog,
@@ -205,6 +210,7 @@ fn main() -> ExitCode {
                 sign_ins_per_minute,
                 ..Default::default()
             },
+            allow_loose_permissions,
         }),
         Command::Staff { cmd } => access::staff(cmd),
         Command::Device { cmd } => access::device(cmd),

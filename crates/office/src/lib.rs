@@ -92,6 +92,10 @@ pub struct ServerConfig {
     pub tls: Option<TlsFiles>,
     /// Staff sign-in settings (idle time, per-client limits); `secure_cookie` follows `tls`.
     pub access: access::AccessConfig,
+    /// Start even when the database (its WAL, its shared memory), the TLS key or the receipt
+    /// signing key may be read by other users (`--allow-loose-permissions`); by default the
+    /// server refuses and says which file and the `chmod` that fixes it.
+    pub allow_loose_permissions: bool,
 }
 
 impl Default for ServerConfig {
@@ -112,8 +116,43 @@ impl Default for ServerConfig {
             filing: dossier::FilingConfig::default(),
             tls: None,
             access: access::AccessConfig::default(),
+            allow_loose_permissions: false,
         }
     }
+}
+
+/// The files holding secrets or personal data that other users may read, if any: the first as
+/// the message that says what to do.
+fn loose_files(cfg: &ServerConfig) -> Result<(), SetupError> {
+    if cfg.allow_loose_permissions {
+        return Ok(());
+    }
+    let db = cfg.db_path.display().to_string();
+    let mut files: Vec<(&str, PathBuf)> = vec![
+        ("database", cfg.db_path.clone()),
+        ("database's WAL", PathBuf::from(format!("{db}-wal"))),
+        (
+            "database's shared memory",
+            PathBuf::from(format!("{db}-shm")),
+        ),
+    ];
+    if let Some(t) = &cfg.tls {
+        files.push(("TLS key", t.key.clone()));
+    }
+    if let Some(k) = &cfg.filing.signing_key_file {
+        files.push(("receipt signing key", k.clone()));
+    }
+    for (what, f) in files {
+        if let Some(mode) = db::loose_mode(&f) {
+            return Err(SetupError(format!(
+                "the {what} {} may be read by other users (mode {mode:o}); it holds secrets or \
+                 personal data: `chmod 600 {}`, or start with --allow-loose-permissions",
+                f.display(),
+                f.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A setting the office cannot start with; the message says what to fix (it is for the
@@ -224,6 +263,8 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
             format!("number_width must be 1..=9, got {}", cfg.number_width).into(),
         ));
     }
+    // Files others may read stop the start before anything is opened or created.
+    loose_files(&cfg)?;
     // The certificate and key first: a wrong file stops the start before anything is opened.
     let tls = cfg.tls.as_ref().map(tls::server_config).transpose()?;
     let opts = StoreOptions {

@@ -361,3 +361,51 @@ async fn personal_answers_are_never_cached_and_public_ones_may_be() {
     );
     srv.shutdown().await;
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_refuses_a_database_or_key_others_may_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("data").join("office.db");
+    let srv = server_at(&db, |_| {}).await;
+    srv.shutdown().await;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&db), 0o600, "created private");
+    assert_eq!(mode(db.parent().unwrap()), 0o700);
+    let cfg = |allow: bool| motcua_office::ServerConfig {
+        listen: "127.0.0.1:0".into(),
+        db_path: db.clone(),
+        allow_loose_permissions: allow,
+        ..Default::default()
+    };
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let err = motcua_office::start(cfg(false))
+        .await
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        err.contains("office.db") && err.contains("chmod 600"),
+        "{err}"
+    );
+    // Told so, it starts.
+    motcua_office::start(cfg(true))
+        .await
+        .unwrap()
+        .shutdown()
+        .await;
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600)).unwrap();
+    // A TLS key others may read is refused the same way.
+    let certs = motcua_testkit::tls::office_certs(dir.path());
+    let key = certs.server.key.clone();
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let mut c = cfg(false);
+    c.tls = Some(certs.server.clone());
+    let err = motcua_office::start(c)
+        .await
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(err.contains("TLS key") && err.contains("640"), "{err}");
+}

@@ -28,9 +28,21 @@ fn ca_params(name: &str) -> CertificateParams {
     p
 }
 
+/// Writes a certificate or key file readable by this user only (as `openssl` writes keys: the
+/// server refuses a key file others may read).
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    use std::io::Write;
     let path = dir.join(name);
-    std::fs::write(&path, text).expect("certificate file written");
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .expect("certificate file written");
     path
 }
 

@@ -27,6 +27,55 @@ pub enum DbError {
     /// The catalog's tables could not be created or are newer than this program.
     #[error("office database, catalog tables: {0}")]
     Catalog(#[from] motcua_catalog::CatalogError),
+    /// The database's folder or file could not be created.
+    #[error("office database: cannot create it: {0}")]
+    Create(std::io::Error),
+}
+
+/// Creates a missing database file readable and writable by this user only (0600), in a
+/// missing folder made 0700, before SQLite opens it: SQLite gives its WAL and shared-memory
+/// files the database's own mode. An existing file is left as it is (see [`loose_mode`]).
+pub fn create_private(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.exists() {
+            let mut b = std::fs::DirBuilder::new();
+            b.recursive(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::DirBuilderExt;
+                b.mode(0o700);
+            }
+            b.create(dir)?;
+        }
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The mode of `path` when its group or others may read or write it (`Some(0o644)`), `None`
+/// when only its owner may, or it does not exist, or the system has no such modes.
+pub fn loose_mode(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// A writer connection to the office database.
@@ -60,6 +109,7 @@ pub fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
 /// ([`MIGRATIONS`]: queue, dossiers), then the catalog's tables (versioned by the catalog crate,
 /// whose schema the kiosks' copies share).
 pub fn prepare(path: &Path) -> Result<(), DbError> {
+    create_private(path).map_err(DbError::Create)?;
     let mut conn = open_writer(path)?;
     migrate(&mut conn)?;
     motcua_catalog::Catalog::new(&conn)?;
@@ -103,6 +153,32 @@ impl Readers {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_database_and_its_folder_are_private_and_a_loose_one_is_named() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data").join("office.db");
+        prepare(&path).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        // A writer in WAL mode: its WAL and shared-memory files take the database's mode.
+        let conn = open_writer(&path).unwrap();
+        conn.execute_batch("CREATE TABLE IF NOT EXISTS t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        for ext in ["db-wal", "db-shm"] {
+            let p = path.with_extension(ext);
+            assert_eq!(mode(&p), 0o600, "{}", p.display());
+        }
+        assert_eq!(loose_mode(&path), None);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(loose_mode(&path), Some(0o644));
+        // prepare leaves an existing file's mode alone (the server refuses it instead).
+        prepare(&path).unwrap();
+        assert_eq!(mode(&path), 0o644);
+    }
 
     #[test]
     fn prepare_makes_every_domains_tables_once() {

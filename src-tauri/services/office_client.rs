@@ -29,6 +29,9 @@ impl OfficeClient {
         let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(2))
             .timeout(Duration::from_secs(5))
+            // The office server closes a connection idle for 10 s: let go of it first, so a
+            // request never goes out on a connection the server is closing.
+            .pool_idle_timeout(Duration::from_secs(5))
             .https_only(base.starts_with("https://"));
         if let Some(pem) = ca_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem)
@@ -89,10 +92,17 @@ impl OfficeClient {
         decode(r).await
     }
 
-    pub async fn issue(&self, req: &IssueTicketRequest) -> Result<Ticket, ClientError> {
+    /// Takes a number. `idempotency_key` is made once per press of the button: a retry with the
+    /// same key (after a timeout) gets the ticket the first request made, not a second number.
+    pub async fn issue(
+        &self,
+        req: &IssueTicketRequest,
+        idempotency_key: &str,
+    ) -> Result<Ticket, ClientError> {
         let r = self
             .http
             .post(format!("{}/api/v1/tickets", self.base))
+            .header("idempotency-key", idempotency_key)
             .json(req)
             .send()
             .await
@@ -369,6 +379,12 @@ pub enum ClientError {
 impl ClientError {
     /// Whether the server could not be reached (or says to come back later): work offline,
     /// keep what must be sent, try again.
+    /// The server asks to be tried again later (a device's rate limit): nothing is wrong with
+    /// the request itself.
+    pub fn is_try_later(&self) -> bool {
+        matches!(self, ClientError::Refused(e) if e.code == ErrorCode::RateLimited)
+    }
+
     pub fn is_unreachable(&self) -> bool {
         match self {
             ClientError::Unreachable(_) => true,
@@ -513,10 +529,11 @@ mod tests {
             service_id: "ho-tich".into(),
             priority: motcua_core::Priority::None,
         };
-        let _ = client.issue(&req).await;
+        let _ = client.issue(&req, "k-1").await;
         let head = heads.recv().await.unwrap();
         assert!(head.contains("authorization: bearer dev-tok"), "{head}");
         assert!(head.contains("x-assist-token: as-tok"), "{head}");
+        assert!(head.contains("idempotency-key: k-1"), "{head}");
         creds.set_assist(None);
         let _ = client.services().await;
         let head = heads.recv().await.unwrap();

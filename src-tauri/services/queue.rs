@@ -134,7 +134,13 @@ impl QueueService {
         // Known to be offline (the sync loop rechecks every 2 s): do not make the citizen wait
         // for a connection timeout.
         let attempt = if self.link.is_online() {
-            self.link.client.issue(&req).await
+            // One key per press: if the answer is lost (a timeout while the server committed),
+            // the retry gets the same ticket, not a "ghost" second number.
+            let key = uuid::Uuid::new_v4().simple().to_string();
+            match self.link.client.issue(&req, &key).await {
+                Err(e) if e.is_unreachable() => self.link.client.issue(&req, &key).await,
+                r => r,
+            }
         } else {
             Err(ClientError::Unreachable("known to be offline".into()))
         };
@@ -274,10 +280,12 @@ pub(crate) async fn flush_outbox(link: &OfficeLink, local: &Arc<LocalStore>, kio
     for t in pending {
         let result = link.client.send_offline(&t, kiosk_id).await;
         let (l, id) = (local.clone(), t.local_id.clone());
+        let later = matches!(&result, Err(e) if e.is_try_later());
         let stop = matches!(&result, Err(e) if e.is_unreachable());
         let write = tokio::task::spawn_blocking(move || match result {
             Ok(_) => l.acknowledge(&id),
-            Err(e) if e.is_unreachable() => l.note_attempt(&id),
+            // Unreachable, or asked to slow down: kept, sent again on the next round.
+            Err(e) if e.is_unreachable() || e.is_try_later() => l.note_attempt(&id),
             Err(e) => {
                 let e = ApiError::from(e);
                 tracing::warn!(code = ?e.code, "the office server refused an offline ticket; kept for staff");
@@ -291,6 +299,9 @@ pub(crate) async fn flush_outbox(link: &OfficeLink, local: &Arc<LocalStore>, kio
         }
         if stop {
             link.set_online(false);
+            return;
+        }
+        if later {
             return;
         }
     }

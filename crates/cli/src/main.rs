@@ -3,6 +3,7 @@
 mod access;
 mod catalog;
 mod filing;
+mod limits;
 
 use clap::{Parser, Subcommand};
 use motcua_office::{PriorityStrategy, ServerConfig};
@@ -79,6 +80,8 @@ enum Command {
         filing: Box<filing::FilingArgs>,
         #[command(flatten)]
         catalog: Box<catalog::ServeArgs>,
+        #[command(flatten)]
+        limits: Box<limits::LimitArgs>,
     },
     /// Staff accounts (the password on standard input).
     Staff {
@@ -181,36 +184,42 @@ fn main() -> ExitCode {
             auth,
             filing,
             catalog,
-        } => serve(ServerConfig {
-            auth: match auth.config() {
-                Ok(a) => a,
-                Err(e) => {
-                    eprintln!("motcua: {e}");
-                    return ExitCode::FAILURE;
-                }
-            },
-            demo_sign_in: auth.demo_sign_in,
-            listen,
-            db_path: db,
-            office_name,
-            public_base_url: public_url,
-            number_width,
-            seed_demo: !no_seed,
-            priority,
-            ui: ui_dir.map(motcua_office::UiSource::Dir).unwrap_or_default(),
-            espeak,
-            filing: filing.config(),
-            catalog: catalog.config(),
-            tls: tls_cert
-                .zip(tls_key)
-                .map(|(cert, key)| motcua_office::TlsFiles { cert, key }),
-            access: motcua_office::access::AccessConfig {
-                idle: std::time::Duration::from_secs(staff_idle_minutes.clamp(1, 24 * 60) * 60),
-                lookups_per_minute,
-                sign_ins_per_minute,
+            limits,
+        } => serve({
+            let mut cfg = ServerConfig {
+                auth: match auth.config() {
+                    Ok(a) => a,
+                    Err(e) => {
+                        eprintln!("motcua: {e}");
+                        return ExitCode::FAILURE;
+                    }
+                },
+                demo_sign_in: auth.demo_sign_in,
+                listen,
+                db_path: db,
+                office_name,
+                public_base_url: public_url,
+                number_width,
+                seed_demo: !no_seed,
+                priority,
+                ui: ui_dir.map(motcua_office::UiSource::Dir).unwrap_or_default(),
+                espeak,
+                filing: filing.config(),
+                catalog: catalog.config(),
+                tls: tls_cert
+                    .zip(tls_key)
+                    .map(|(cert, key)| motcua_office::TlsFiles { cert, key }),
+                access: motcua_office::access::AccessConfig {
+                    idle: std::time::Duration::from_secs(staff_idle_minutes.clamp(1, 24 * 60) * 60),
+                    lookups_per_minute,
+                    sign_ins_per_minute,
+                    ..Default::default()
+                },
+                allow_loose_permissions,
                 ..Default::default()
-            },
-            allow_loose_permissions,
+            };
+            limits.apply(&mut cfg);
+            cfg
         }),
         Command::Staff { cmd } => access::staff(cmd),
         Command::Device { cmd } => access::device(cmd),

@@ -3,12 +3,13 @@
 //!
 //! ```text
 //! cargo run --release -p motcua-office --example load -- \
-//!     --url http://127.0.0.1:8080 --token KIOSK_TOKEN --clients 64 --requests 20000 \
-//!     [--service ho-tich]
+//!     --url http://127.0.0.1:8080 --token KIOSK_TOKEN [--token KIOSK_TOKEN_2 …] \
+//!     --clients 64 --requests 20000 [--service ho-tich]
 //! ```
 //!
-//! The token is a kiosk's (`motcua device add --kind kiosk --name load`), sent as
-//! `Authorization: Bearer` with every ticket as a real kiosk sends it.
+//! Each client is a kiosk: client *i* sends the *i*-th token (round robin; `MOTCUA_TOKENS`,
+//! comma-separated, also works), as `Authorization: Bearer`, and an `Idempotency-Key` made for
+//! each ticket, as a real kiosk sends them.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -16,7 +17,7 @@ use std::time::{Duration, Instant};
 
 struct Args {
     url: String,
-    token: Option<String>,
+    tokens: Vec<String>,
     clients: usize,
     requests: usize,
     service: String,
@@ -25,7 +26,15 @@ struct Args {
 fn args() -> Args {
     let mut a = Args {
         url: "http://127.0.0.1:8080".into(),
-        token: std::env::var("MOTCUA_TOKEN").ok(),
+        tokens: std::env::var("MOTCUA_TOKENS")
+            .or_else(|_| std::env::var("MOTCUA_TOKEN"))
+            .map(|t| {
+                t.split(',')
+                    .filter(|t| !t.is_empty())
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default(),
         clients: 64,
         requests: 20_000,
         service: "ho-tich".into(),
@@ -35,7 +44,7 @@ fn args() -> Args {
         let v = it.next().unwrap_or_else(|| panic!("{k} needs a value"));
         match k.as_str() {
             "--url" => a.url = v,
-            "--token" => a.token = Some(v),
+            "--token" => a.tokens.push(v),
             "--clients" => a.clients = v.parse().expect("--clients N"),
             "--requests" => a.requests = v.parse().expect("--requests N"),
             "--service" => a.service = v,
@@ -43,6 +52,23 @@ fn args() -> Args {
         }
     }
     a
+}
+
+/// A ticket request as a kiosk sends it: its token, a key of its own.
+fn request(
+    client: &reqwest::Client,
+    url: &str,
+    body: &serde_json::Value,
+    token: &Option<String>,
+) -> reqwest::RequestBuilder {
+    let mut r = client
+        .post(url)
+        .header("idempotency-key", uuid::Uuid::new_v4().simple().to_string())
+        .json(body);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    r
 }
 
 fn pct(sorted: &[Duration], p: f64) -> Duration {
@@ -53,41 +79,40 @@ fn pct(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::main]
 async fn main() {
     let a = args();
-    let mut headers = reqwest::header::HeaderMap::new();
-    if let Some(t) = &a.token {
-        headers.insert(
-            reqwest::header::AUTHORIZATION,
-            format!("Bearer {t}")
-                .parse()
-                .expect("a token is header text"),
-        );
-    }
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(a.clients)
-        .default_headers(headers)
         .build()
         .unwrap();
+    let tokens = Arc::new(a.tokens.clone());
+    let token_of = |i: usize| -> Option<String> {
+        (!tokens.is_empty()).then(|| tokens[i % tokens.len()].clone())
+    };
+
     let url = format!("{}/api/v1/tickets", a.url.trim_end_matches('/'));
     let body = serde_json::json!({ "service_id": a.service });
 
     // Warm up connections.
-    for _ in 0..a.clients.min(16) {
-        client.post(&url).json(&body).send().await.unwrap();
+    for i in 0..a.clients.min(16) {
+        request(&client, &url, &body, &token_of(i))
+            .send()
+            .await
+            .unwrap();
     }
 
     let next = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let tasks: Vec<_> = (0..a.clients)
-        .map(|_| {
+        .map(|i| {
             let (client, url, body, next) =
                 (client.clone(), url.clone(), body.clone(), next.clone());
+            let token = token_of(i);
             let total = a.requests;
             tokio::spawn(async move {
                 let mut lat = Vec::new();
                 let mut errors = 0usize;
                 while next.fetch_add(1, Ordering::Relaxed) < total {
                     let t0 = Instant::now();
-                    match client.post(&url).json(&body).send().await {
+                    match request(&client, &url, &body, &token).send().await {
                         Ok(r) if r.status() == 201 => {
                             let _ = r.bytes().await;
                             lat.push(t0.elapsed());

@@ -28,6 +28,7 @@
 pub mod access;
 pub mod app;
 pub mod catalog;
+pub mod conn;
 pub mod db;
 pub mod devices;
 pub mod dossier;
@@ -96,6 +97,12 @@ pub struct ServerConfig {
     /// signing key may be read by other users (`--allow-loose-permissions`); by default the
     /// server refuses and says which file and the `chmod` that fixes it.
     pub allow_loose_permissions: bool,
+    /// Connection limits: header-read and body timeouts, caps in all and per client
+    /// (`--max-connections`, `--max-connections-per-client`).
+    pub connections: conn::ConnLimits,
+    /// Event streams open at once, in all and per client (`--max-streams`,
+    /// `--max-streams-per-client`).
+    pub streams: queue::events::StreamLimits,
 }
 
 impl Default for ServerConfig {
@@ -117,6 +124,8 @@ impl Default for ServerConfig {
             tls: None,
             access: access::AccessConfig::default(),
             allow_loose_permissions: false,
+            connections: conn::ConnLimits::default(),
+            streams: queue::events::StreamLimits::default(),
         }
     }
 }
@@ -343,6 +352,7 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         },
         AppOptions {
             espeak: cfg.espeak.clone(),
+            streams: cfg.streams,
         },
     );
     let base_url = state.office().public_base_url.clone();
@@ -372,12 +382,13 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         outside: sign_in.outside,
     });
     let (stop, stopped) = oneshot::channel::<()>();
+    let limits = cfg.connections.clone();
     let task = match tls.clone() {
         Some(config) => {
             let listener = tls::TlsListener::new(listener, config)?;
-            tokio::spawn(serve_until(listener, app, stopped))
+            tokio::spawn(conn::serve(listener, app, limits, stopped))
         }
-        None => tokio::spawn(serve_until(listener, app, stopped)),
+        None => tokio::spawn(conn::serve(listener, app, limits, stopped)),
     };
     tracing::info!(%addr, tls = tls.is_some(), db = %cfg.db_path.display(), priority = %cfg.priority, "office server started");
     Ok(ServerHandle {
@@ -398,27 +409,4 @@ fn scheme(tls: bool) -> &'static str {
     } else {
         "http"
     }
-}
-
-/// Serves `app` on `listener` (plain TCP or [`tls::TlsListener`]) until `stopped` fires,
-/// then lets in-flight requests finish.
-async fn serve_until<L>(
-    listener: L,
-    app: axum::Router,
-    stopped: oneshot::Receiver<()>,
-) -> std::io::Result<()>
-where
-    L: axum::serve::Listener<Addr = SocketAddr>,
-    access::guard::ClientAddr:
-        for<'a> axum::extract::connect_info::Connected<axum::serve::IncomingStream<'a, L>>,
-{
-    // The client's address reaches the handlers (per-client rate limits).
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<access::guard::ClientAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        let _ = stopped.await;
-    })
-    .await
 }

@@ -43,10 +43,10 @@ async fn thousand_tickets_from_32_clients_are_numbered_1_to_1000() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server(&dir).await;
     let base = srv.url();
-    let client = motcua_testkit::admin(&srv).await;
+    // 32 kiosks, each with its own token (each device has its own token bucket).
     let mut tasks = Vec::new();
     for i in 0..32 {
-        let (c, base) = (client.clone(), base.clone());
+        let (c, base) = (motcua_testkit::kiosk(&srv), base.clone());
         let n = 1000 / 32 + usize::from(i < 1000 % 32);
         tasks.push(tokio::spawn(async move {
             let mut got = Vec::new();

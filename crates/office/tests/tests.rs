@@ -8,6 +8,7 @@ mod catalog;
 mod devices;
 mod dossier;
 mod edge;
+mod hostile;
 mod live;
 mod queue;
 mod recall;

@@ -146,6 +146,9 @@ pub struct SseEvent {
 pub struct SseClient {
     resp: reqwest::Response,
     buf: Vec<u8>,
+    /// The `snapshot` events seen so far (the board, sent first when a replay is asked to go
+    /// back before today).
+    pub snapshots: Vec<Value>,
 }
 
 impl SseClient {
@@ -166,6 +169,7 @@ impl SseClient {
         SseClient {
             resp,
             buf: Vec::new(),
+            snapshots: Vec::new(),
         }
     }
 
@@ -185,6 +189,10 @@ impl SseClient {
                     } else if let Some(v) = line.strip_prefix("data:") {
                         data = Some(serde_json::from_str::<Value>(v.trim()).expect("JSON data"));
                     }
+                }
+                if let (None, Some("snapshot"), Some(data)) = (id, event.as_deref(), &data) {
+                    self.snapshots.push(data.clone());
+                    continue;
                 }
                 if let (Some(id), Some(event), Some(data)) = (id, event, data) {
                     assert_eq!(data["id"], id, "id: and data.id agree");

@@ -24,27 +24,10 @@ pub const ASSIST_HEADER: &str = "x-assist-token";
 /// The header carrying a browser session's CSRF token.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// The client's address, for per-client limits: what a plain or TLS listener accepted from.
+/// The client's address, for per-client limits: what a plain or TLS listener accepted from
+/// (a request extension, as `ConnectInfo<ClientAddr>`, set by [`crate::conn::serve`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub SocketAddr);
-
-impl
-    axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, tokio::net::TcpListener>>
-    for ClientAddr
-{
-    fn connect_info(stream: axum::serve::IncomingStream<'_, tokio::net::TcpListener>) -> Self {
-        ClientAddr(*stream.remote_addr())
-    }
-}
-
-impl
-    axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, crate::tls::TlsListener>>
-    for ClientAddr
-{
-    fn connect_info(stream: axum::serve::IncomingStream<'_, crate::tls::TlsListener>) -> Self {
-        ClientAddr(*stream.remote_addr())
-    }
-}
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +63,8 @@ pub enum Limit {
     SignIn,
     /// Public status lookups.
     Lookup,
+    /// Public reads by a client without an identity.
+    Read,
 }
 
 /// The rule of `method` on the route template `route`, or `None` for a route nobody decided.
@@ -258,21 +243,53 @@ fn rate_limited() -> Response {
     r
 }
 
-/// Per-client-address limiters (governor's keyed GCRA).
+/// Per-client-address limiters and per-device token buckets (governor's keyed GCRA).
 pub struct Limits {
     sign_in: DefaultKeyedRateLimiter<IpAddr>,
     lookup: DefaultKeyedRateLimiter<IpAddr>,
+    reads: DefaultKeyedRateLimiter<IpAddr>,
+    tickets: DefaultKeyedRateLimiter<String>,
+    offline: DefaultKeyedRateLimiter<String>,
+    dossiers: DefaultKeyedRateLimiter<String>,
+}
+
+/// What a device (or a staff member) does that its own token bucket counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spend {
+    /// Issuing a ticket.
+    Ticket,
+    /// Handing in a ticket issued offline.
+    OfflineTicket,
+    /// Filing a dossier.
+    Dossier,
+}
+
+fn keyed<K: std::hash::Hash + Eq + Clone>(
+    per_minute: u32,
+    burst: u32,
+) -> DefaultKeyedRateLimiter<K> {
+    let rate = NonZeroU32::new(per_minute.max(1)).expect("at least 1");
+    let burst = NonZeroU32::new(burst.max(1)).expect("at least 1");
+    RateLimiter::keyed(Quota::per_minute(rate).allow_burst(burst))
+}
+
+fn check<K: std::hash::Hash + Eq + Clone>(l: &DefaultKeyedRateLimiter<K>, key: &K) -> bool {
+    if l.len() > 10_000 {
+        l.retain_recent();
+    }
+    l.check_key(key).is_ok()
 }
 
 impl Limits {
     pub(crate) fn new(cfg: &super::AccessConfig) -> Limits {
-        let quota = |n: u32| {
-            let n = NonZeroU32::new(n.max(1)).expect("at least 1");
-            Quota::per_minute(n).allow_burst(n)
-        };
+        let per_ip = |n: u32| keyed(n, n);
         Limits {
-            sign_in: RateLimiter::keyed(quota(cfg.sign_ins_per_minute)),
-            lookup: RateLimiter::keyed(quota(cfg.lookups_per_minute)),
+            sign_in: per_ip(cfg.sign_ins_per_minute),
+            lookup: per_ip(cfg.lookups_per_minute),
+            reads: per_ip(cfg.reads_per_minute),
+            tickets: keyed(cfg.tickets.per_minute, cfg.tickets.burst),
+            offline: keyed(cfg.offline_tickets.per_minute, cfg.offline_tickets.burst),
+            dossiers: keyed(cfg.dossiers.per_minute, cfg.dossiers.burst),
         }
     }
 
@@ -281,12 +298,65 @@ impl Limits {
         let l = match limit {
             Limit::SignIn => &self.sign_in,
             Limit::Lookup => &self.lookup,
+            Limit::Read => &self.reads,
         };
-        if l.len() > 10_000 {
-            l.retain_recent();
-        }
-        l.check_key(&ip).is_ok()
+        check(l, &ip)
     }
+
+    /// Whether the device or staff member `who` (its audit name) may spend one more now.
+    pub fn spend(&self, spend: Spend, who: &str) -> bool {
+        let l = match spend {
+            Spend::Ticket => &self.tickets,
+            Spend::OfflineTicket => &self.offline,
+            Spend::Dossier => &self.dossiers,
+        };
+        check(l, &who.to_owned())
+    }
+}
+
+/// What a route costs its caller's own bucket, if anything.
+fn spend_of(method: &Method, route: &str) -> Option<Spend> {
+    if *method != Method::POST {
+        return None;
+    }
+    match route {
+        "/api/v1/tickets" => Some(Spend::Ticket),
+        "/api/v1/tickets/offline" => Some(Spend::OfflineTicket),
+        "/api/v1/dossiers" => Some(Spend::Dossier),
+        _ => None,
+    }
+}
+
+/// The bucket key of who asks: the device's name, or the staff member's.
+fn bucket_key(who: &Principal) -> Option<String> {
+    match who {
+        Principal::Device { device, .. } => Some(format!("device:{}", device.name)),
+        Principal::Staff { staff, .. } => Some(format!("staff:{}", staff.username)),
+        Principal::Anonymous => None,
+    }
+}
+
+fn device_rate_limited(spend: Spend) -> Response {
+    let (vi, en) = match spend {
+        Spend::Ticket => ("lấy số", "ticket requests"),
+        Spend::OfflineTicket => ("số cấp khi mất mạng", "offline tickets"),
+        Spend::Dossier => ("nộp hồ sơ", "dossier filings"),
+    };
+    let mut r = ApiFailure::from(ApiError::new(
+        ErrorCode::RateLimited,
+        format!(
+            "Thiết bị này gửi quá nhiều yêu cầu {vi} trong thời gian ngắn. Vui lòng chờ một \
+             lát rồi thử lại; nếu không phải do người dùng, hãy báo quản trị viên."
+        ),
+        format!(
+            "This device sent too many {en} in a short time. Please wait a moment and try \
+             again; if no one was using it, tell the administrator."
+        ),
+    ))
+    .into_response();
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+    r
 }
 
 fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -298,6 +368,11 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.trim())
+}
+
+/// Whether the request carries a credential (a bearer token or the staff cookie).
+fn has_credential(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::AUTHORIZATION) || cookie(headers, COOKIE).is_some()
 }
 
 fn bearer(headers: &HeaderMap) -> Option<Result<&str, ()>> {
@@ -462,7 +537,20 @@ pub async fn guard(State(access): State<Access>, mut req: Request, next: Next) -
         tracing::error!(method = %req.method(), route, "route has no authorization rule; refused");
         return ApiFailure::from(forbidden()).into_response();
     };
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<ClientAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0 .0.ip());
     if rule == Rule::Public {
+        // Anyone may read these; a client without an identity is limited by its address. A
+        // credential is looked at only if one is sent: a kiosk, a board or a counter page
+        // polling with its own is not counted, and a wrong one counts as none.
+        let known = has_credential(req.headers())
+            && resolve(&access, req.method(), req.headers())
+                .is_ok_and(|p| !matches!(p, Principal::Anonymous));
+        if !known && !access.limits().allow(Limit::Read, ip) {
+            return rate_limited();
+        }
         return next.run(req).await;
     }
     // Staff signing in at a kiosk (assist mode) count against the same per-address limit as
@@ -475,10 +563,6 @@ pub async fn guard(State(access): State<Access>, mut req: Request, next: Next) -
         _ => None,
     };
     if let Some(limit) = limit {
-        let ip = req
-            .extensions()
-            .get::<ConnectInfo<ClientAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0 .0.ip());
         if !access.limits().allow(limit, ip) {
             return rate_limited();
         }
@@ -489,10 +573,24 @@ pub async fn guard(State(access): State<Access>, mut req: Request, next: Next) -
         // credential: a stale one (the cookie of a session ended by a restart or idle time)
         // is ignored, so staff can sign in again.
         Err(_) if matches!(rule, Rule::Limited(_)) => Principal::Anonymous,
-        Err(e) => return ApiFailure::from(e).into_response(),
+        Err(e) => {
+            // A refused credential counts as a public read of its address: a client sending
+            // made-up tokens is held to the same pace as any anonymous one.
+            if !access.limits().allow(Limit::Read, ip) {
+                return rate_limited();
+            }
+            return ApiFailure::from(e).into_response();
+        }
     };
     if let Err(e) = allowed(rule, &who, req.uri().path()) {
         return ApiFailure::from(e).into_response();
+    }
+    // What enrolled devices do is counted per device (a token bucket each), so a kiosk's
+    // stolen token or a runaway script cannot use up the day's numbers.
+    if let (Some(spend), Some(key)) = (spend_of(req.method(), &route), bucket_key(&who)) {
+        if !access.limits().spend(spend, &key) {
+            return device_rate_limited(spend);
+        }
     }
     req.extensions_mut().insert(who);
     next.run(req).await

@@ -32,6 +32,27 @@ pub struct AccessConfig {
     pub sign_ins_per_minute: u32,
     /// Public lookups (ticket status, dossier status) one client address may make per minute.
     pub lookups_per_minute: u32,
+    /// Public reads without an identity (the board, services, the catalog and its search,
+    /// events, announcements, the pages) one client address may make per minute (burst the
+    /// same). Requests with a valid device token or staff session are not counted.
+    pub reads_per_minute: u32,
+    /// Tickets one device (or staff member) may issue: the token bucket's sustained rate per
+    /// minute and its burst (`--tickets-per-minute`, `--ticket-burst`).
+    pub tickets: Bucket,
+    /// Offline tickets one kiosk may hand in (its outbox after an outage).
+    pub offline_tickets: Bucket,
+    /// Dossiers one device (or staff member) may file (`--dossiers-per-minute`,
+    /// `--dossier-burst`).
+    pub dossiers: Bucket,
+}
+
+/// A token bucket: `burst` at once, refilled at `per_minute`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bucket {
+    /// Sustained rate, per minute.
+    pub per_minute: u32,
+    /// Requests allowed at once after a quiet time.
+    pub burst: u32,
 }
 
 impl Default for AccessConfig {
@@ -41,6 +62,24 @@ impl Default for AccessConfig {
             secure_cookie: false,
             sign_ins_per_minute: 10,
             lookups_per_minute: 120,
+            reads_per_minute: 600,
+            // A busy kiosk issues a ticket every 10–20 seconds (3–6 a minute); a flood issues
+            // hundreds a second.
+            tickets: Bucket {
+                per_minute: 30,
+                burst: 60,
+            },
+            // A kiosk offline for a morning hands in a few hundred at once.
+            offline_tickets: Bucket {
+                per_minute: 240,
+                burst: 600,
+            },
+            // A filing takes minutes (a VNeID sign-in, the questions): one kiosk files a few an
+            // hour.
+            dossiers: Bucket {
+                per_minute: 10,
+                burst: 50,
+            },
         }
     }
 }

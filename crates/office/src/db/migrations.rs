@@ -263,6 +263,14 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE dossiers ADD COLUMN assisted_by TEXT;
     "#,
+    // 8 (issue 13): a ticket request's Idempotency-Key, as `<who>:<key>` hashed (SHA-256 hex),
+    // so a retried request gets the ticket the first one made; and events by time, so a stream
+    // replays only today's.
+    r#"
+    ALTER TABLE tickets ADD COLUMN request_key TEXT;
+    CREATE UNIQUE INDEX tickets_by_request_key ON tickets (request_key) WHERE request_key IS NOT NULL;
+    CREATE INDEX events_by_time ON events (at);
+    "#,
 ];
 
 /// The schema version recorded in the database (`PRAGMA user_version`).

@@ -43,7 +43,9 @@ pub struct AuthConfig {
     /// Clock skew allowed on `exp` and `iat`, seconds. Default 60.
     #[serde(default = "default_leeway")]
     pub leeway_secs: u64,
-    /// Sign-ins open at once; more are refused (429). Default 64.
+    /// Sign-ins open at once in the whole office (pending, and signed in until sign-out or
+    /// `session_ttl_secs`); more are refused (429). Each kiosk also has at most
+    /// two pending ones (a new one ends its oldest). Default 256.
     #[serde(default = "default_max_sessions")]
     pub max_sessions: usize,
 }
@@ -111,7 +113,7 @@ fn default_leeway() -> u64 {
 }
 
 fn default_max_sessions() -> usize {
-    64
+    256
 }
 
 impl AuthConfig {

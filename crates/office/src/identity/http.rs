@@ -66,11 +66,19 @@ fn no_session() -> ApiFailure {
 /// is the built-in sandbox provider: label it "DEMO – không phải VNeID thật".
 #[utoipa::path(post, path = "/api/v1/auth/device", tag = "identity", responses(
     (status = 201, description = "Started; `Location` is the session's status URL.", body = motcua_core::DeviceSignIn),
-    (status = 429, description = "too_many_sign_ins.", body = motcua_core::ApiError),
+    (status = 429, description = "too_many_sign_ins: the office has as many sign-ins open as it may (a kiosk's own pending ones beyond two end the oldest instead).", body = motcua_core::ApiError),
     (status = 503, description = "sign_in_unavailable: not set up here, or the provider cannot be reached.", body = motcua_core::ApiError)))]
-async fn start(State(auth): State<Option<AuthService>>) -> Response {
+async fn start(
+    State(auth): State<Option<AuthService>>,
+    who: Option<axum::Extension<crate::access::Principal>>,
+) -> Response {
+    // Pending sign-ins are counted per kiosk (or staff member).
+    let owner = who.and_then(|axum::Extension(p)| p.actor()).map_or_else(
+        || "anonymous".to_owned(),
+        |a| format!("{}:{}", a.kind, a.name),
+    );
     let r = match service(&auth) {
-        Ok(s) => match s.start().await {
+        Ok(s) => match s.start(&owner).await {
             Ok(started) => {
                 let loc = format!("/api/v1/auth/device/{}", started.session_id);
                 let loc = HeaderValue::from_str(&loc).expect("ids are base64url");

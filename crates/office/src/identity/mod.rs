@@ -41,6 +41,9 @@ const ENDED_KEEP: Duration = Duration::from_secs(300);
 /// Failed polls in a row (network, 5xx) before the sign-in is given up.
 const MAX_TRANSIENT: u32 = 5;
 
+/// Pending sign-ins one kiosk (or staff member) may have at once; a new one ends the oldest.
+pub const MAX_PENDING_PER_OWNER: usize = 2;
+
 enum Phase {
     Pending,
     Approved(CitizenProfile),
@@ -50,6 +53,11 @@ enum Phase {
 }
 
 struct Session {
+    /// Who started it (the kiosk's device name, or the staff member): pending sign-ins are
+    /// capped per owner.
+    owner: String,
+    /// When it started.
+    started: Instant,
     phase: Phase,
     interval: u64,
     /// When the device code expires.
@@ -165,17 +173,39 @@ impl AuthService {
         Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes.as_ref()))
     }
 
-    /// Starts a sign-in at the provider; the background poll begins at once.
-    pub async fn start(&self) -> Result<DeviceSignIn, ApiError> {
+    /// Starts a sign-in for `owner` (the kiosk's device name, or a staff member) at the
+    /// provider; the background poll begins at once. An owner has at most
+    /// [`MAX_PENDING_PER_OWNER`] pending sign-ins: a new one ends its oldest (a kiosk shows one
+    /// QR at a time; an older one was left behind), so one kiosk can neither lock itself out
+    /// nor use up the office's places.
+    pub async fn start(&self, owner: &str) -> Result<DeviceSignIn, ApiError> {
         let inner = &self.inner;
         self.inner.sweep();
-        if inner.sessions().len() >= inner.provider.config().max_sessions {
-            return Err(ApiError::new(
-                ErrorCode::TooManySignIns,
-                "Đang có quá nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau ít phút.",
-                "Too many sign-ins are open at once. Please try again in a few minutes.",
-            ));
-        }
+        let superseded: Vec<Session> = {
+            let mut map = inner.sessions();
+            let mut mine: Vec<(Instant, String)> = map
+                .iter()
+                .filter(|(_, s)| s.owner == owner && matches!(s.phase, Phase::Pending))
+                .map(|(k, s)| (s.started, k.clone()))
+                .collect();
+            mine.sort();
+            let over = (mine.len() + 1).saturating_sub(MAX_PENDING_PER_OWNER);
+            let gone = mine
+                .iter()
+                .take(over)
+                .filter_map(|(_, k)| map.remove(k))
+                .collect();
+            if map.len() >= inner.provider.config().max_sessions {
+                return Err(ApiError::new(
+                    ErrorCode::TooManySignIns,
+                    "Đang có quá nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau ít phút.",
+                    "Too many sign-ins are open at once. Please try again in a few minutes.",
+                ));
+            }
+            gone
+        };
+        // Dropped (their polls stopped) outside the lock.
+        drop(superseded);
         let id = self.random_id()?;
         let nonce = self.random_id()?;
         let (m, da) = inner.provider.start(&nonce).await.map_err(|e| {
@@ -195,6 +225,8 @@ impl AuthService {
             demo: inner.demo,
         };
         let session = Session {
+            owner: owner.to_owned(),
+            started: Instant::now(),
             phase: Phase::Pending,
             interval,
             deadline,

@@ -12,14 +12,22 @@
 //! publishes for the pages at once without storing it (a device's status, SSE event `device`).
 //! They have no `id:` (a browser keeps its last event id), are never replayed, and a client
 //! listening only for the queue's event names never sees them.
+//!
+//! A replay goes back no further than today's first event: a client that asks for older ones
+//! (`last_event_id=0`, an id from yesterday) first gets a `snapshot` event (the board, as
+//! `GET /api/v1/board` answers it, with its `last_event_id`), then today's events. Streams are
+//! capped in all and per client address ([`StreamLimits`]); over a cap the answer is 429 (this
+//! client) or 503 (the server), with `Retry-After`.
 
 use super::store::{EventKind, EventRecord};
 use super::{event_wire, AppState, OfficeInfo};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
-use std::collections::VecDeque;
+use motcua_core::{ApiError, ErrorCode};
+use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
-use std::sync::Arc;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, watch};
 
@@ -35,6 +43,107 @@ const NOTES_CAPACITY: usize = 64;
 
 /// Interval of the keep-alive comment.
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// Event streams open at once (`motcua serve --max-streams`, `--max-streams-per-client`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamLimits {
+    /// In all. An office has a board or two, a page per counter and a few kiosks.
+    pub total: usize,
+    /// From one client address (a staff PC with a few tabs open).
+    pub per_client: usize,
+}
+
+impl Default for StreamLimits {
+    fn default() -> Self {
+        StreamLimits {
+            total: 256,
+            per_client: 8,
+        }
+    }
+}
+
+/// The places of the open event streams.
+#[derive(Debug)]
+pub struct Slots {
+    limits: StreamLimits,
+    open: Mutex<HashMap<IpAddr, usize>>,
+}
+
+/// One stream's place, given back when the stream ends.
+#[derive(Debug)]
+pub struct Slot {
+    slots: Arc<Slots>,
+    ip: IpAddr,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = self.slots.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = open.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.ip);
+            }
+        }
+    }
+}
+
+impl Slots {
+    /// No stream open yet.
+    pub fn new(limits: StreamLimits) -> Arc<Slots> {
+        Arc::new(Slots {
+            limits,
+            open: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Streams open now, in all.
+    pub fn open(&self) -> usize {
+        self.open
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .sum()
+    }
+
+    /// A place for a stream from `ip`, or the refusal that says which cap is reached.
+    pub fn take(self: &Arc<Self>, ip: IpAddr) -> Result<Slot, ApiError> {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let total: usize = open.values().sum();
+        let mine = open.get(&ip).copied().unwrap_or(0);
+        if mine >= self.limits.per_client {
+            let n = self.limits.per_client;
+            return Err(ApiError::new(
+                ErrorCode::RateLimited,
+                format!(
+                    "Máy này đã mở {n} luồng sự kiện, mức tối đa cho một máy. Hãy đóng bớt các \
+                     trang đang mở rồi thử lại."
+                ),
+                format!(
+                    "This device already has {n} event streams open, the most one device may \
+                     have. Close some open pages and try again."
+                ),
+            ));
+        }
+        if total >= self.limits.total {
+            let n = self.limits.total;
+            return Err(ApiError::new(
+                ErrorCode::ServerUnavailable,
+                format!(
+                    "Máy chủ đang phục vụ {n} luồng sự kiện, mức tối đa. Vui lòng thử lại sau."
+                ),
+                format!(
+                    "The server is serving {n} event streams, its most. Please try again later."
+                ),
+            ));
+        }
+        *open.entry(ip).or_default() += 1;
+        Ok(Slot {
+            slots: self.clone(),
+            ip,
+        })
+    }
+}
 
 /// An event rendered once for every stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,6 +252,7 @@ impl Notes {
 enum Item {
     Queue(Arc<WireEvent>),
     Note(Arc<LiveNote>),
+    Snapshot(Event),
 }
 
 /// State of one event stream.
@@ -158,6 +268,10 @@ struct Feed {
     backlog: VecDeque<Arc<WireEvent>>,
     /// The database may hold events after `last` not yet in `backlog`.
     catch_up: bool,
+    /// The board as it stood when the stream began, sent first (a replay from before today).
+    snapshot: Option<Event>,
+    /// This stream's place under the caps.
+    _slot: Slot,
 }
 
 fn sse_event(ev: &WireEvent) -> Event {
@@ -185,6 +299,9 @@ impl Feed {
     /// The next event to send, or `None` when the stream ends (server shutting down, store
     /// gone).
     async fn next(&mut self) -> Option<Item> {
+        if let Some(ev) = self.snapshot.take() {
+            return Some(Item::Snapshot(ev));
+        }
         loop {
             if let Some(ev) = self.backlog.pop_front() {
                 if ev.id > self.last {
@@ -233,18 +350,33 @@ impl Feed {
     }
 }
 
-/// The event stream for a client that has seen events up to `after` (`None`: a new client,
-/// live events only). An `after` beyond the latest event (a database that was replaced) is
-/// treated as the latest.
+/// The event stream for a client at `slot` that has seen events up to `after` (`None`: a new
+/// client, live events only). An `after` beyond the latest event (a database that was
+/// replaced) is treated as the latest; one before today's first event as today's start, after
+/// a `snapshot` of the board.
 pub async fn stream(
     app: AppState,
     after: Option<i64>,
+    slot: Slot,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, motcua_core::ApiError> {
     // Subscribe before reading where the database is, so nothing falls in between.
     let live = app.hub().subscribe();
     let notes = Some(app.notes().subscribe());
     let latest = app.last_event_id().await?;
-    let last = after.map_or(latest, |a| a.clamp(0, latest));
+    let mut last = after.map_or(latest, |a| a.clamp(0, latest));
+    let mut snapshot = None;
+    if last < latest {
+        let today = app.start_of_today().await?;
+        if last < today {
+            let board = app.board().await?;
+            // The board read after `today` was found: it already counts today's events up to
+            // its own `last_event_id`, which may be later; the replay starts from today and
+            // the client applies events after the snapshot's id.
+            let data = serde_json::to_string(&board).map_err(|_| ApiError::internal())?;
+            snapshot = Some(Event::default().event("snapshot").data(data));
+            last = today;
+        }
+    }
     let feed = Feed {
         closing: app.closing(),
         app,
@@ -253,11 +385,14 @@ pub async fn stream(
         last,
         backlog: VecDeque::new(),
         catch_up: last < latest,
+        snapshot,
+        _slot: slot,
     };
     let events = stream::unfold(feed, |mut feed| async move {
         let ev = match feed.next().await? {
             Item::Queue(ev) => sse_event(&ev),
             Item::Note(n) => note_event(&n),
+            Item::Snapshot(ev) => ev,
         };
         Some((Ok(ev), feed))
     });

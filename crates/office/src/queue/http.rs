@@ -55,25 +55,56 @@ async fn list_services(State(app): State<AppState>) -> Result<Json<Vec<Service>>
 }
 
 /// Take a queue number. Issued and stored durably before the answer; `Location` is the
-/// ticket's API URL.
+/// ticket's API URL. With an `Idempotency-Key` (the kiosk sends one made when the citizen
+/// pressed the button), a retried request (after a timeout, a lost answer, a crash) gets the
+/// ticket the first one made, with 200, instead of a second number.
 #[utoipa::path(post, path = "/api/v1/tickets", tag = "queue",
+    params(("Idempotency-Key" = Option<String>, Header, description = "1–128 visible ASCII characters, e.g. a UUID. The same key from the same device gives the same ticket (200); with another service or priority, 409 idempotency_conflict. Keys are kept with the ticket.")),
     request_body(content = motcua_core::IssueTicketRequest, description = "At most 64 KB."),
     responses(
     (status = 201, description = "Issued.", body = Ticket),
+    (status = 200, description = "Issued by an earlier request with the same Idempotency-Key: that ticket.", body = Ticket),
     (status = 400, description = "malformed_json, bad_request (missing or unknown field, wrong content type) or unknown_priority. No number is consumed.", body = motcua_core::ApiError),
     (status = 404, description = "unknown_service. No number is consumed.", body = motcua_core::ApiError),
-    (status = 409, description = "service_closed. No number is consumed.", body = motcua_core::ApiError),
+    (status = 409, description = "service_closed, or idempotency_conflict (the key was used for another service or priority). No number is consumed.", body = motcua_core::ApiError),
     (status = 413, description = "body_too_large: the body is over 64 KB.", body = motcua_core::ApiError),
+    (status = 429, description = "rate_limited: this device issued too many tickets in a short time (its token bucket, see docs/SECURITY.md).", body = motcua_core::ApiError),
     (status = 503, description = "server_unavailable: restarting.", body = motcua_core::ApiError)))]
 async fn issue_ticket(
     State(app): State<AppState>,
     who: Option<Extension<Principal>>,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<IssueBody>,
 ) -> Result<Response, ApiFailure> {
     let priority = parse_priority(body.priority.as_deref())?;
-    let ticket = app
-        .issue_ticket_as(body.service_id, priority, actor(who))
+    let request_key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => {
+            let k = v
+                .to_str()
+                .ok()
+                .filter(|k| crate::dossier::is_idempotency_key(k))
+                .ok_or_else(|| {
+                    bad_field(
+                        "Idempotency-Key",
+                        "cần 1–128 ký tự ASCII nhìn thấy được, ví dụ một UUID",
+                        "it must be 1–128 visible ASCII characters, e.g. a UUID",
+                    )
+                })?;
+            // One client's keys never meet another's: the key is stored with who sent it.
+            let who = who.as_ref().and_then(|Extension(p)| p.actor()).map_or_else(
+                || "anonymous".to_owned(),
+                |a| format!("{}:{}", a.kind, a.name),
+            );
+            Some(crate::queue::store::request_key(&who, k))
+        }
+    };
+    let (ticket, replayed) = app
+        .issue_ticket_as(body.service_id, priority, actor(who), request_key)
         .await?;
+    if replayed {
+        return Ok(Json(ticket).into_response());
+    }
     let location = HeaderValue::from_str(&format!("/api/v1/tickets/{}", ticket.id))
         .expect("ticket ids are hex");
     Ok((
@@ -507,22 +538,40 @@ fn parse_event_id(s: &str) -> Result<i64, ApiFailure> {
 /// Queue events as Server-Sent Events: `id:` (only grows, survives restarts), `event:` (the
 /// kind), `data:` an EventWire as JSON on one line. With `Last-Event-ID` (header, as
 /// EventSource sends when it reconnects; it wins over the query) or `?last_event_id=N`, every
-/// event after N once, in order, then the live stream; without either, live events only. A
-/// comment every 15 s keeps proxies from closing the stream.
+/// event after N once, in order, then the live stream; without either, live events only. The
+/// replay goes back to today's first event at most: asked for older ones, the stream starts
+/// with a `snapshot` event (the board as `GET /api/v1/board` answers, with its
+/// `last_event_id`). A comment every 15 s keeps proxies from closing the stream. Streams are
+/// capped per client address (8) and in all (256).
 #[utoipa::path(get, path = "/api/v1/events", tag = "queue",
     params(
         ("last_event_id" = Option<u64>, Query, description = "Resume after this event."),
         ("Last-Event-ID" = Option<u64>, Header, description = "Resume after this event (wins over the query).")),
     responses(
     (status = 200, description = "The event stream; each `data:` is an EventWire.", content_type = "text/event-stream", body = EventWire),
-    (status = 400, description = "bad_request: the event id is not a non-negative integer.", body = motcua_core::ApiError)))]
+    (status = 400, description = "bad_request: the event id is not a non-negative integer.", body = motcua_core::ApiError),
+    (status = 429, description = "rate_limited: this client address has as many streams open as it may.", body = motcua_core::ApiError),
+    (status = 503, description = "server_unavailable: the server has as many streams open as it may.", body = motcua_core::ApiError)))]
 async fn events(
     State(app): State<AppState>,
+    client: Option<Extension<axum::extract::ConnectInfo<crate::access::guard::ClientAddr>>>,
     headers: HeaderMap,
     query: Result<Query<EventsQuery>, QueryRejection>,
 ) -> Result<Response, ApiFailure> {
     let Ok(Query(q)) = query else {
         return Err(bad_event_id());
+    };
+    let ip = client.map_or(std::net::IpAddr::from([0, 0, 0, 0]), |Extension(c)| {
+        c.0 .0.ip()
+    });
+    let slot = match app.streams().take(ip) {
+        Ok(slot) => slot,
+        Err(e) => {
+            let mut r = ApiFailure::from(e).into_response();
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+            return Ok(r);
+        }
     };
     // The header is what a browser's EventSource sends when it reconnects by itself, so it is
     // newer than the query string it first opened with.
@@ -530,7 +579,7 @@ async fn events(
         Some(v) => Some(parse_event_id(v.to_str().map_err(|_| bad_event_id())?)?),
         None => q.last_event_id.as_deref().map(parse_event_id).transpose()?,
     };
-    let sse = super::events::stream(app, after).await?;
+    let sse = super::events::stream(app, after, slot).await?;
     Ok((
         [(header::HeaderName::from_static("x-accel-buffering"), "no")],
         sse,

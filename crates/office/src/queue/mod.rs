@@ -40,12 +40,16 @@ pub struct OfficeInfo {
 pub struct AppOptions {
     /// Program run to synthesise announcements (`espeak-ng`, looked up on `PATH`).
     pub espeak: PathBuf,
+    /// Event streams open at once, in all and per client address (`--max-streams`,
+    /// `--max-streams-per-client`).
+    pub streams: events::StreamLimits,
 }
 
 impl Default for AppOptions {
     fn default() -> Self {
         AppOptions {
             espeak: PathBuf::from("espeak-ng"),
+            streams: events::StreamLimits::default(),
         }
     }
 }
@@ -63,6 +67,7 @@ pub struct AppState {
     notes: events::Notes,
     voice: Arc<Voice>,
     closing: watch::Sender<bool>,
+    streams: Arc<events::Slots>,
 }
 
 impl AppState {
@@ -92,6 +97,7 @@ impl AppState {
             notes: events::Notes::default(),
             voice: Arc::new(Voice::new(opts.espeak)),
             closing: watch::Sender::new(false),
+            streams: events::Slots::new(opts.streams),
         }
     }
 
@@ -113,6 +119,11 @@ impl AppState {
     /// Where other domains publish live notes on the event stream (not stored, no id).
     pub fn notes(&self) -> &events::Notes {
         &self.notes
+    }
+
+    /// The event streams' places, in all and per client.
+    pub fn streams(&self) -> &Arc<events::Slots> {
+        &self.streams
     }
 
     /// Ends every open event stream (so a graceful shutdown does not wait for them).
@@ -138,26 +149,35 @@ impl AppState {
         service_id: String,
         priority: Priority,
     ) -> Result<Ticket, ApiError> {
-        self.issue_ticket_as(service_id, priority, None).await
+        let (t, _) = self
+            .issue_ticket_as(service_id, priority, None, None)
+            .await?;
+        Ok(t)
     }
 
-    /// Issues a ticket for `service_id` on behalf of `actor` (in the audit trail).
+    /// Issues a ticket for `service_id` on behalf of `actor` (in the audit trail). With a
+    /// `request_key` (the stored form of the request's Idempotency-Key, see
+    /// [`store::request_key`]) a retry gets the ticket the first request made; the flag says
+    /// whether this answer is such a replay.
     pub async fn issue_ticket_as(
         &self,
         service_id: String,
         priority: Priority,
         actor: Option<crate::access::Actor>,
-    ) -> Result<Ticket, ApiError> {
+        request_key: Option<String>,
+    ) -> Result<(Ticket, bool), ApiError> {
         // No blocking thread: the writer answers through the pending result.
         let mut req = IssueRequest::new(service_id, priority);
         req.actor = actor;
+        req.request_key = request_key;
         let rec = self
             .store
             .start_issue(req, Utc::now())
             .await
             .map_err(store_error)?;
-        tracing::debug!(service = %rec.service_id, number = %rec.number, "issued ticket");
-        Ok(self.ticket_wire(rec))
+        let replayed = rec.replayed;
+        tracing::debug!(service = %rec.service_id, number = %rec.number, replayed, "issued ticket");
+        Ok((self.ticket_wire(rec), replayed))
     }
 
     /// A ticket by id with its queue position recomputed now.
@@ -282,6 +302,13 @@ impl AppState {
             .iter()
             .map(|e| Arc::new(events::render(&self.office, e)))
             .collect())
+    }
+
+    /// Where a replay of today's events begins: the id just before today's first event.
+    pub async fn start_of_today(&self) -> Result<i64, ApiError> {
+        let store = self.store.clone();
+        let at = store::read_day_start(Utc::now());
+        blocking(move || store.last_event_before(at)).await
     }
 
     /// The latest event id.
@@ -508,6 +535,13 @@ pub fn store_error(e: StoreError) -> ApiError {
             "This “local_id” already belongs to a different ticket. The offline ticket was not \
              stored.",
         ),
+        StoreError::RequestKeyReused => ApiError::new(
+            ErrorCode::IdempotencyConflict,
+            "Mã Idempotency-Key này đã dùng để lấy một số cho dịch vụ hoặc đối tượng ưu tiên khác. \
+             Mỗi lần lấy số mới cần một mã mới. Không có số nào được cấp.",
+            "This Idempotency-Key was used for a ticket of another service or priority. Each new \
+             ticket needs a new key. No number was issued.",
+        ),
         StoreError::Unavailable => ApiError::new(
             ErrorCode::ServerUnavailable,
             "Hệ thống đang khởi động lại. Vui lòng thử lại sau ít phút.",
@@ -566,6 +600,7 @@ mod tests {
             },
             StoreError::SameService,
             StoreError::TicketConflict,
+            StoreError::RequestKeyReused,
             StoreError::NumberNotFound("A012".into()),
             StoreError::NumberNotServed {
                 number: "B003".into(),

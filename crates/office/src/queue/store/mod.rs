@@ -12,6 +12,11 @@ mod sqlite;
 pub use crate::db::{migrate, schema_version, MIGRATIONS};
 pub use sqlite::{SqliteStore, StoreOptions, MAX_BATCH};
 
+/// The start of the office day of `now` (local midnight), in UTC.
+pub fn read_day_start(now: DateTime<Utc>) -> DateTime<Utc> {
+    read::day_start(now)
+}
+
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_core::{Priority, TicketStatus};
 use serde::{Deserialize, Serialize};
@@ -81,6 +86,20 @@ pub struct IssueRequest {
     pub origin: Origin,
     /// Who asked (the kiosk, the staff member); recorded in the audit trail with the ticket.
     pub actor: Option<crate::access::Actor>,
+    /// The request's Idempotency-Key, made unique per client (see [`request_key`]): a request
+    /// with a key already stored gets that ticket back instead of a new number.
+    pub request_key: Option<String>,
+}
+
+/// The stored form of a ticket request's Idempotency-Key: SHA-256 (hex) of who sent it and the
+/// key, so one client's keys never meet another's and the table holds no client text.
+pub fn request_key(who: &str, key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(who.as_bytes());
+    h.update([0u8]);
+    h.update(key.as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl IssueRequest {
@@ -91,6 +110,7 @@ impl IssueRequest {
             priority,
             origin: Origin::Server,
             actor: None,
+            request_key: None,
         }
     }
 }
@@ -189,6 +209,9 @@ pub struct TicketRecord {
     pub service_name_vi: String,
     /// English service name.
     pub service_name_en: String,
+    /// An earlier request with the same Idempotency-Key made it: this answer is that ticket
+    /// again, not a new number (not stored; `false` on every read).
+    pub replayed: bool,
 }
 
 /// Minutes until a ticket with `people_ahead` waiting before it is called: people ahead ×
@@ -389,6 +412,9 @@ pub enum StoreError {
     /// An offline ticket's id is taken by a different ticket.
     #[error("ticket id conflict")]
     TicketConflict,
+    /// A ticket request's Idempotency-Key was used before for another service or priority.
+    #[error("idempotency key reused for another ticket")]
+    RequestKeyReused,
     /// No ticket of today has this number.
     #[error("no ticket with this number today")]
     NumberNotFound(String),
@@ -527,6 +553,10 @@ pub trait Store: Send + Sync {
 
     /// The latest event id (0 if none).
     fn last_event_id(&self) -> Result<i64, StoreError>;
+
+    /// The id just before the first event at or after `at` (the latest id if there is none):
+    /// where a replay of today's events begins.
+    fn last_event_before(&self, at: DateTime<Utc>) -> Result<i64, StoreError>;
 
     /// Counters, today's last `last_called` calls, services and the latest event id, read in
     /// one transaction so they agree with each other.

@@ -177,6 +177,7 @@ fn raw_ticket(r: &Row<'_>) -> rusqlite::Result<Result<RawTicket, StoreError>> {
                 estimated_wait_minutes: 0,
                 service_name_vi: name_vi,
                 service_name_en: name_en,
+                replayed: false,
             },
             default_minutes,
         })
@@ -386,6 +387,30 @@ pub(crate) fn last_event_id(conn: &Connection) -> Result<i64, StoreError> {
         .query_row([], |r| r.get(0))?)
 }
 
+/// The id just before the first event at or after `at`, or the latest id when none is: a
+/// replay from there sends only events since `at`. Reads only the events since `at` (by the
+/// index on their times), not the whole history.
+pub(crate) fn last_event_before(conn: &Connection, at: DateTime<Utc>) -> Result<i64, StoreError> {
+    let first: Option<i64> = conn
+        .prepare_cached("SELECT MIN(id) FROM events WHERE at >= ?1")?
+        .query_row([ts(at)], |r| r.get(0))?;
+    match first {
+        Some(id) => Ok(id - 1),
+        None => last_event_id(conn),
+    }
+}
+
+/// The start of the office day of `now` (local midnight), in UTC.
+pub(crate) fn day_start(now: DateTime<Utc>) -> DateTime<Utc> {
+    motcua_core::time::office_day(now)
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_local_timezone(motcua_core::time::vn_offset())
+        .single()
+        .expect("fixed offset")
+        .with_timezone(&Utc)
+}
+
 /// Today's latest calls, newest first, one per ticket, at most `n`.
 fn last_called(
     conn: &Connection,
@@ -427,13 +452,7 @@ pub(crate) fn board(
 ) -> Result<BoardRecord, StoreError> {
     let tx = conn.unchecked_transaction()?;
     let day = motcua_core::time::office_day(now);
-    let day_start = day
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
-        .and_local_timezone(motcua_core::time::vn_offset())
-        .single()
-        .expect("fixed offset")
-        .with_timezone(&Utc);
+    let day_start = day_start(now);
     let last_event_id = last_event_id(&tx)?;
     let board = BoardRecord {
         counters: list_counters(&tx, day)?,

@@ -20,7 +20,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use motcua_core::queue::format_number;
 use motcua_core::time::office_day;
 use motcua_core::{PriorityStrategy, TicketStatus};
-use rusqlite::{params, Connection, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
@@ -255,6 +255,10 @@ impl Store for SqliteStore {
         self.read(read::last_event_id)
     }
 
+    fn last_event_before(&self, at: DateTime<Utc>) -> Result<i64, StoreError> {
+        self.read(|conn| read::last_event_before(conn, at))
+    }
+
     fn board(&self, now: DateTime<Utc>, last_called: usize) -> Result<BoardRecord, StoreError> {
         self.read(|conn| read::board(conn, now, last_called))
     }
@@ -395,7 +399,9 @@ impl Writer {
                             _ => now,
                         };
                         let out = match issue_one(&mut tx, &mut self.cache, self.width, &req, now) {
-                            Ok((t, ev)) => {
+                            // A retried request: the ticket it made before, nothing new.
+                            Ok((t, None)) => Ok(t),
+                            Ok((t, Some(ev))) => {
                                 if let Some(actor) = &req.actor {
                                     audit_ticket(
                                         &tx,
@@ -587,7 +593,25 @@ fn issue_one(
     width: usize,
     req: &IssueRequest,
     now: DateTime<Utc>,
-) -> Result<(TicketRecord, EventRecord), StoreError> {
+) -> Result<(TicketRecord, Option<EventRecord>), StoreError> {
+    if let Some(key) = &req.request_key {
+        // Looked up in the writer's own transaction: two requests with one key in the same
+        // batch make one ticket.
+        let earlier: Option<(String, String, String)> = tx
+            .prepare_cached(
+                "SELECT id, issued_service_id, priority FROM tickets WHERE request_key = ?1",
+            )?
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        if let Some((id, service, priority)) = earlier {
+            if service != req.service_id || priority != req.priority.as_str() {
+                return Err(StoreError::RequestKeyReused);
+            }
+            let mut t = read::load_ticket(tx, &id)?.ok_or(StoreError::UnknownTicket)?;
+            t.replayed = true;
+            return Ok((t, None));
+        }
+    }
     let svc = match cache.services.get(&req.service_id) {
         Some(row) => row.clone(),
         None => {
@@ -621,8 +645,8 @@ fn issue_one(
     let number = format_number(&svc.prefix, seq, width);
     sp.prepare_cached(
         "INSERT INTO tickets (id, service_id, issued_service_id, office_day, seq, number,
-                              priority, status, issued_at, origin)
-         VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, 'waiting', ?7, ?8)",
+                              priority, status, issued_at, origin, request_key)
+         VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, 'waiting', ?7, ?8, ?9)",
     )?
     .execute(params![
         id,
@@ -632,7 +656,8 @@ fn issue_one(
         number,
         req.priority.as_str(),
         ts(now),
-        req.origin.to_db()
+        req.origin.to_db(),
+        req.request_key
     ])?;
     let ticket = TicketRecord {
         id,
@@ -651,6 +676,7 @@ fn issue_one(
         estimated_wait_minutes: estimate_wait_from_secs(ahead, svc.secs_each, svc.counters),
         service_name_vi: svc.name_vi,
         service_name_en: svc.name_en,
+        replayed: false,
     };
     waiting.insert(req.service_id.clone(), ahead + 1);
     let ev = insert_event(
@@ -664,7 +690,7 @@ fn issue_one(
     )?;
     sp.commit()?;
     cache.waiting.insert(day, waiting);
-    Ok((ticket, ev))
+    Ok((ticket, Some(ev)))
 }
 
 #[cfg(test)]

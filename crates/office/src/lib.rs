@@ -84,7 +84,8 @@ pub struct ServerConfig {
     /// the sandbox provider when `demo_sign_in` is on, otherwise sign-in answers 503.
     pub auth: Option<AuthConfig>,
     /// Mount the built-in sandbox provider ("DEMO – không phải VNeID thật") at `/demo-idp/`
-    /// for the embedded demo (`--demo-sign-in`). Off by default.
+    /// for the embedded demo (`--demo-sign-in`). Off by default; on loopback only ([`start`]
+    /// refuses another listen address).
     pub demo_sign_in: bool,
     /// Online filing settings (agency code, bank account, receipt key, holidays).
     pub filing: dossier::FilingConfig,
@@ -272,6 +273,8 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
             format!("number_width must be 1..=9, got {}", cfg.number_width).into(),
         ));
     }
+    // The DEMO sign-in provider on loopback only (issue 13), before anything is opened.
+    identity::check_demo_listen(&cfg).await?;
     // Files others may read stop the start before anything is opened or created.
     loose_files(&cfg)?;
     // The certificate and key first: a wrong file stops the start before anything is opened.

@@ -659,6 +659,45 @@ async fn the_demo_provider_is_absent_unless_demo_mode_is_on() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_provider_never_mounts_off_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    for listen in ["0.0.0.0:0", "[::]:0", "192.0.2.10:8080"] {
+        let started = motcua_office::start(motcua_office::ServerConfig {
+            listen: listen.into(),
+            db_path: db.clone(),
+            demo_sign_in: true,
+            ..Default::default()
+        })
+        .await;
+        let Err(e) = started else {
+            panic!("{listen}: the demo provider was mounted");
+        };
+        assert!(
+            matches!(e, motcua_office::OfficeError::Config(_)),
+            "{listen}: {e}"
+        );
+        let text = e.to_string();
+        assert!(
+            text.contains("DEMO – không phải VNeID thật")
+                && text.contains("loopback")
+                && text.contains(listen),
+            "{text}"
+        );
+        assert!(!db.exists(), "refused before anything is opened");
+    }
+    // On loopback it mounts.
+    let srv = office(&dir, None, true).await;
+    let (st, meta) = get(
+        &Client::new(),
+        format!("{}/demo-idp/.well-known/openid-configuration", srv.url()),
+    )
+    .await;
+    assert_eq!(st, 200, "{meta}");
+    srv.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_through_the_demo_provider_is_labelled_demo() {
     let dir = tempfile::tempdir().unwrap();
     let srv = office(&dir, None, true).await;

@@ -1,9 +1,11 @@
 //! The built-in sandbox provider for the embedded demo, where there is no real VNeID. It
 //! speaks the same protocol as a real provider (discovery, device authorization endpoint,
 //! token endpoint, JWKS; ES256 ID tokens signed by a key made at start-up and kept in memory)
-//! and serves a small approval page that a phone on the LAN opens from the kiosk's QR.
+//! and serves a small approval page that the citizen's phone would open from the kiosk's QR
+//! (in the demo, a browser on the same machine: the sandbox runs on loopback only).
 //!
-//! Mounted at `/demo-idp/` only when demo mode is on (`ServerConfig.demo_sign_in`), and
+//! Mounted at `/demo-idp/` only when demo mode is on (`ServerConfig.demo_sign_in`) and the
+//! server listens on loopback ([`super::refuse_demo_off_loopback`]), and
 //! labelled "DEMO – không phải VNeID thật" on every page; sign-ins through it report
 //! `demo: true` so the kiosk labels them too.
 

@@ -478,6 +478,51 @@ async fn poll_loop(
     }
 }
 
+/// The sandbox provider on loopback only: on any other address (`0.0.0.0`, `::`, a LAN
+/// address) anyone on the network could approve a sign-in as the demo citizen and file as them.
+/// Checked before the server binds (the addresses `cfg.listen` names) and again in [`mount`]
+/// (the address bound).
+pub fn refuse_demo_off_loopback(
+    cfg: &crate::ServerConfig,
+    addrs: impl IntoIterator<Item = std::net::SocketAddr>,
+) -> Result<(), crate::OfficeError> {
+    if !cfg.demo_sign_in {
+        return Ok(());
+    }
+    match addrs
+        .into_iter()
+        .find(|a| !a.ip().to_canonical().is_loopback())
+    {
+        None => Ok(()),
+        Some(a) => {
+            tracing::error!(listen = %cfg.listen, "the DEMO sign-in provider is refused off loopback");
+            Err(crate::OfficeError::Config(
+                format!(
+                    "the DEMO sign-in provider (demo sign-in, \"{}\") is served on loopback only, \
+                     and {} ({a}) is not a loopback address: anyone on the network could sign in \
+                     as the demo citizen. Listen on 127.0.0.1, or turn demo sign-in off \
+                     (motcua serve without --demo-sign-in; office.demo = false at a kiosk)",
+                    demo::LABEL,
+                    cfg.listen
+                )
+                .into(),
+            ))
+        }
+    }
+}
+
+/// [`refuse_demo_off_loopback`] for the addresses `cfg.listen` names, before binding (a name
+/// that does not resolve is left to the bind to report).
+pub async fn check_demo_listen(cfg: &crate::ServerConfig) -> Result<(), crate::OfficeError> {
+    if !cfg.demo_sign_in {
+        return Ok(());
+    }
+    match tokio::net::lookup_host(cfg.listen.as_str()).await {
+        Ok(addrs) => refuse_demo_off_loopback(cfg, addrs),
+        Err(_) => Ok(()),
+    }
+}
+
 /// The sign-in routes for a server bound to `addr` whose phones reach it at `public_base`:
 /// the relying party over `cfg.auth` (API routes), and with `cfg.demo_sign_in` the sandbox
 /// provider's pages at `/demo-idp/` (outside the API; the relying party's provider too when
@@ -488,6 +533,7 @@ pub fn mount(
     addr: std::net::SocketAddr,
     public_base: &str,
 ) -> Result<Mounted, crate::OfficeError> {
+    refuse_demo_off_loopback(cfg, [addr])?;
     let mut extra = axum::Router::new();
     let service = match (&cfg.auth, cfg.demo_sign_in) {
         (Some(a), _) => {
@@ -519,4 +565,41 @@ pub struct Mounted {
     pub outside: axum::Router,
     /// The sign-in sessions; `None` when no sign-in is set up.
     pub service: Option<AuthService>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_demo_provider_mounts_on_the_bound_loopback_address_only() {
+        let cfg = crate::ServerConfig {
+            listen: "127.0.0.1:0".into(),
+            demo_sign_in: true,
+            ..Default::default()
+        };
+        for bound in ["127.0.0.1:8080", "[::1]:8080", "[::ffff:127.0.0.1]:8080"] {
+            let m = mount(&cfg, bound.parse().unwrap(), "http://127.0.0.1:8080").unwrap();
+            assert!(m.service.is_some_and(|s| s.is_demo()), "{bound}");
+        }
+        // However `listen` was written (a name resolving elsewhere), the bound address decides.
+        for bound in ["0.0.0.0:8080", "[::]:8080", "10.0.0.5:8080"] {
+            let e = mount(&cfg, bound.parse().unwrap(), "http://10.0.0.5:8080")
+                .err()
+                .unwrap_or_else(|| panic!("{bound}: mounted"));
+            assert!(matches!(e, crate::OfficeError::Config(_)), "{bound}: {e}");
+        }
+        // Without demo sign-in, any address.
+        let cfg = crate::ServerConfig {
+            demo_sign_in: false,
+            ..cfg
+        };
+        let m = mount(
+            &cfg,
+            "0.0.0.0:8080".parse().unwrap(),
+            "http://10.0.0.5:8080",
+        )
+        .unwrap();
+        assert!(m.service.is_none());
+    }
 }

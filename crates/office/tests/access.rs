@@ -277,6 +277,77 @@ async fn lockout_limits_and_signing_in_again_over_a_stale_cookie() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_staff_lockout_survives_a_server_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    let srv = server_at(&db, |_| {}).await;
+    let user = support::add_staff(&srv, Role::Counter);
+    let body = |password: &str| Some(json!({"username": user, "password": password}));
+    let c = Client::new();
+    let url = |srv: &motcua_office::ServerHandle| format!("{}/api/v1/staff/session", srv.url());
+    for n in 1..=5 {
+        let (st, e) = send(&c, "POST", url(&srv), body("sai-mat-khau")).await;
+        if n < 5 {
+            assert_api_error(st, &e, 401, "bad_credentials");
+        } else {
+            assert_api_error(st, &e, 429, "too_many_attempts");
+        }
+    }
+    srv.shutdown().await;
+
+    // Started again on the same database: the right password is still refused, at the
+    // counter page and at a kiosk (assist), with the wait.
+    let srv = server_at(&db, |_| {}).await;
+    let r = c
+        .post(url(&srv))
+        .json(&json!({"username": user, "password": TEST_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=300).contains(&wait), "{wait}");
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["code"], "too_many_attempts", "{e}");
+    let (st, e) = send(
+        &support::kiosk(&srv),
+        "POST",
+        format!("{}/api/v1/staff/assist", srv.url()),
+        body(TEST_PASSWORD),
+    )
+    .await;
+    assert_api_error(st, &e, 429, "too_many_attempts");
+    srv.shutdown().await;
+
+    // The lock's end is in the database too: moved into the past (as five minutes passing
+    // would), the right password opens again after another restart.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let until: String = conn
+        .query_row(
+            "SELECT locked_until FROM staff WHERE username = ?1",
+            [&user],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let until = chrono::DateTime::parse_from_rfc3339(&until).unwrap();
+    let past = until - chrono::TimeDelta::seconds(motcua_office::access::store::LOCK_SECS + 1);
+    conn.execute(
+        "UPDATE staff SET locked_until = ?2 WHERE username = ?1",
+        rusqlite::params![user, past.to_rfc3339()],
+    )
+    .unwrap();
+    drop(conn);
+    let srv = server_at(&db, |_| {}).await;
+    let (st, v) = send(&c, "POST", url(&srv), body(TEST_PASSWORD)).await;
+    assert_eq!(st, 200, "{v}");
+    srv.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_kiosk_syncs_offline_tickets_only_as_itself() {
     let dir = tempfile::tempdir().unwrap();
     let srv = server_at(&dir.path().join("office.db"), |c| c.seed_demo = true).await;

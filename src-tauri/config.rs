@@ -58,6 +58,9 @@ pub struct KioskConfig {
     /// office server): only one the office set other than [`DEFAULT_PIN`], or the default in
     /// demo mode. `None`: there is none.
     pub staff_pin: Option<String>,
+    /// The office configured the public default PIN outside demo mode: refused (there is no
+    /// emergency PIN), and the kiosk says so in its log at start.
+    pub default_pin_refused: bool,
     /// The device token file (`office.token_file`; default `device-token` in the data folder).
     pub token_file: Option<PathBuf>,
     /// The office's own certificate authority, PEM (`office.ca_file`, `MOTCUA_OFFICE_CA_FILE`):
@@ -242,9 +245,21 @@ impl KioskConfig {
         let embedded_listen = env("MOTCUA_EMBEDDED_LISTEN")
             .or(file.office.embedded_listen)
             .unwrap_or_else(|| "127.0.0.1:0".into());
-        if embedded_listen.parse::<std::net::SocketAddr>().is_err() {
+        let Ok(listen_addr) = embedded_listen.parse::<std::net::SocketAddr>() else {
             return Err(ConfigError::from(format!(
                 "office.embedded_listen must be an address like 0.0.0.0:8080, not {embedded_listen:?}"
+            )));
+        };
+        // Demo mode serves the DEMO sign-in provider and a demo admin account whose password is
+        // public: on loopback only (the office server refuses it too).
+        if office == OfficeMode::Embedded && demo && !listen_addr.ip().to_canonical().is_loopback()
+        {
+            return Err(ConfigError::from(format!(
+                "office.embedded_listen {embedded_listen} is not a loopback address, and demo mode \
+                 (office.demo or MOTCUA_DEMO; on by default for an embedded office) serves the DEMO \
+                 sign-in provider and a demo admin account with a public password, so it listens on \
+                 loopback only: set office.demo = false for an office on the LAN, or listen on \
+                 127.0.0.1"
             )));
         }
         let levels: Vec<String> = match env("MOTCUA_OFFICE_LEVELS") {
@@ -296,6 +311,7 @@ impl KioskConfig {
         };
         // The public default PIN opens nothing outside demo mode (docs/DECISIONS.md, "Staff
         // assist mode at the kiosk (issue 12)").
+        let default_pin_refused = !demo && staff_pin.as_deref() == Some(DEFAULT_PIN);
         let staff_pin = match staff_pin {
             Some(p) if p != DEFAULT_PIN => Some(p),
             _ if demo => Some(DEFAULT_PIN.to_string()),
@@ -332,6 +348,7 @@ impl KioskConfig {
             language,
             idle_timeout_secs,
             staff_pin,
+            default_pin_refused,
             printer,
             print_format,
             data_dir: env("MOTCUA_DATA_DIR")
@@ -450,6 +467,7 @@ mod tests {
         let env = |k: &str| (k == "MOTCUA_STAFF_PIN").then(|| DEFAULT_PIN.to_string());
         let c = KioskConfig::from_parts(Some(remote), env).unwrap();
         assert_eq!(c.staff_pin, None, "the public default is no PIN");
+        assert!(c.default_pin_refused, "and the start logs it");
         let env = |k: &str| (k == "MOTCUA_STAFF_PIN").then(|| "97531".to_string());
         let c = KioskConfig::from_parts(Some(remote), env).unwrap();
         assert_eq!(
@@ -457,9 +475,44 @@ mod tests {
             Some("97531"),
             "the office's own PIN"
         );
+        assert!(!c.default_pin_refused);
         let c = KioskConfig::from_parts(None, no_env).unwrap();
         assert!(c.demo);
         assert_eq!(c.staff_pin.as_deref(), Some(DEFAULT_PIN), "demo mode");
+        assert!(!c.default_pin_refused);
+        let c = KioskConfig::from_parts(Some("[kiosk]\nstaff_pin = \"246810\""), no_env).unwrap();
+        assert_eq!(
+            c.staff_pin.as_deref(),
+            Some(DEFAULT_PIN),
+            "set, in demo mode"
+        );
+        assert!(!c.default_pin_refused);
+    }
+
+    #[test]
+    fn demo_mode_listens_on_loopback_only() {
+        for listen in ["0.0.0.0:8080", "[::]:8080", "192.168.1.20:8080"] {
+            let env = |k: &str| (k == "MOTCUA_EMBEDDED_LISTEN").then(|| listen.to_string());
+            let err = KioskConfig::from_parts(None, env).unwrap_err();
+            assert!(
+                err.0.contains("office.embedded_listen")
+                    && err.0.contains("office.demo = false")
+                    && err.0.contains("DEMO"),
+                "{listen}: {err}"
+            );
+            // Demo mode off: an embedded office on the LAN is allowed.
+            let toml = format!("[office]\ndemo = false\nembedded_listen = \"{listen}\"");
+            let c = KioskConfig::from_parts(Some(&toml), no_env).unwrap();
+            assert!(!c.demo && c.embedded_listen == listen);
+        }
+        for listen in ["127.0.0.1:0", "127.0.0.2:8080", "[::1]:8080"] {
+            let env = |k: &str| (k == "MOTCUA_EMBEDDED_LISTEN").then(|| listen.to_string());
+            let c = KioskConfig::from_parts(None, env).unwrap();
+            assert!(c.demo, "{listen}");
+        }
+        // A remote office: the embedded address is not used.
+        let toml = "[office]\nurl = \"http://10.0.0.5:8080\"\ndemo = true\nembedded_listen = \"0.0.0.0:1\"";
+        assert!(KioskConfig::from_parts(Some(toml), no_env).is_ok());
     }
 
     #[test]

@@ -72,11 +72,18 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             let window_mode = config.window;
-            let kiosk = tauri::async_runtime::block_on(services::Kiosk::start_with_pages(
+            let kiosk = match tauri::async_runtime::block_on(services::Kiosk::start_with_pages(
                 config,
                 data_dir,
                 assets.clone(),
-            ))?;
+            )) {
+                Ok(k) => k,
+                Err(e) => {
+                    // Said plainly, as a bad setting is (not as a panic of the window).
+                    eprintln!("motcua-kiosk: {e}");
+                    std::process::exit(2);
+                }
+            };
             app.manage(kiosk);
 
             let mut builder =

@@ -52,6 +52,8 @@ pub struct StaffState {
     pub idle_timeout_secs: u32,
     /// A local emergency PIN is configured (leaving kiosk mode while the server is away).
     pub emergency_pin: bool,
+    /// That PIN is the public default, allowed in demo mode only: the staff screen says so.
+    pub emergency_pin_demo: bool,
 }
 
 /// The printer for staff: what it says of itself now, and what the last job found.
@@ -88,6 +90,8 @@ pub struct AssistService {
     session: Mutex<Option<Assisting>>,
     /// The local emergency PIN (leaving kiosk mode while nobody can sign in), if configured.
     emergency: Option<StaffLock>,
+    /// The emergency PIN is the public default (demo mode).
+    emergency_demo: bool,
 }
 
 fn signed_out() -> ApiError {
@@ -103,14 +107,16 @@ impl AssistService {
         link: OfficeLink,
         token_file: TokenFile,
         kiosk_id: String,
-        emergency_pin: Option<String>,
+        emergency: Option<StaffLock>,
+        emergency_demo: bool,
     ) -> AssistService {
         AssistService {
             link,
             token_file,
             kiosk_id,
             session: Mutex::new(None),
-            emergency: emergency_pin.map(StaffLock::new),
+            emergency_demo: emergency_demo && emergency.is_some(),
+            emergency,
         }
     }
 
@@ -129,6 +135,7 @@ impl AssistService {
             assisting: s.as_ref().map(|a| a.staff.clone()),
             idle_timeout_secs: s.as_ref().map_or(0, |a| a.idle.as_secs() as u32),
             emergency_pin: self.emergency.is_some(),
+            emergency_pin_demo: self.emergency_demo,
         }
     }
 

@@ -145,44 +145,46 @@ impl TokenFile {
         Ok((!token.is_empty()).then(|| Secret::new(token)))
     }
 
-    /// Writes the token: a new private file (0600 from its creation) in the same folder,
-    /// flushed, then renamed over the old one, so the file is always whole and never readable
-    /// by others, even for a moment.
+    /// Writes the token: replaced whole, never readable by others ([`write_private`]).
     pub fn write(&self, token: &Secret) -> std::io::Result<()> {
-        use std::os::unix::fs::OpenOptionsExt;
-        let dir = self
-            .path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let name = self
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "device-token".into());
-        let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
-        let written = (|| {
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&tmp)?;
-            f.write_all(token.expose().as_bytes())?;
-            f.write_all(b"\n")?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, &self.path)?;
-            // The rename itself survives a power cut once the folder is flushed.
-            if let Ok(d) = std::fs::File::open(dir) {
-                let _ = d.sync_all();
-            }
-            Ok(())
-        })();
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        written
+        write_private(&self.path, format!("{}\n", token.expose()).as_bytes())
     }
+}
+
+/// Writes `bytes` to `path`: a new private file (0600 from its creation) in the same folder,
+/// flushed, then renamed over the old one, so the file is always whole and never readable by
+/// others, even for a moment. The folder is made if missing and flushed after the rename.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
+    let written = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        // The rename itself survives a power cut once the folder is flushed.
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 /// The office client's HTTP: every request carries the device token and, while a staff member

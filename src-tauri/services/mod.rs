@@ -279,6 +279,7 @@ impl Kiosk {
             config.kiosk_id.clone(),
         ))
         .abort_handle();
+        let (emergency, emergency_demo) = emergency_pin(&config, &data_dir);
         let scanner_inbox = config
             .scanner_inbox
             .clone()
@@ -306,7 +307,8 @@ impl Kiosk {
                 link.clone(),
                 token_file,
                 config.kiosk_id.clone(),
-                config.staff_pin.clone(),
+                emergency,
+                emergency_demo,
             ),
             local,
             printer,
@@ -521,6 +523,32 @@ fn create_dir(dir: &Path) -> Result<(), StartError> {
 
 /// Makes the kiosk's own office database and its WAL/shared-memory files readable by this user
 /// only, if they exist.
+/// The local emergency PIN, its lockout kept in the data folder, and whether it is the public
+/// default (demo mode only). The public default outside demo mode is refused: no PIN, and a
+/// clear error in the log.
+fn emergency_pin(config: &KioskConfig, data_dir: &Path) -> (Option<staff::StaffLock>, bool) {
+    if config.default_pin_refused {
+        tracing::error!(
+            "kiosk.staff_pin (MOTCUA_STAFF_PIN) is the public default PIN, refused outside demo \
+             mode: this kiosk has no emergency PIN and the emergency PIN screen stays locked. Set \
+             a PIN of the office's own (at least 4 digits); staff sign in with their own accounts \
+             meanwhile"
+        );
+    }
+    let Some(pin) = config.staff_pin.clone() else {
+        return (None, false);
+    };
+    let demo = pin == crate::config::DEFAULT_PIN;
+    if demo {
+        tracing::warn!(
+            "demo mode: the emergency PIN is the public default (docs/CONFIGURATION.md); \
+             never run demo mode in a real office"
+        );
+    }
+    let lock = staff::StaffLock::open(pin, data_dir.join(staff::STATE_FILE));
+    (Some(lock), demo)
+}
+
 fn tighten(db: &std::path::Path) {
     #[cfg(unix)]
     {
@@ -537,4 +565,54 @@ fn tighten(db: &std::path::Path) {
     }
     #[cfg(not(unix))]
     let _ = db;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(toml: &str, pin: Option<&str>) -> KioskConfig {
+        let pin = pin.map(str::to_string);
+        KioskConfig::from_parts(Some(toml), move |k| {
+            (k == "MOTCUA_STAFF_PIN").then(|| pin.clone()).flatten()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_public_default_pin_opens_nothing_outside_demo_mode_and_is_labelled_in_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let remote = "[office]\nurl = \"http://10.0.0.5:8080\"\n";
+        let c = config(remote, Some(crate::config::DEFAULT_PIN));
+        let (lock, demo) = emergency_pin(&c, dir.path());
+        assert!(lock.is_none() && !demo, "refused outside demo mode");
+
+        let c = config("", None);
+        assert!(c.demo);
+        let (lock, demo) = emergency_pin(&c, dir.path());
+        let lock = lock.expect("the default, in demo mode");
+        assert!(demo, "labelled DEMO");
+        assert!(lock.unlock(crate::config::DEFAULT_PIN).is_ok());
+
+        let c = config(remote, Some("97531"));
+        let (lock, demo) = emergency_pin(&c, dir.path());
+        assert!(lock.is_some() && !demo, "the office's own PIN");
+    }
+
+    #[test]
+    fn the_emergency_pins_lockout_outlives_the_kiosk() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = config("[office]\nurl = \"http://10.0.0.5:8080\"\n", Some("97531"));
+        let (lock, _) = emergency_pin(&c, dir.path());
+        let lock = lock.unwrap();
+        for _ in 0..staff::MAX_FAILURES {
+            assert!(lock.unlock("0000").is_err());
+        }
+        drop(lock);
+        // Started again on the same data folder: still locked, the right PIN too.
+        let (lock, _) = emergency_pin(&c, dir.path());
+        let e = lock.unwrap().unlock("97531").unwrap_err();
+        assert_eq!(e.code, motcua_core::ErrorCode::LockedOut, "{e:?}");
+        assert!(dir.path().join(staff::STATE_FILE).exists());
+    }
 }

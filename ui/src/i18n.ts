@@ -149,6 +149,10 @@ export const T = {
     vi: 'Chỉ dùng khi máy chủ không hoạt động: nhập mã PIN khẩn cấp để thoát chế độ kiosk.',
     en: 'Only while the office server is down: enter the emergency PIN to leave kiosk mode.',
   },
+  emergencyPinDemo: {
+    vi: 'DEMO: mã PIN khẩn cấp là mã mặc định công khai, chỉ dùng ở chế độ thử.',
+    en: 'DEMO: the emergency PIN is the public default, for demo mode only.',
+  },
   assisting: { vi: 'Đang hỗ trợ', en: 'Assisting' },
   assistEnd: { vi: 'Kết thúc hỗ trợ', en: 'End assist' },
   assistToolsTitle: { vi: 'Công cụ cán bộ', en: 'Staff tools' },

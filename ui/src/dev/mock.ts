@@ -23,6 +23,7 @@ function staffNow(): unknown {
     assisting: assisting ? { username: 'demo-admin', full_name: 'Cán bộ Demo', role: 'admin' } : null,
     idle_timeout_secs: 300,
     emergency_pin: true,
+    emergency_pin_demo: true,
   };
 }
 

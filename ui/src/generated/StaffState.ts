@@ -20,4 +20,8 @@ idle_timeout_secs: number,
 /**
  * A local emergency PIN is configured (leaving kiosk mode while the server is away).
  */
-emergency_pin: boolean, };
+emergency_pin: boolean, 
+/**
+ * That PIN is the public default, allowed in demo mode only: the staff screen says so.
+ */
+emergency_pin_demo: boolean, };

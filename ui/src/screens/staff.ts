@@ -241,6 +241,8 @@ export function renderStaff(route: Route): Screen {
       parts.push(notice('staff-server-away', tr(T.serverAway)));
     }
     if (pinBtn) parts.push(pinBtn);
+    // The public default PIN works in demo mode only, and says so.
+    if (pinBtn && s.emergency_pin_demo) parts.push(notice('staff-pin-demo', tr(T.emergencyPinDemo)));
     noticeSlot.replaceChildren(...parts);
   };
   void refresh();

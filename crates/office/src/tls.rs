@@ -3,18 +3,23 @@
 //! done.
 //!
 //! Each handshake runs in its own task with a time limit ([`HANDSHAKE_TIMEOUT`]), so a client
-//! that connects and then sends nothing, or too slowly, does not hold up the others. A failed
-//! handshake (plain HTTP sent to the TLS port, a client that does not trust the certificate)
-//! only drops that connection; the log says so at debug level, without the client's address.
+//! that connects and then sends nothing, or too slowly, does not hold up the others. At most
+//! [`MAX_HANDSHAKES`] are in progress: a new connection over that ends the oldest handshake
+//! still in progress (a flood of silent connections costs its sender its own oldest ones, and
+//! a kiosk's handshake is never queued behind them). A failed handshake (plain HTTP sent to
+//! the TLS port, a client that does not trust the certificate) only drops that connection; the
+//! log says so at debug level, without the client's address.
 
 use crate::SetupError;
+use std::collections::VecDeque;
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_rustls::rustls;
 use tokio_rustls::rustls::pki_types::pem::{self, PemObject};
@@ -34,8 +39,8 @@ pub struct TlsFiles {
 /// How long a client has to complete the TLS handshake after connecting.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Handshakes in progress at once; over it, new connections wait in the kernel's backlog.
-const MAX_HANDSHAKES: usize = 256;
+/// Handshakes in progress at once; a new connection over it ends the oldest one.
+pub const MAX_HANDSHAKES: usize = 256;
 
 /// Connections with their handshake done, waiting for the server to take them.
 const READY_QUEUE: usize = 64;
@@ -130,20 +135,26 @@ async fn accept_loop(
     tls: TlsAcceptor,
     ready: mpsc::Sender<(TlsStream<TcpStream>, SocketAddr)>,
 ) {
-    let handshakes = Arc::new(Semaphore::new(MAX_HANDSHAKES));
+    // The handshakes in progress, oldest first.
+    let pending: Arc<Mutex<VecDeque<(u64, tokio::task::AbortHandle)>>> = Arc::default();
+    let mut next = 0u64;
     loop {
-        let Ok(permit) = handshakes.clone().acquire_owned().await else {
-            return;
-        };
         // axum's own accept: it waits out and logs errors such as too many open files.
         let (stream, addr) = tokio::select! {
             c = axum::serve::Listener::accept(&mut tcp) => c,
             _ = ready.closed() => return,
         };
-        let (tls, ready) = (tls.clone(), ready.clone());
-        tokio::spawn(async move {
+        next += 1;
+        let id = next;
+        let (tls, ready, mine) = (tls.clone(), ready.clone(), pending.clone());
+        // Held while the task is spawned and listed: it cannot finish (and unlist itself)
+        // before it is listed.
+        let mut p = pending.lock().unwrap_or_else(|e| e.into_inner());
+        let task = tokio::spawn(async move {
             let done = tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(stream)).await;
-            drop(permit);
+            mine.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|(i, _)| *i != id);
             match done {
                 Ok(Ok(stream)) => {
                     let _ = ready.send((stream, addr)).await;
@@ -152,6 +163,13 @@ async fn accept_loop(
                 Err(_) => tracing::debug!("TLS handshake timed out"),
             }
         });
+        p.push_back((id, task.abort_handle()));
+        while p.len() > MAX_HANDSHAKES {
+            if let Some((_, oldest)) = p.pop_front() {
+                oldest.abort();
+            }
+        }
+        drop(p);
     }
 }
 

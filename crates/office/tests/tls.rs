@@ -82,3 +82,42 @@ async fn https_with_the_office_authority_and_nothing_for_the_others() {
     assert!(e.is_connect(), "{e:?}");
     srv.shutdown().await;
 }
+
+/// 300 connections that never start their TLS handshake (more than the 256 handshakes the
+/// server runs at once) do not keep a client that does from being served at once: the oldest
+/// silent ones give way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_tls_connections_give_way_to_a_real_handshake() {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = office_certs(dir.path());
+    let tls = certs.server.clone();
+    let srv = server_at(&dir.path().join("office.db"), move |c| c.tls = Some(tls)).await;
+    let mut silent = Vec::new();
+    for _ in 0..300 {
+        silent.push(std::net::TcpStream::connect(srv.addr).unwrap());
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let r = trusting(&certs.ca_file)
+        .get(format!("{}/healthz", srv.url()))
+        // Well under the 10 s a silent handshake may take: served because one gave way.
+        .timeout(std::time::Duration::from_secs(5))
+        .send()
+        .await
+        .expect("served while 300 silent connections are held");
+    assert_eq!(r.status(), 200);
+    // The oldest silent connection was closed to make room.
+    use std::io::Read;
+    let first = &mut silent[0];
+    first
+        .set_read_timeout(Some(std::time::Duration::from_secs(2)))
+        .unwrap();
+    let mut b = [0u8; 16];
+    let closed = match first.read(&mut b) {
+        Ok(n) => n == 0,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+    };
+    assert!(closed, "the oldest silent connection was closed");
+}

@@ -89,11 +89,19 @@ pub enum ErrorCode {
     UsernameTaken,
     /// Too many requests from this client; try again shortly (429).
     RateLimited,
+    /// A request that changes state with a body that is not `Content-Type: application/json`
+    /// (an HTML form, plain text) (415).
+    UnsupportedMediaType,
+    /// A browser request that changes state from a page of another site (its `Origin` is not
+    /// the server's own nor an allowed one) (403).
+    OriginNotAllowed,
+    /// A request for a host name this server does not answer to (DNS rebinding) (421).
+    HostNotAllowed,
 }
 
 impl ErrorCode {
     /// Every code (the TypeScript union and the UI's list come from the same enum).
-    pub const ALL: [ErrorCode; 44] = [
+    pub const ALL: [ErrorCode; 47] = [
         ErrorCode::BadRequest,
         ErrorCode::MalformedJson,
         ErrorCode::BodyTooLarge,
@@ -138,6 +146,9 @@ impl ErrorCode {
         ErrorCode::IdentityMismatch,
         ErrorCode::UsernameTaken,
         ErrorCode::RateLimited,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::OriginNotAllowed,
+        ErrorCode::HostNotAllowed,
     ];
 
     /// Its place in [`ErrorCode::ALL`]; the match lists every code, so a new one cannot be
@@ -188,6 +199,9 @@ impl ErrorCode {
             ErrorCode::IdentityMismatch => 41,
             ErrorCode::UsernameTaken => 42,
             ErrorCode::RateLimited => 43,
+            ErrorCode::UnsupportedMediaType => 44,
+            ErrorCode::OriginNotAllowed => 45,
+            ErrorCode::HostNotAllowed => 46,
         }
     }
 }
@@ -232,7 +246,8 @@ impl ApiError {
             | ErrorCode::UnknownPriority
             | ErrorCode::MissingIdempotencyKey => 400,
             ErrorCode::BodyTooLarge | ErrorCode::FileTooLarge | ErrorCode::DossierTooLarge => 413,
-            ErrorCode::UnsupportedFile => 415,
+            ErrorCode::UnsupportedFile | ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::HostNotAllowed => 421,
             ErrorCode::UnknownService
             | ErrorCode::NotFound
             | ErrorCode::UnknownCounter
@@ -249,7 +264,8 @@ impl ApiError {
             | ErrorCode::Forbidden
             | ErrorCode::WrongCounter
             | ErrorCode::CsrfMissing
-            | ErrorCode::IdentityMismatch => 403,
+            | ErrorCode::IdentityMismatch
+            | ErrorCode::OriginNotAllowed => 403,
             ErrorCode::WrongPin
             | ErrorCode::Unauthorized
             | ErrorCode::BadCredentials

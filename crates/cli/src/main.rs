@@ -74,6 +74,16 @@ enum Command {
         /// users (by default the server refuses and says which file).
         #[arg(long)]
         allow_loose_permissions: bool,
+        /// An origin (scheme://host[:port]) whose pages may change state here, besides the
+        /// server's own (a reverse proxy's public address, say). Repeatable. A POST from a page
+        /// of any other origin answers 403 `origin_not_allowed`.
+        #[arg(long, value_name = "URL")]
+        allowed_origin: Vec<String>,
+        /// A host name this server answers to, besides IP addresses, localhost and the host of
+        /// --public-url (and of --allowed-origin). Repeatable. Any other name in the Host
+        /// header answers 421 `host_not_allowed` (against DNS rebinding).
+        #[arg(long, value_name = "NAME")]
+        allowed_host: Vec<String>,
         #[command(flatten)]
         auth: Box<AuthArgs>,
         #[command(flatten)]
@@ -181,6 +191,8 @@ fn main() -> ExitCode {
             lookups_per_minute,
             sign_ins_per_minute,
             allow_loose_permissions,
+            allowed_origin,
+            allowed_host,
             auth,
             filing,
             catalog,
@@ -216,6 +228,9 @@ fn main() -> ExitCode {
                     ..Default::default()
                 },
                 allow_loose_permissions,
+                ..Default::default()
+                allowed_origins: allowed_origin,
+                allowed_hosts: allowed_host,
                 ..Default::default()
             };
             limits.apply(&mut cfg);

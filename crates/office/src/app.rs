@@ -1,6 +1,7 @@
 //! The whole office app: every domain's router merged, then the same edge applied once to all
-//! of them (axum's own habit): the request trace, the panic catch, the body limit, the JSON
-//! 404/405 and the security headers. A domain only brings its routes; it cannot forget one of
+//! of them (axum's own habit): the request trace, the security headers, the browser checks
+//! (host, origin, JSON only: [`edge::BrowserPolicy`]), the panic catch, the body limit, the
+//! JSON 404/405. A domain only brings its routes; it cannot forget one of
 //! these, and a new domain gets them by being listed in [`Domains`].
 
 use crate::edge::{self, ApiFailure};
@@ -37,6 +38,8 @@ pub struct Domains {
     /// Routes outside the API (the demo sign-in provider's pages, when on): the same edge,
     /// not in the document.
     pub outside: Router,
+    /// The hosts served and the origins whose pages may change state.
+    pub browsers: edge::BrowserPolicy,
 }
 
 /// The largest body a route takes, by its path: the dossier upload has its own (30 MB of files
@@ -113,10 +116,10 @@ async fn security_headers(req: Request, next: Next) -> Response {
     );
     h.entry(header::X_FRAME_OPTIONS)
         .or_insert(HeaderValue::from_static("DENY"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    // A page may set its own (the sandbox sign-in's `same-origin`, so its forms carry their
+    // origin).
+    h.entry(header::REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("no-referrer"));
     h.entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(
             "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
@@ -194,6 +197,7 @@ pub fn page_csp(html: &str) -> String {
 pub fn assemble(domains: Domains) -> Router {
     let doc = crate::openapi::Document::default();
     let guard = domains.guard.clone();
+    let browsers = std::sync::Arc::new(domains.browsers.clone());
     let (api, outside) = api(domains, doc.clone());
     let (router, openapi) = api.split_for_parts();
     let _ = doc.set(openapi.to_json().expect("the OpenAPI document serializes"));
@@ -215,6 +219,9 @@ pub fn assemble(domains: Domains) -> Router {
                 ApiFailure::from(ApiError::internal()).into_response()
             },
         ))
+        // Before anything else answers: a request for another host name, a cross-site page's
+        // or a form's request is refused here (with the security headers on the refusal).
+        .layer(middleware::from_fn_with_state(browsers, edge::browsers))
         .layer(middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
 }
@@ -308,6 +315,7 @@ mod tests {
             pages,
             devices,
             outside,
+            browsers: crate::edge::BrowserPolicy::new(false, "http://127.0.0.1", &[], &[]).unwrap(),
         }
     }
 

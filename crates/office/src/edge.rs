@@ -3,10 +3,10 @@
 //! method (405) and too large a body (413). Domains build `ApiError`s (or their own errors
 //! mapped to one) and hand them here; nothing below the edge knows about HTTP statuses.
 
-use axum::body::{Body, Bytes};
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use motcua_core::{ApiError, ErrorCode};
@@ -180,5 +180,330 @@ pub async fn method_not_allowed() -> ApiFailure {
             "Địa chỉ này không nhận phương thức này. Xem /api/v1/openapi.json.",
             "This address does not accept this method. See /api/v1/openapi.json.",
         ),
+    }
+}
+
+/// What browsers may do here, checked on every request by [`browsers`]: the host names the
+/// server answers to (against DNS rebinding) and the origins whose pages may change state
+/// (against cross-site requests). Built once at start from the configuration.
+#[derive(Debug, Clone)]
+pub struct BrowserPolicy {
+    /// `http` or `https`: the scheme of the server's own origins.
+    scheme: &'static str,
+    /// Host names (lowercase) answered besides IP literals and `localhost`.
+    hosts: Vec<String>,
+    /// Origins (`scheme://host[:port]`, lowercase, no default port) allowed besides the
+    /// server's own.
+    origins: Vec<String>,
+}
+
+impl BrowserPolicy {
+    /// The policy of a server speaking HTTPS when `tls` and reached at `public_base_url`: its
+    /// origin and host are allowed, and so are `allowed_origins` (with their hosts) and
+    /// `allowed_hosts`. A value that is not an origin or a host name is refused with what to
+    /// write instead.
+    pub fn new(
+        tls: bool,
+        public_base_url: &str,
+        allowed_origins: &[String],
+        allowed_hosts: &[String],
+    ) -> Result<BrowserPolicy, String> {
+        let mut policy = BrowserPolicy {
+            scheme: if tls { "https" } else { "http" },
+            hosts: Vec::new(),
+            origins: Vec::new(),
+        };
+        let (origin, host) = origin_of(public_base_url, true).ok_or_else(|| {
+            format!("the public base URL {public_base_url:?} is not an http:// or https:// URL")
+        })?;
+        policy.allow(origin, host);
+        for o in allowed_origins {
+            let (origin, host) = origin_of(o.trim(), false).ok_or_else(|| {
+                format!(
+                    "--allowed-origin {o:?} is not an origin: write scheme://host[:port], e.g. \
+                     https://motcua.example.gov.vn or http://192.168.1.10:8080, without a path"
+                )
+            })?;
+            policy.allow(origin, host);
+        }
+        for h in allowed_hosts {
+            let name = h.trim().to_ascii_lowercase();
+            let valid = !name.is_empty()
+                && name.len() <= 253
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+            if !valid {
+                return Err(format!(
+                    "--allowed-host {h:?} is not a host name: write the name alone, e.g. \
+                     motcua.example.gov.vn (no scheme, port or path)"
+                ));
+            }
+            if !policy.hosts.contains(&name) {
+                policy.hosts.push(name);
+            }
+        }
+        Ok(policy)
+    }
+
+    fn allow(&mut self, origin: String, host: String) {
+        if !self.origins.contains(&origin) {
+            self.origins.push(origin);
+        }
+        if !is_ip_literal(&host) && !self.hosts.contains(&host) {
+            self.hosts.push(host);
+        }
+    }
+
+    /// Whether a request for `authority` (a `Host` header: `host[:port]`) is served: an IP
+    /// literal (DNS rebinding needs a name), `localhost`, or an allowed name.
+    pub fn host_allowed(&self, authority: &str) -> bool {
+        let Some((host, _)) = split_authority(authority) else {
+            return false;
+        };
+        let host = host.to_ascii_lowercase();
+        is_ip_literal(&host) || host == "localhost" || self.hosts.contains(&host)
+    }
+
+    /// Whether a state-changing request from a page of `origin` (the `Origin` header) to
+    /// `authority` (its `Host`, already allowed) is let through: the page is the server's own
+    /// (same scheme, host and port as the request; or the public base URL's) or an allowed
+    /// origin. `null` (a sandboxed frame, a page that sends no referrer) is not.
+    pub fn origin_allowed(&self, origin: &str, authority: &str) -> bool {
+        let Some((origin, _)) = origin_of(origin, false) else {
+            return false;
+        };
+        self.origins.contains(&origin)
+            || origin_of(&format!("{}://{authority}", self.scheme), false)
+                .is_some_and(|(own, _)| own == origin)
+    }
+
+    /// The refusal of `req`, if it gets one: its host first, then (for a method that changes
+    /// state) its origin, then its content type.
+    pub fn check(&self, req: &Request) -> Result<(), ApiFailure> {
+        use axum::http::header;
+        let mut hosts = req.headers().get_all(header::HOST).iter();
+        let host = match (hosts.next(), hosts.next()) {
+            (Some(h), None) => h.to_str().map_err(|_| host_missing())?.to_owned(),
+            (None, _) => match req.uri().authority() {
+                // HTTP/2's `:authority`.
+                Some(a) => a.as_str().to_owned(),
+                None => return Err(host_missing()),
+            },
+            (Some(_), Some(_)) => return Err(host_missing()),
+        };
+        // An absolute request target (`POST http://name/…`) names the host too.
+        let target = req.uri().authority().map(|a| a.as_str());
+        if !self.host_allowed(&host) || target.is_some_and(|t| !self.host_allowed(t)) {
+            return Err(host_not_allowed(&host).into());
+        }
+        if matches!(
+            *req.method(),
+            Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+        ) {
+            return Ok(());
+        }
+        let mut origins = req.headers().get_all(header::ORIGIN).iter();
+        match (origins.next(), origins.next()) {
+            (None, _) => {}
+            (Some(o), None) if o.to_str().is_ok_and(|o| self.origin_allowed(o, &host)) => {}
+            _ => return Err(origin_not_allowed().into()),
+        }
+        if req
+            .uri()
+            .path()
+            .starts_with(&format!("{}/", crate::identity::demo::PREFIX))
+        {
+            // The sandbox provider's OAuth endpoints and its approval page take form posts
+            // (RFC 8628, and the phone's HTML form): same origin, checked above.
+            return Ok(());
+        }
+        match req.headers().get(header::CONTENT_TYPE) {
+            Some(ct) if is_json(ct) => Ok(()),
+            Some(_) => Err(json_only().into()),
+            // A body without a type is refused too; none at all (`call-next` from a keypad,
+            // `Content-Length: 0`) is fine.
+            None if HttpBody::size_hint(req.body()).exact() == Some(0) => Ok(()),
+            None => Err(json_only().into()),
+        }
+    }
+}
+
+/// The media type of `ct` is `application/json` (parameters such as `charset=utf-8` allowed).
+fn is_json(ct: &axum::http::HeaderValue) -> bool {
+    ct.to_str().is_ok_and(|ct| {
+        ct.split(';')
+            .next()
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+    })
+}
+
+/// `host[:port]` split: the host (an IPv6 literal with its brackets) and the port.
+fn split_authority(a: &str) -> Option<(&str, Option<u16>)> {
+    if a.is_empty() || a.contains(['@', '/', '?', '#', ' ']) {
+        return None;
+    }
+    let (host, port) = if a.starts_with('[') {
+        let end = a.find(']')?;
+        (&a[..=end], &a[end + 1..])
+    } else {
+        match a.rfind(':') {
+            Some(i) => (&a[..i], &a[i..]),
+            None => (a, ""),
+        }
+    };
+    let port = match port {
+        "" => None,
+        p => Some(p.strip_prefix(':')?.parse::<u16>().ok()?),
+    };
+    (!host.is_empty()).then_some((host, port))
+}
+
+/// An IPv4 literal, or an IPv6 one in brackets.
+fn is_ip_literal(host: &str) -> bool {
+    match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
+        None => host.parse::<std::net::Ipv4Addr>().is_ok(),
+    }
+}
+
+/// The origin of an `http`/`https` `url` (`scheme://host[:port]`, lowercase, without the
+/// scheme's default port) and its host; with `path_allowed` false, nothing may follow but one
+/// `/`.
+fn origin_of(url: &str, path_allowed: bool) -> Option<(String, String)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default = match scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return None,
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    if !path_allowed && !tail.is_empty() && tail != "/" {
+        return None;
+    }
+    let (host, port) = split_authority(authority)?;
+    let host = host.to_ascii_lowercase();
+    let origin = match port {
+        Some(p) if p != default => format!("{scheme}://{host}:{p}"),
+        _ => format!("{scheme}://{host}"),
+    };
+    Some((origin, host))
+}
+
+/// The middleware of [`BrowserPolicy`], applied once to every route ([`crate::app::assemble`]).
+pub async fn browsers(
+    axum::extract::State(policy): axum::extract::State<std::sync::Arc<BrowserPolicy>>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    match policy.check(&req) {
+        Ok(()) => next.run(req).await,
+        Err(refused) => refused.into_response(),
+    }
+}
+
+/// 400: no `Host` header (or several).
+fn host_missing() -> ApiFailure {
+    ApiError::new(
+        ErrorCode::BadRequest,
+        "Yêu cầu phải có đúng một tiêu đề Host (địa chỉ của máy chủ).",
+        "The request must carry exactly one Host header (the server's address).",
+    )
+    .into()
+}
+
+/// 421: a host name this server does not answer to.
+pub fn host_not_allowed(host: &str) -> ApiError {
+    let host: String = host.chars().take(100).collect();
+    ApiError::new(
+        ErrorCode::HostNotAllowed,
+        format!(
+            "Máy chủ này không phục vụ tên “{host}”. Hãy mở bằng địa chỉ IP của máy chủ, \
+             “localhost”, hoặc tên đã khai báo (--allowed-host, --public-url)."
+        ),
+        format!(
+            "This server does not answer to the name “{host}”. Open it by the server's IP \
+             address, “localhost”, or a configured name (--allowed-host, --public-url)."
+        ),
+    )
+}
+
+/// 403: a browser page of another site tried to change something here.
+pub fn origin_not_allowed() -> ApiError {
+    ApiError::new(
+        ErrorCode::OriginNotAllowed,
+        "Yêu cầu đến từ trang của một địa chỉ khác nên bị từ chối. Chỉ các trang của chính máy \
+         chủ này (hoặc địa chỉ đã khai báo bằng --allowed-origin) được thay đổi dữ liệu.",
+        "Refused: the request comes from a page of another address. Only this server's own \
+         pages (or an address configured with --allowed-origin) may change anything.",
+    )
+}
+
+/// 415: a request that changes state whose body is not JSON.
+pub fn json_only() -> ApiError {
+    ApiError::new(
+        ErrorCode::UnsupportedMediaType,
+        "Yêu cầu thay đổi dữ liệu chỉ nhận nội dung JSON với tiêu đề “Content-Type: \
+         application/json”, hoặc không có nội dung; biểu mẫu HTML và văn bản thường bị từ chối.",
+        "A request that changes anything takes a JSON body with the header “Content-Type: \
+         application/json”, or no body at all; HTML forms and plain text are refused.",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_compared_by_scheme_host_and_port() {
+        let p = BrowserPolicy::new(
+            false,
+            "http://Motcua.Xa.vn:80/tra-cuu",
+            &[
+                "https://proxy.xa.vn:443/".into(),
+                "http://[::1]:8080".into(),
+            ],
+            &["quay.local".into()],
+        )
+        .unwrap();
+        assert_eq!(
+            p.origins,
+            [
+                "http://motcua.xa.vn",
+                "https://proxy.xa.vn",
+                "http://[::1]:8080"
+            ]
+        );
+        assert_eq!(p.hosts, ["motcua.xa.vn", "proxy.xa.vn", "quay.local"]);
+        assert!(p.origin_allowed("http://motcua.xa.vn", "10.0.0.1:8080"));
+        assert!(p.origin_allowed("HTTP://10.0.0.1:8080", "10.0.0.1:8080"));
+        assert!(p.origin_allowed("http://10.0.0.1", "10.0.0.1:80"));
+        assert!(!p.origin_allowed("http://10.0.0.1:8081", "10.0.0.1:8080"));
+        assert!(!p.origin_allowed("https://10.0.0.1:8080", "10.0.0.1:8080"));
+        assert!(!p.origin_allowed("http://motcua.xa.vn:8080", "10.0.0.1:8080"));
+        assert!(!p.origin_allowed("null", "10.0.0.1:8080"));
+        assert!(!p.origin_allowed("http://u@motcua.xa.vn", "10.0.0.1:8080"));
+        for ok in [
+            "[::1]",
+            "[fe80::1]:9",
+            "10.0.0.1:8080",
+            "LOCALHOST:1",
+            "quay.local",
+        ] {
+            assert!(p.host_allowed(ok), "{ok}");
+        }
+        for no in [
+            "[::1",
+            "::1",
+            "10.0.0.1:",
+            "10.0.0.1:99999",
+            "quay.local.",
+            "x.quay.local",
+            "",
+        ] {
+            assert!(!p.host_allowed(no), "{no}");
+        }
     }
 }

@@ -104,6 +104,14 @@ pub struct ServerConfig {
     /// Event streams open at once, in all and per client (`--max-streams`,
     /// `--max-streams-per-client`).
     pub streams: queue::events::StreamLimits,
+    /// Origins (`scheme://host[:port]`) whose pages may change state here besides the server's
+    /// own (the origin a request is addressed to, and `public_base_url`'s) (`--allowed-origin`):
+    /// a page of another origin sending a POST is refused 403 (docs/SECURITY.md).
+    pub allowed_origins: Vec<String>,
+    /// Host names the server answers to besides IP literals, `localhost`, the host of
+    /// `public_base_url` and of `allowed_origins` (`--allowed-host`); any other name is
+    /// refused 421 (DNS rebinding, docs/SECURITY.md).
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -127,6 +135,8 @@ impl Default for ServerConfig {
             allow_loose_permissions: false,
             connections: conn::ConnLimits::default(),
             streams: queue::events::StreamLimits::default(),
+            allowed_origins: Vec::new(),
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -359,6 +369,13 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         },
     );
     let base_url = state.office().public_base_url.clone();
+    let browsers = edge::BrowserPolicy::new(
+        tls.is_some(),
+        &base_url,
+        &cfg.allowed_origins,
+        &cfg.allowed_hosts,
+    )
+    .map_err(SetupError)?;
     let sign_in = identity::mount(&cfg, addr, &base_url)?;
     // Online filing binds each dossier to the citizen's sign-in session.
     let filing = filing.with_sign_in(sign_in.service.clone());
@@ -383,6 +400,7 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         pages: pages::router(cfg.ui.clone()),
         devices: devices::http::router(devices::Devices::new(state.notes().clone())),
         outside: sign_in.outside,
+        browsers,
     });
     let (stop, stopped) = oneshot::channel::<()>();
     let limits = cfg.connections.clone();

@@ -18,7 +18,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         description = "Queue numbers, the procedure catalog, online filing and citizen sign-in for a \
             Vietnamese one-stop government office. Every error is an ApiError with a Vietnamese and an \
             English message. Times are RFC 3339 in Vietnamese local time (+07:00); numbers restart at \
-            local midnight."
+            local midnight. On every route: a Host that is not an IP address, localhost or a configured \
+            name is 421 host_not_allowed; a POST or DELETE from a browser page of another origin is 403 \
+            origin_not_allowed; one whose body is not Content-Type: application/json (no body is fine) \
+            is 415 unsupported_media_type."
     ),
     components(schemas(motcua_core::ApiError, motcua_core::ErrorCode, motcua_core::Priority)),
     tags(

@@ -246,7 +246,7 @@ async fn bad_input_is_rejected_and_consumes_no_number() {
     }
     check_next(&c).await;
 
-    // Wrong content type.
+    // Wrong content type: refused at the edge (an HTML form's types are never taken).
     let r = c
         .post(&url)
         .header("content-type", "text/plain")
@@ -255,7 +255,7 @@ async fn bad_input_is_rejected_and_consumes_no_number() {
         .await
         .unwrap();
     let st = r.status();
-    assert_api_error(st, &r.json().await.unwrap(), 400, "bad_request");
+    assert_api_error(st, &r.json().await.unwrap(), 415, "unsupported_media_type");
     check_next(&c).await;
 
     // Body over 64 KB.

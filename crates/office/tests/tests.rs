@@ -4,6 +4,7 @@
 mod access;
 mod api;
 mod auth;
+mod browsers;
 mod catalog;
 mod devices;
 mod dossier;

@@ -347,8 +347,12 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn html_page(title: &str, body: &str) -> Html<String> {
-    Html(format!(
+/// A page of the sandbox. Its referrer policy is `same-origin`, not the office's `no-referrer`:
+/// under `no-referrer` a browser sends `Origin: null` with the page's form posts, which the
+/// edge refuses ([`crate::edge::BrowserPolicy`]); `same-origin` sends the real origin to this
+/// server and still no referrer anywhere else.
+fn html_page(title: &str, body: &str) -> ([(header::HeaderName, &'static str); 1], Html<String>) {
+    let page = Html(format!(
         r#"<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -366,7 +370,8 @@ input{{font-size:1.5rem;width:100%;padding:.6rem;box-sizing:border-box;text-tran
 </style></head><body>
 <div class="demo" role="alert">{LABEL}<br><span lang="en">DEMO – not the real VNeID</span></div>
 <main>{body}</main></body></html>"#
-    ))
+    ));
+    ([(header::REFERRER_POLICY, "same-origin")], page)
 }
 
 #[derive(Deserialize)]

@@ -9,4 +9,5 @@ mod cli_filing;
 mod dossier;
 mod dossier_kill9;
 mod kill9;
+mod logs;
 mod render;

@@ -69,6 +69,9 @@ export const ERROR_CODES = [
   'identity_mismatch',
   'username_taken',
   'rate_limited',
+  'unsupported_media_type',
+  'origin_not_allowed',
+  'host_not_allowed',
 ] as const satisfies readonly ErrorCode[];
 
 /** Every kind of queue event (the SSE `event:` names). */

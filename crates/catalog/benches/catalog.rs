@@ -38,6 +38,31 @@ fn search(c: &mut Criterion) {
     });
     g.bench_function("khai_sinh", |b| b.iter(|| cat.search(&reqs[0]).unwrap()));
     g.finish();
+
+    // Issue 13: what a hostile client sends to the office's search (docs/PERFORMANCE.md,
+    // "Search under load"): 100 one-letter words (199 characters, the most the server takes),
+    // and twelve ordinary words that no procedure has together (every fallback pass runs).
+    let hostile = |q: String| SearchRequest {
+        q,
+        own_levels: vec!["commune".into(), "province".into()],
+        ..Default::default()
+    };
+    let letters = hostile(
+        (0..100u8)
+            .map(|i| ((b'a' + i % 26) as char).to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    assert_eq!(letters.q.chars().count(), 199);
+    let twelve =
+        hostile("xin cap giay phep xay dung nha o rieng le tai do thi va nong thon ban dem".into());
+    let mut g = c.benchmark_group("search_hostile");
+    g.sample_size(10).measurement_time(Duration::from_secs(5));
+    g.bench_function("one_letter_words_199_chars", |b| {
+        b.iter(|| cat.search(&letters).unwrap())
+    });
+    g.bench_function("sixteen_words", |b| b.iter(|| cat.search(&twelve).unwrap()));
+    g.finish();
 }
 
 fn import(c: &mut Criterion) {

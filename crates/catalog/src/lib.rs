@@ -30,7 +30,7 @@ pub use motcua_core::catalog::{
     CatalogChanges, Channel, Document, FieldCount, Hit, Procedure, ResultDoc, LEVELS,
 };
 pub use office::{default_elsewhere_fields, default_field_order, OfficeScope};
-pub use search::SearchRequest;
+pub use search::{query_words, SearchRequest, MAX_ONE_LETTER_WORDS, MAX_QUERY_WORDS};
 
 use rusqlite::{params, Connection, OptionalExtension};
 use std::io::{BufRead, BufReader, Read, Write};

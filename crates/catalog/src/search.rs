@@ -47,6 +47,53 @@ pub(crate) fn words(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// Most words of a query that are searched: the words after the twelfth are left out. A
+/// procedure's name rarely needs more than eight words to be found, and each word adds a
+/// match group (and, when no procedure has them all, a pass for each word left out), so a
+/// long query costs far more than it helps.
+pub const MAX_QUERY_WORDS: usize = 12;
+
+/// Most one-letter words of a query that are searched ("xe ô tô" keeps its "o"): the ones
+/// after the third are left out, as a run of single letters says nothing about a procedure and
+/// each matches most of the catalog.
+pub const MAX_ONE_LETTER_WORDS: usize = 3;
+
+/// Terms searched at most once colloquial phrases are expanded ([`synonyms`] may lengthen a
+/// query that already has [`MAX_QUERY_WORDS`]).
+const MAX_SEARCH_TERMS: usize = 2 * MAX_QUERY_WORDS;
+
+/// What a search does with what was typed: the words it searches for (as typed, NFC) and how
+/// many it leaves out (past [`MAX_QUERY_WORDS`] words, or one-letter words past
+/// [`MAX_ONE_LETTER_WORDS`]). Words are runs of letters and digits.
+pub fn query_words(q: &str) -> (Vec<String>, usize) {
+    let (kept, dropped, _) = cap_words(q);
+    (kept, dropped)
+}
+
+/// [`query_words`], and whether the last word was left out.
+fn cap_words(q: &str) -> (Vec<String>, usize, bool) {
+    let q = motcua_core::text::nfc(q);
+    let mut kept = Vec::new();
+    let mut dropped = 0;
+    let mut one_letter = 0;
+    let mut last_dropped = false;
+    for w in q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let single = w.chars().count() == 1;
+        last_dropped =
+            kept.len() == MAX_QUERY_WORDS || (single && one_letter == MAX_ONE_LETTER_WORDS);
+        if last_dropped {
+            dropped += 1;
+            continue;
+        }
+        one_letter += usize::from(single);
+        kept.push(w.to_string());
+    }
+    (kept, dropped, last_dropped)
+}
+
 /// Words that say nothing about which procedure: left out of the length signal.
 const FILLER: &[&str] = &["thu", "tuc"];
 
@@ -111,7 +158,15 @@ pub(crate) fn run(conn: &Connection, req: &SearchRequest) -> Result<Vec<Hit>, Ca
     } else {
         req.limit.min(500)
     };
-    let q = motcua_core::text::nfc(req.q.trim());
+    let mut q = motcua_core::text::nfc(req.q.trim());
+    // The word limits: a query over them is searched with the words it keeps (a code such as
+    // "1.001193" is never over them, and stays as typed).
+    let (kept, dropped, last_dropped) = cap_words(&q);
+    // The last word typed may be among those left out: then the last kept one is whole.
+    let typing = !req.q.ends_with(char::is_whitespace) && !last_dropped;
+    if dropped > 0 {
+        q = kept.join(" ");
+    }
     let mut scored: HashMap<i64, Cand> = HashMap::new();
     let mut keep = |c: Cand| match scored.get(&c.id) {
         Some(h) if h.score >= c.score => {}
@@ -139,7 +194,6 @@ pub(crate) fn run(conn: &Connection, req: &SearchRequest) -> Result<Vec<Hit>, Ca
         for c in by_code(conn, req, &q)? {
             keep(c);
         }
-        let typing = !req.q.ends_with(char::is_whitespace);
         let mut variants = vec![q.clone()];
         if telex::looks_like_telex(&q) {
             variants.push(telex::compose(&q));
@@ -349,6 +403,10 @@ fn text_search(
     typing: bool,
 ) -> Result<Vec<Cand>, CatalogError> {
     let mut ws = words(q);
+    ws.truncate(MAX_SEARCH_TERMS);
+    if ws.is_empty() {
+        return Ok(Vec::new());
+    }
     if ws.iter().any(|w| !QUERY_FILLER.contains(&w.as_str())) {
         // Keep the last word even if it looks like filler: it may be a word being typed.
         let last = ws.len() - 1;

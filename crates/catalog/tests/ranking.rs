@@ -151,3 +151,58 @@ fn citizens_queries_find_what_they_mean() {
     cat.search(&SearchRequest::query("khai\" OR sinh* NEAR("))
         .unwrap();
 }
+
+/// Issue 13: a query is searched with its first 12 words, and at most 3 one-letter words; the
+/// rest are left out (not refused): what a citizen meant comes first all the same.
+#[test]
+fn long_queries_are_searched_with_their_first_words() {
+    use motcua_catalog::{query_words, MAX_ONE_LETTER_WORDS, MAX_QUERY_WORDS};
+    assert_eq!((MAX_QUERY_WORDS, MAX_ONE_LETTER_WORDS), (12, 3));
+    // 100 one-letter words, 199 characters: three are kept.
+    let letters: Vec<String> = (0..100u8)
+        .map(|i| ((b'a' + i % 26) as char).to_string())
+        .collect();
+    let (kept, dropped) = query_words(&letters.join(" "));
+    assert_eq!(
+        (kept, dropped),
+        (vec!["a".into(), "b".into(), "c".into()], 97)
+    );
+    // Words as typed (NFC), one-letter ones among the others counted apart.
+    let (kept, dropped) = query_words("Đăng ký xe ô tô, a b c d e");
+    assert_eq!(kept, ["Đăng", "ký", "xe", "ô", "tô", "a", "b"]);
+    assert_eq!(dropped, 3);
+    let many = "dang ky khai sinh cho con tai uy ban nhan dan xa theo quy dinh moi";
+    let (kept, dropped) = query_words(many);
+    assert_eq!((kept.len(), dropped), (12, 4));
+    assert_eq!(
+        query_words("1.001193"),
+        (vec!["1".into(), "001193".into()], 0)
+    );
+
+    let conn = Connection::open_in_memory().unwrap();
+    let cat = Catalog::new(&conn).unwrap();
+    cat.import(&dataset(), &Default::default()).unwrap();
+    let search = |q: &str| {
+        cat.search(&SearchRequest {
+            q: q.into(),
+            own_levels: vec!["commune".into(), "province".into()],
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    // The same results as the words kept, typed alone.
+    let codes = |h: Vec<motcua_catalog::Hit>| h.into_iter().map(|h| h.code).collect::<Vec<_>>();
+    assert_eq!(
+        codes(search(&format!("{many} ")))[..5],
+        codes(search(&format!("{} ", kept.join(" "))))[..5]
+    );
+    assert_eq!(search(many)[0].code, "1.001193", "what the citizen meant");
+    // The 199 one-letter characters: searched as "a b c", not refused.
+    assert_eq!(codes(search(&letters.join(" "))), codes(search("a b c ")));
+    // Words left out at the end: the last kept word is whole, not a prefix being typed.
+    let tail = format!("dang ky khai sinh {}", "x ".repeat(20).trim_end());
+    assert_eq!(
+        codes(search(&tail)),
+        codes(search("dang ky khai sinh x x x "))
+    );
+}

@@ -314,3 +314,108 @@ async fn the_catalog_is_the_offices_own_level_and_order() {
     assert_eq!(p["handled_at"], "commune");
     srv.shutdown().await;
 }
+
+/// Issue 13: what a hostile client searches for. A query is searched with its first 12 words
+/// (at most 3 of one letter): the 199-character run of one-letter words that took half a
+/// second is answered as "a b c", not refused. And long searches take turns on their own: four
+/// at once do not hold up a procedure's page (the filing service's look-up too), the fields or
+/// a short search, which are all answered while the long ones still run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn long_searches_are_cut_to_their_words_and_hold_up_nothing_else() {
+    use std::sync::{Arc, Mutex};
+    let dir = tempfile::tempdir().unwrap();
+    let srv = start(ServerConfig {
+        listen: "127.0.0.1:0".into(),
+        db_path: dir.path().join("office.db"),
+        ..ServerConfig::default()
+    })
+    .await
+    .unwrap();
+    let base = srv.url();
+    let c = motcua_testkit::kiosk(&srv);
+    let search = |q: String| {
+        let (c, base) = (c.clone(), base.clone());
+        async move {
+            let r = c
+                .get(format!("{base}/api/v1/procedures"))
+                .query(&[("q", q.as_str()), ("limit", "20")])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "{q}");
+            let body: Value = r.json().await.unwrap();
+            body["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["code"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    // The first catalog request loads the seed.
+    assert_eq!(search("khai sinh".into()).await[0], "1.001193");
+
+    // 100 one-letter words, 199 characters: four at once, each answered as "a b c ".
+    let letters: Vec<String> = (0..100u8)
+        .map(|i| ((b'a' + i % 26) as char).to_string())
+        .collect();
+    let letters = letters.join(" ");
+    assert_eq!(letters.chars().count(), 199);
+    let want = search("a b c ".into()).await;
+    let got = futures_util::future::join_all((0..4).map(|_| search(letters.clone()))).await;
+    assert!(got.iter().all(|g| *g == want), "{got:?} vs {want:?}");
+    // Words past the twelfth are left out: the same as the first twelve alone.
+    let sixteen = "dang ky khai sinh cho con tai uy ban nhan dan xa theo quy dinh moi";
+    let twelve = "dang ky khai sinh cho con tai uy ban nhan dan xa";
+    assert_eq!(
+        search(format!("{sixteen} ")).await,
+        search(format!("{twelve} ")).await
+    );
+    // Over 200 characters is still refused, saying the limit.
+    let (st, e) = get(
+        &c,
+        format!("{base}/api/v1/procedures?q={}", "a".repeat(201)),
+    )
+    .await;
+    assert_bad_request(st, &e);
+    assert!(e["message_en"].as_str().unwrap().contains("200"), "{e}");
+
+    // The costliest search still taken: twelve long words, each a typo (every correction
+    // looked up, no procedure with them all, so every fallback pass runs). Four at once.
+    let long = "dangg kyy khaii sinhh chứngg thựcc bảnn saoo giấyy phépp xâyy dựngg";
+    // In turns: four long searches sent, then (a moment later, while they run) one other
+    // request, which is answered first.
+    for other in ["page", "short search"] {
+        let finished: Arc<Mutex<Vec<&'static str>>> = Arc::default();
+        let slow: Vec<_> = (0..4)
+            .map(|_| {
+                let (finished, s) = (finished.clone(), search(long.into()));
+                tokio::spawn(async move {
+                    let hits = s.await;
+                    finished.lock().unwrap().push("long");
+                    hits
+                })
+            })
+            .collect();
+        // A head start for the long ones (sequencing, not a measurement).
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        if other == "page" {
+            // What the filing service reads too (a procedure's facts).
+            let (st, page) = get(&c, format!("{base}/api/v1/procedures/1.001193")).await;
+            assert_eq!(st, 200, "{page}");
+        } else {
+            assert_eq!(search("ket hon".into()).await[0], "1.000894");
+        }
+        finished.lock().unwrap().push(other);
+        for s in slow {
+            assert!(!s.await.unwrap().is_empty(), "the long search is answered");
+        }
+        let order = finished.lock().unwrap().clone();
+        assert_eq!(
+            order,
+            [other, "long", "long", "long", "long"],
+            "answered while the long searches run"
+        );
+    }
+    srv.shutdown().await;
+}

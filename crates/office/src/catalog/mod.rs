@@ -2,8 +2,13 @@
 //! queue service its field maps to and its public page for the QR code, fields with counts, and
 //! versioned deltas for the kiosks' offline caches.
 //!
-//! The catalog lives in the office database (tables `catalog_*`, [`motcua_catalog`]) behind its
-//! own connection; requests run it off the async runtime. With demo seeding on, an empty
+//! The catalog lives in the office database (tables `catalog_*`, [`motcua_catalog`]) on its
+//! own read connections: a pool for searches and another for look-ups (a procedure's page,
+//! the fields, the deltas, and the filing service's procedure facts), so that no search, however
+//! slow, makes a look-up or a filing wait. Long searches (more than [`LONG_QUERY_WORDS`] words)
+//! run at most [`LONG_SEARCHES_AT_ONCE`] at a time and the others wait for their turn without
+//! holding a connection: the short searches citizens type keep connections of their own.
+//! Requests run the catalog off the async runtime. With demo seeding on, an empty
 //! catalog is filled from the seed catalog built into the binary (commune and province
 //! procedures, `data/seed-catalog.jsonl.gz`) on the first catalog request, so servers that never
 //! use the catalog (a queue-only office, the queue tests) never pay for it.
@@ -24,7 +29,19 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use std::collections::HashMap;
 use std::path::Path as FsPath;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+
+/// Read connections for searches.
+pub const SEARCH_READERS: usize = 4;
+/// Read connections for look-ups: a procedure's record (its page, filing), the fields, the
+/// catalog's version and deltas. No search runs on them.
+pub const LOOKUP_READERS: usize = 2;
+/// A search of more words than this is a long one ([`LONG_SEARCHES_AT_ONCE`]).
+pub const LONG_QUERY_WORDS: usize = 4;
+/// Long searches that run at once; more wait for their turn (on no connection), so that at
+/// least `SEARCH_READERS - LONG_SEARCHES_AT_ONCE` search connections stay for short ones.
+pub const LONG_SEARCHES_AT_ONCE: usize = 2;
 
 /// The seed catalog of the embedded demo: the commune and province procedures of the national
 /// database, written by `motcua catalog export --levels commune,province`.
@@ -105,6 +122,13 @@ pub trait CatalogStore: Send + Sync {
     fn version(&self) -> Result<u64, CatalogError>;
     /// Ranked results.
     fn search(&self, req: &SearchRequest) -> Result<Vec<motcua_core::catalog::Hit>, CatalogError>;
+    /// Ranked results with the version they come from (read together).
+    fn search_page(&self, req: &SearchRequest) -> Result<SearchPage, CatalogError> {
+        Ok(SearchPage {
+            hits: self.search(req)?,
+            catalog_version: self.version()?,
+        })
+    }
     /// One procedure.
     fn get(&self, code: &str) -> Result<Option<motcua_core::catalog::Procedure>, CatalogError>;
     /// Fields with their counts, of one level or all.
@@ -124,13 +148,17 @@ pub trait CatalogStore: Send + Sync {
     ) -> Result<motcua_core::catalog::CatalogChanges, CatalogError>;
 }
 
-/// [`CatalogStore`] on the office database: a writer (the demo seed, imports) and a pool of
-/// readers, so that searches run side by side and never wait on filing.
+/// [`CatalogStore`] on the office database: a writer (the demo seed, imports), a pool of
+/// readers for searches and another for look-ups, so that searches run side by side and
+/// neither a look-up nor filing ever waits behind a search.
 pub struct SqliteCatalog {
     writer: Mutex<Connection>,
-    readers: Readers,
+    searches: Readers,
+    lookups: Readers,
     /// The seed to load into an empty catalog on first use (taken once).
     seed: Mutex<Option<&'static [u8]>>,
+    /// Set once the seed is loaded (or there is none): reads then skip the seed's lock.
+    seeded: AtomicBool,
 }
 
 impl SqliteCatalog {
@@ -141,17 +169,20 @@ impl SqliteCatalog {
         Catalog::new(&conn)?;
         Ok(SqliteCatalog {
             writer: Mutex::new(conn),
-            readers: Readers::open(db, 4)?,
+            searches: Readers::open(db, SEARCH_READERS)?,
+            lookups: Readers::open(db, LOOKUP_READERS)?,
             seed: Mutex::new(seed.then_some(SEED_CATALOG)),
+            seeded: AtomicBool::new(!seed),
         })
     }
 
-    /// Runs `f` on a reader, seeding the catalog first if due.
+    /// Runs `f` on a reader of `pool`, seeding the catalog first if due.
     fn read<T>(
         &self,
+        pool: &Readers,
         f: impl FnOnce(&Catalog) -> Result<T, CatalogError>,
     ) -> Result<T, CatalogError> {
-        {
+        if !self.seeded.load(Ordering::Acquire) {
             // Held while seeding: a reader that comes meanwhile waits for the seed instead of
             // reading an empty catalog.
             let mut due = self.seed.lock().unwrap_or_else(|p| p.into_inner());
@@ -171,38 +202,54 @@ impl SqliteCatalog {
                 }
                 *due = None;
             }
+            self.seeded.store(true, Ordering::Release);
         }
-        self.readers.read(|conn| f(&Catalog::new(conn)?))
+        pool.read(|conn| f(&Catalog::new(conn)?))
+    }
+
+    fn lookup<T>(
+        &self,
+        f: impl FnOnce(&Catalog) -> Result<T, CatalogError>,
+    ) -> Result<T, CatalogError> {
+        self.read(&self.lookups, f)
     }
 }
 
 impl CatalogStore for SqliteCatalog {
     fn version(&self) -> Result<u64, CatalogError> {
-        self.read(|c| c.version())
+        self.lookup(|c| c.version())
     }
     fn search(&self, req: &SearchRequest) -> Result<Vec<motcua_core::catalog::Hit>, CatalogError> {
-        self.read(|c| c.search(req))
+        self.read(&self.searches, |c| c.search(req))
+    }
+    fn search_page(&self, req: &SearchRequest) -> Result<SearchPage, CatalogError> {
+        self.read(&self.searches, |c| {
+            Ok(SearchPage {
+                hits: c.search(req)?,
+                catalog_version: c.version()?,
+            })
+        })
     }
     fn get(&self, code: &str) -> Result<Option<motcua_core::catalog::Procedure>, CatalogError> {
-        self.read(|c| c.get(code))
+        self.lookup(|c| c.get(code))
     }
     fn fields(
         &self,
         level: Option<&str>,
     ) -> Result<Vec<motcua_core::catalog::FieldCount>, CatalogError> {
-        self.read(|c| c.fields(level))
+        self.lookup(|c| c.fields(level))
     }
     fn office_fields(
         &self,
         scope: &OfficeScope,
     ) -> Result<Vec<motcua_core::catalog::FieldCount>, CatalogError> {
-        self.read(|c| c.office_fields(scope))
+        self.lookup(|c| c.office_fields(scope))
     }
     fn changes_since(
         &self,
         since: u64,
     ) -> Result<motcua_core::catalog::CatalogChanges, CatalogError> {
-        self.read(|c| c.changes_since(since))
+        self.lookup(|c| c.changes_since(since))
     }
 }
 
@@ -211,6 +258,8 @@ impl CatalogStore for SqliteCatalog {
 pub struct CatalogState {
     store: Arc<dyn CatalogStore>,
     cfg: Arc<CatalogConfig>,
+    /// Turns of the long searches ([`LONG_SEARCHES_AT_ONCE`]).
+    long_searches: Arc<tokio::sync::Semaphore>,
 }
 
 impl CatalogState {
@@ -227,6 +276,7 @@ impl CatalogState {
         CatalogState {
             store,
             cfg: Arc::new(cfg),
+            long_searches: Arc::new(tokio::sync::Semaphore::new(LONG_SEARCHES_AT_ONCE)),
         }
     }
 
@@ -339,7 +389,7 @@ fn params(
 /// Search results with the catalog version they come from.
 #[utoipa::path(get, path = "/api/v1/procedures", tag = "catalog",
     params(
-        ("q" = Option<String>, Query, description = "What the citizen typed: accents, Telex and typos forgiven; at most 200 characters."),
+        ("q" = Option<String>, Query, description = "What the citizen typed: accents, Telex and typos forgiven; at most 200 characters. The first 12 words are searched, with at most 3 one-letter words: the rest are left out (not refused)."),
         ("level" = Option<String>, Query, description = "Only procedures served at this level: ministry, province, commune or other."),
         ("field" = Option<String>, Query, description = "Only this field (lĩnh vực); with no `q` nor `level`, only its procedures at the office's own level."),
         ("online" = Option<bool>, Query, description = "Only procedures with an online channel."),
@@ -373,9 +423,22 @@ async fn search(
         .get("field")
         .map(|f| f.trim().to_string())
         .filter(|f| !f.is_empty());
+    // A long search waits for its turn here, holding no connection (the short ones go on).
+    let (words, _) = motcua_catalog::query_words(&text);
+    let _turn = if words.len() > LONG_QUERY_WORDS {
+        Some(
+            st.long_searches
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|_| ApiFailure::from(ApiError::internal()))?,
+        )
+    } else {
+        None
+    };
     let out = st
         .with(move |cat, cfg| {
-            let hits = cat.search(&SearchRequest {
+            cat.search_page(&SearchRequest {
                 q: text,
                 level,
                 field,
@@ -383,10 +446,6 @@ async fn search(
                 limit,
                 own_levels: cfg.own_levels.clone(),
                 office: Some(cfg.scope.clone()),
-            })?;
-            Ok(SearchPage {
-                catalog_version: cat.version()?,
-                hits,
             })
         })
         .await?;

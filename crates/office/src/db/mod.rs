@@ -14,8 +14,7 @@ pub use migrations::{migrate, schema_version, MIGRATIONS};
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
 /// Why the office database could not be opened or brought up to date.
@@ -116,37 +115,71 @@ pub fn prepare(path: &Path) -> Result<(), DbError> {
     Ok(())
 }
 
-/// A small pool of read-only connections: a reader takes a free one, or waits for one.
+/// A small pool of read-only connections: a reader takes any free one, or waits until one is
+/// handed back (by whoever finishes first: a cheap read never waits behind one slow read while
+/// another connection is free).
 pub struct Readers {
-    conns: Vec<Mutex<Connection>>,
-    next: AtomicUsize,
+    free: Mutex<Vec<Connection>>,
+    handed_back: Condvar,
+    size: usize,
+}
+
+/// A connection out of the pool, handed back when dropped (also when the read panics).
+struct Lent<'r> {
+    readers: &'r Readers,
+    conn: Option<Connection>,
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.readers
+                .free
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(conn);
+            self.readers.handed_back.notify_one();
+        }
+    }
 }
 
 impl Readers {
     /// `n` (at least 1) read-only connections to `path`.
     pub fn open(path: &Path, n: usize) -> rusqlite::Result<Readers> {
         let conns = (0..n.max(1))
-            .map(|_| open_reader(path).map(Mutex::new))
+            .map(|_| open_reader(path))
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(Readers {
-            conns,
-            next: AtomicUsize::new(0),
+            size: conns.len(),
+            free: Mutex::new(conns),
+            handed_back: Condvar::new(),
         })
+    }
+
+    /// How many connections the pool holds.
+    pub fn size(&self) -> usize {
+        self.size
     }
 
     /// Runs `f` on a free connection (or waits for one).
     pub fn read<R>(&self, f: impl FnOnce(&Connection) -> R) -> R {
-        let n = self.conns.len();
-        let start = self.next.fetch_add(1, Ordering::Relaxed);
-        for i in 0..n {
-            if let Ok(conn) = self.conns[(start + i) % n].try_lock() {
-                return f(&conn);
+        let conn = {
+            let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+            loop {
+                if let Some(conn) = free.pop() {
+                    break conn;
+                }
+                free = self
+                    .handed_back
+                    .wait(free)
+                    .unwrap_or_else(|e| e.into_inner());
             }
-        }
-        let conn = self.conns[start % n]
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        f(&conn)
+        };
+        let lent = Lent {
+            readers: self,
+            conn: Some(conn),
+        };
+        f(lent.conn.as_ref().expect("lent until dropped"))
     }
 }
 
@@ -219,5 +252,31 @@ mod tests {
         // Nested reads take another free connection instead of waiting for the held one.
         let nested = r.read(|_| r.read(|_| r.read(|c| c.is_readonly("main").unwrap())));
         assert!(nested);
+        // A reader waiting for a connection gets the first one handed back, whichever it is.
+        let r = std::sync::Arc::new(Readers::open(&path, 2).unwrap());
+        let (held_tx, held_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let slow = {
+            let r = r.clone();
+            std::thread::spawn(move || {
+                r.read(|_| {
+                    held_tx.send(()).unwrap();
+                    release_rx.recv().unwrap();
+                })
+            })
+        };
+        held_rx.recv().unwrap();
+        // One connection is held by the slow read: many reads still go through on the other.
+        for _ in 0..10 {
+            let v: i64 = r.read(|c| c.query_row("SELECT 1", [], |r| r.get(0)).unwrap());
+            assert_eq!(v, 1);
+        }
+        release_tx.send(()).unwrap();
+        slow.join().unwrap();
+        assert_eq!(
+            r.free.lock().unwrap().len(),
+            2,
+            "every connection handed back"
+        );
     }
 }

@@ -228,7 +228,6 @@ fn main() -> ExitCode {
                     ..Default::default()
                 },
                 allow_loose_permissions,
-                ..Default::default()
                 allowed_origins: allowed_origin,
                 allowed_hosts: allowed_host,
                 ..Default::default()

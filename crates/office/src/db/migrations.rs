@@ -271,6 +271,20 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX tickets_by_request_key ON tickets (request_key) WHERE request_key IS NOT NULL;
     CREATE INDEX events_by_time ON events (at);
     "#,
+    // 9 (issue 13): attachments written in pieces, each piece in its own short transaction
+    // before the dossier's, so a 30 MB dossier never holds the database's one write lock for
+    // long (a kiosk's ticket waits at most for one piece). An attachment whose `staged` is set
+    // has its bytes in `attachment_pieces` under that id (its `content` is empty); pieces of
+    // an id no attachment names are what a crash left, deleted when the server starts.
+    r#"
+    ALTER TABLE dossier_attachments ADD COLUMN staged TEXT;
+    CREATE TABLE attachment_pieces (
+        staged TEXT NOT NULL,
+        seq    INTEGER NOT NULL,
+        bytes  BLOB NOT NULL,
+        PRIMARY KEY (staged, seq)
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version recorded in the database (`PRAGMA user_version`).

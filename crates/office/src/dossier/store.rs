@@ -5,6 +5,12 @@
 //! transaction, committed (WAL, `synchronous=FULL`) before the caller hears back. The ticket
 //! writer thread has its own connection to the same file; SQLite serialises the two writers
 //! (busy timeout 5 s). Reads go through the office database's reader pool.
+//!
+//! Attachments go in first, in pieces of [`PIECE`] bytes, each its own short transaction
+//! (table `attachment_pieces`): the dossier's own transaction then only names them. SQLite
+//! has one write lock for the whole file; holding it for a 30 MB transaction (150 ms and
+//! more here) would hold every kiosk's ticket for as long. Pieces no dossier names (a crash
+//! or a refusal in between) are deleted at start and when a filing fails.
 
 use super::DecodedFile;
 use crate::db::{open_writer, Readers};
@@ -13,6 +19,9 @@ use motcua_core::dossier::{dossier_code, Dossier, DossierStatus};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 use std::sync::Mutex;
+
+/// Bytes of one attachment piece, written in a transaction of its own.
+pub const PIECE: usize = 512 * 1024;
 
 /// Setting that holds the receipt signing key's seed (hex).
 pub const KEY_SETTING: &str = "receipt_signing_key";
@@ -104,12 +113,48 @@ pub fn read_setting(path: &Path, key: &str) -> rusqlite::Result<Option<String>> 
 }
 
 impl SqliteDossiers {
-    /// Opens a writer and two readers on the (already migrated) office database.
+    /// Opens a writer and two readers on the (already migrated) office database, and deletes
+    /// attachment pieces that no dossier names (a crash while filing).
     pub fn open(path: &Path) -> rusqlite::Result<SqliteDossiers> {
+        let writer = open_writer(path)?;
+        let left = writer.execute(
+            "DELETE FROM attachment_pieces WHERE staged NOT IN
+                 (SELECT staged FROM dossier_attachments WHERE staged IS NOT NULL)",
+            [],
+        )?;
+        if left > 0 {
+            tracing::info!(
+                pieces = left,
+                "attachment pieces of an unfinished filing deleted"
+            );
+        }
         Ok(SqliteDossiers {
-            writer: Mutex::new(open_writer(path)?),
+            writer: Mutex::new(writer),
             readers: Readers::open(path, 2)?,
         })
+    }
+}
+
+/// Writes `content` as pieces under a new id, each piece in its own transaction; the id.
+fn stage(conn: &Connection, content: &[u8]) -> Result<String, DossierStoreError> {
+    let id: String = super::random_bytes::<16>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut st = conn
+        .prepare_cached("INSERT INTO attachment_pieces (staged, seq, bytes) VALUES (?1, ?2, ?3)")?;
+    for (seq, piece) in content.chunks(PIECE).enumerate() {
+        st.execute(params![id, seq, piece])?;
+    }
+    Ok(id)
+}
+
+/// Deletes the pieces of `ids` (a filing that did not go through).
+fn unstage(conn: &Connection, ids: &[String]) {
+    for id in ids {
+        if let Err(e) = conn.execute("DELETE FROM attachment_pieces WHERE staged = ?1", [id]) {
+            tracing::warn!(error = %e, "attachment pieces left for the next start");
+        }
     }
 }
 
@@ -138,8 +183,8 @@ impl DossierStore for SqliteDossiers {
             actor,
         } = new;
         let mut conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let before: Option<(String, String, String)> = tx
+        // A repeat is answered before anything is written.
+        let seen: Option<(String, String, String)> = conn
             .query_row(
                 "SELECT request_sha256, dossier_json, status FROM dossiers
                  WHERE idempotency_key = ?1",
@@ -147,100 +192,37 @@ impl DossierStore for SqliteDossiers {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        if let Some((sha, json, status)) = before {
+        if let Some((sha, json, status)) = seen {
             if sha != body_sha256 {
                 return Err(DossierStoreError::IdempotencyConflict);
             }
             return Ok((from_row(&json, &status)?, false));
         }
-        let seq: i64 = tx
-            .query_row(
-                "INSERT INTO dossier_day_counters (agency_code, office_day, last_seq)
-                 VALUES (?1, ?2, 1)
-                 ON CONFLICT (agency_code, office_day) DO UPDATE SET last_seq = last_seq + 1
-                 RETURNING last_seq",
-                params![agency, day.to_string()],
-                |r| r.get(0),
-            )
-            .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _)
-                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
-                    DossierStoreError::DailyLimitReached
-                }
-                e => e.into(),
-            })?;
-        let code = dossier_code(agency, day, seq as u32);
-        let secret = motcua_core::receipt::secret_from_bytes(super::random_bytes::<7>());
-        let dossier = make(&code, &secret);
-        let json = serde_json::to_string(&dossier)?;
-        tx.execute(
-            "INSERT INTO dossiers (code, agency_code, office_day, seq, procedure_code, status,
-                                   received_at, due_date, lookup_secret, idempotency_key,
-                                   request_sha256, dossier_json, verified_with,
-                                   account_subject, submitted_by, received_by, assisted_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?12, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?14, ?15, ?16,
-                     ?17)",
-            params![
-                code,
-                agency,
-                day.to_string(),
-                seq,
-                dossier.procedure_code,
-                dossier.received_at,
-                dossier.due_date.to_string(),
-                secret,
-                key,
-                body_sha256,
-                json,
-                dossier.status.as_str(),
-                dossier.verified_with.map(|v| v.as_str()),
-                dossier.account_subject,
-                dossier.submitted_by.as_ref().map(|s| &s.full_name),
-                dossier.received_by,
-                actor.and_then(|a| a.assisted_by.as_deref()),
-            ],
-        )?;
-        if let Some(actor) = actor {
-            crate::access::audit::append(
-                &tx,
-                chrono::Utc::now(),
-                actor,
-                &crate::access::audit::What {
-                    action: "dossier.file",
-                    target_kind: Some("dossier"),
-                    target: Some(&code),
-                    detail: Some(&dossier.procedure_code),
-                },
-            )?;
-        }
-        for (i, d) in dossier.documents.iter().enumerate() {
-            tx.execute(
-                "INSERT INTO dossier_documents (dossier_code, position, name, originals, copies,
-                                                paper_at_counter)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![code, i, d.name, d.originals, d.copies, d.paper_at_counter],
-            )?;
-        }
+        let mut staged = Vec::with_capacity(files.len());
         for f in files {
-            tx.execute(
-                "INSERT INTO dossier_attachments (dossier_code, position, file_name, media_type,
-                                                  size, sha256, content)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    code,
-                    f.position,
-                    f.file_name,
-                    f.media_type,
-                    f.content.len(),
-                    f.sha256,
-                    f.content
-                ],
-            )?;
+            match stage(&conn, &f.content) {
+                Ok(id) => staged.push(id),
+                Err(e) => {
+                    unstage(&conn, &staged);
+                    return Err(e);
+                }
+            }
         }
-        tx.commit()?;
-        tracing::info!(code = %code, procedure = %dossier.procedure_code, files = files.len(), "dossier filed");
-        Ok((dossier, true))
+        let out = file_staged(
+            &mut conn,
+            key,
+            body_sha256,
+            agency,
+            day,
+            files,
+            &staged,
+            make,
+            actor,
+        );
+        if !matches!(out, Ok((_, true))) {
+            unstage(&conn, &staged);
+        }
+        out
     }
 
     fn replay(&self, key: &str, body_sha256: &str) -> Result<Option<Dossier>, DossierStoreError> {
@@ -280,15 +262,32 @@ impl DossierStore for SqliteDossiers {
         code: &str,
         position: u32,
     ) -> Result<Option<(Vec<u8>, String)>, DossierStoreError> {
-        Ok(self.readers.read(|conn| {
-            conn.query_row(
-                "SELECT content, media_type FROM dossier_attachments
-                 WHERE dossier_code = ?1 AND position = ?2",
-                params![code, position],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-        })?)
+        Ok(self
+            .readers
+            .read(|conn| -> rusqlite::Result<Option<(Vec<u8>, String)>> {
+                let row: Option<(Vec<u8>, String, Option<String>)> = conn
+                    .query_row(
+                        "SELECT content, media_type, staged FROM dossier_attachments
+                     WHERE dossier_code = ?1 AND position = ?2",
+                        params![code, position],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )
+                    .optional()?;
+                let Some((mut content, media_type, staged)) = row else {
+                    return Ok(None);
+                };
+                if let Some(id) = staged {
+                    let mut st = conn.prepare_cached(
+                        "SELECT bytes FROM attachment_pieces WHERE staged = ?1 ORDER BY seq",
+                    )?;
+                    let mut rows = st.query([id])?;
+                    while let Some(r) = rows.next()? {
+                        let piece: Vec<u8> = r.get(0)?;
+                        content.extend_from_slice(&piece);
+                    }
+                }
+                Ok(Some((content, media_type)))
+            })?)
     }
 
     fn count(&self) -> Result<u64, DossierStoreError> {
@@ -304,10 +303,191 @@ fn from_row(json: &str, status: &str) -> Result<Dossier, DossierStoreError> {
     Ok(d)
 }
 
+/// The dossier's own transaction, its attachments already staged as `staged` (one id per
+/// file, in order).
+#[allow(clippy::too_many_arguments)]
+fn file_staged(
+    conn: &mut Connection,
+    key: &str,
+    body_sha256: &str,
+    agency: &str,
+    day: NaiveDate,
+    files: &[DecodedFile],
+    staged: &[String],
+    make: &dyn Fn(&str, &str) -> Dossier,
+    actor: Option<&crate::access::Actor>,
+) -> Result<(Dossier, bool), DossierStoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let before: Option<(String, String, String)> = tx
+        .query_row(
+            "SELECT request_sha256, dossier_json, status FROM dossiers
+             WHERE idempotency_key = ?1",
+            [key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    if let Some((sha, json, status)) = before {
+        if sha != body_sha256 {
+            return Err(DossierStoreError::IdempotencyConflict);
+        }
+        return Ok((from_row(&json, &status)?, false));
+    }
+    let seq: i64 = tx
+        .query_row(
+            "INSERT INTO dossier_day_counters (agency_code, office_day, last_seq)
+             VALUES (?1, ?2, 1)
+             ON CONFLICT (agency_code, office_day) DO UPDATE SET last_seq = last_seq + 1
+             RETURNING last_seq",
+            params![agency, day.to_string()],
+            |r| r.get(0),
+        )
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                DossierStoreError::DailyLimitReached
+            }
+            e => e.into(),
+        })?;
+    let code = dossier_code(agency, day, seq as u32);
+    let secret = motcua_core::receipt::secret_from_bytes(super::random_bytes::<7>());
+    let dossier = make(&code, &secret);
+    let json = serde_json::to_string(&dossier)?;
+    tx.execute(
+        "INSERT INTO dossiers (code, agency_code, office_day, seq, procedure_code, status,
+                               received_at, due_date, lookup_secret, idempotency_key,
+                               request_sha256, dossier_json, verified_with,
+                               account_subject, submitted_by, received_by, assisted_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?12, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?14, ?15, ?16,
+                 ?17)",
+        params![
+            code,
+            agency,
+            day.to_string(),
+            seq,
+            dossier.procedure_code,
+            dossier.received_at,
+            dossier.due_date.to_string(),
+            secret,
+            key,
+            body_sha256,
+            json,
+            dossier.status.as_str(),
+            dossier.verified_with.map(|v| v.as_str()),
+            dossier.account_subject,
+            dossier.submitted_by.as_ref().map(|s| &s.full_name),
+            dossier.received_by,
+            actor.and_then(|a| a.assisted_by.as_deref()),
+        ],
+    )?;
+    if let Some(actor) = actor {
+        crate::access::audit::append(
+            &tx,
+            chrono::Utc::now(),
+            actor,
+            &crate::access::audit::What {
+                action: "dossier.file",
+                target_kind: Some("dossier"),
+                target: Some(&code),
+                detail: Some(&dossier.procedure_code),
+            },
+        )?;
+    }
+    for (i, d) in dossier.documents.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO dossier_documents (dossier_code, position, name, originals, copies,
+                                            paper_at_counter)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![code, i, d.name, d.originals, d.copies, d.paper_at_counter],
+        )?;
+    }
+    for (f, piece_id) in files.iter().zip(staged) {
+        tx.execute(
+            "INSERT INTO dossier_attachments (dossier_code, position, file_name, media_type,
+                                              size, sha256, content, staged)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, X'', ?7)",
+            params![
+                code,
+                f.position,
+                f.file_name,
+                f.media_type,
+                f.content.len(),
+                f.sha256,
+                piece_id
+            ],
+        )?;
+    }
+    tx.commit()?;
+    tracing::info!(code = %code, procedure = %dossier.procedure_code, files = files.len(), "dossier filed");
+    Ok((dossier, true))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::db::MIGRATIONS;
+
+    /// Attachments are written in pieces before the dossier's own transaction and read back
+    /// whole; a repeat writes nothing; pieces a crash left are gone after a restart.
+    #[test]
+    fn attachments_go_in_pieces_and_come_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("office.db");
+        crate::db::prepare(&path).unwrap();
+        let store = SqliteDossiers::open(&path).unwrap();
+        let content: Vec<u8> = (0..PIECE * 2 + 1000).map(|i| (i % 251) as u8).collect();
+        let file = DecodedFile {
+            position: 0,
+            file_name: "to-khai.pdf".into(),
+            media_type: "application/pdf",
+            sha256: "x".into(),
+            content: content.clone(),
+        };
+        let d = crate::dossier::tests_support::dossier("H00.00-261123-0001");
+        let make = |code: &str, _: &str| Dossier {
+            code: code.to_owned(),
+            ..d.clone()
+        };
+        let new = |key: &'static str| NewDossier {
+            key,
+            body_sha256: "sha",
+            agency: "H00.00",
+            day: d.due_date,
+            files: std::slice::from_ref(&file),
+            make: &make,
+            actor: None,
+        };
+        let (filed, created) = store.file(new("k-1")).unwrap();
+        assert!(created);
+        let pieces = |s: &SqliteDossiers| -> i64 {
+            s.readers
+                .read(|c| c.query_row("SELECT COUNT(*) FROM attachment_pieces", [], |r| r.get(0)))
+                .unwrap()
+        };
+        assert_eq!(pieces(&store), 3, "two whole pieces and a short one");
+        let (back, media) = store.attachment(&filed.code, 0).unwrap().unwrap();
+        assert_eq!(media, "application/pdf");
+        assert!(back == content, "the same bytes in the same order");
+        // A repeat with the same key stores nothing more.
+        let (again, created) = store.file(new("k-1")).unwrap();
+        assert!(!created);
+        assert_eq!(again.code, filed.code);
+        assert_eq!(pieces(&store), 3);
+        // Pieces of a filing that never finished (a crash) are deleted at the next start.
+        store
+            .writer
+            .lock()
+            .unwrap()
+            .execute(
+                "INSERT INTO attachment_pieces VALUES ('orphan', 0, X'00')",
+                [],
+            )
+            .unwrap();
+        drop(store);
+        let store = SqliteDossiers::open(&path).unwrap();
+        assert_eq!(pieces(&store), 3);
+        assert!(store.attachment(&filed.code, 0).unwrap().unwrap().0 == content);
+    }
 
     /// A dossier stored before `submitted` existed keeps its status, documents and files
     /// through migration 4, and new dossiers can be stored as `submitted`.

@@ -11,12 +11,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-60}
 SKIP=${2:-}
-cargo build --release -p motcua-cli
-cargo build --release -p motcua-office --example soak
 d=$(mktemp -d)
-# A private copy: another checkout sharing this target directory may rebuild it meanwhile.
+# Private copies, made right after each build: another checkout sharing this target directory
+# may build over them meanwhile.
+cargo build --release -p motcua-cli
 cp target/release/motcua "$d/motcua"; BIN=$d/motcua
 "$BIN" serve --help | grep -q -- --max-streams || { echo "target/release/motcua is not this checkout's build"; exit 1; }
+cargo build --release -p motcua-office --example soak
+cp target/release/examples/soak "$d/soak"; SOAK=$d/soak
 trap 'kill -9 $SPID 2>/dev/null || true; rm -rf "$d"' EXIT
 TOKENS=$(for n in kiosk-1 kiosk-2 kiosk-3 stolen uploader; do
   "$BIN" device add --db "$d/office.db" --kind kiosk --name "soak-$n" | tail -n 1
@@ -34,11 +36,11 @@ set +e
 # The attackers in their own process, niced: on a real LAN they run on their own machines;
 # here they share the server's cores, and at full speed they would measure this machine's CPU,
 # not the server.
-nice -n 19 target/release/examples/soak --url "http://127.0.0.1:$port" --tokens "$TOKENS" --secs "$SECS" \
+nice -n 19 "$SOAK" --url "http://127.0.0.1:$port" --tokens "$TOKENS" --secs "$SECS" \
   --skip "kiosks,$SKIP" > "$d/attack.log" 2>&1 &
 APID=$!
 sleep 2
-target/release/examples/soak --url "http://127.0.0.1:$port" --tokens "$TOKENS" --secs "$SECS" \
+"$SOAK" --url "http://127.0.0.1:$port" --tokens "$TOKENS" --secs "$SECS" \
   --acked "$d/acked" --skip "flood,anon,slow,streams,uploads"
 rc=$?
 wait $APID

@@ -68,6 +68,25 @@ pub fn check_request(req: &DossierRequest) -> Result<(), ApiError> {
     motcua_core::files::check_total(total)
 }
 
+/// What the screen copied from elsewhere into a filing, made fit to send: each document's name
+/// and counts come from the national catalog, whose names hold stray tabs and marks
+/// (`đăng k\u{200E}ý`) and whose larger counts are form numbers glued to the count; a file's
+/// name is whatever the USB stick or the scanner called it (informative only). The office
+/// server refuses such characters in what a citizen typed; these are not typed, so they are
+/// cleaned here, once, before the filing goes to the outbox (a resend is the same body).
+pub fn prepare_request(req: &mut DossierRequest) {
+    use motcua_core::dossier::catalog_count;
+    use motcua_core::text::strip_forbidden;
+    for d in &mut req.documents {
+        d.name = strip_forbidden(&d.name);
+        d.originals = catalog_count(d.originals);
+        d.copies = catalog_count(d.copies);
+        if let Submission::Attachment { file_name, .. } = &mut d.submission {
+            *file_name = strip_forbidden(file_name);
+        }
+    }
+}
+
 fn receipt_format(f: Format) -> ReceiptFormat {
     match f {
         Format::Pdf => ReceiptFormat::Pdf(motcua_print::PageSize::A4),
@@ -139,7 +158,8 @@ impl FilingService {
     /// Files a dossier: outbox first, then the office server (exactly once), then the receipt.
     /// Only an unreachable server keeps it in the outbox (`dossier: None`); a refusal is
     /// returned as the server worded it and nothing is kept.
-    pub async fn submit(&self, req: DossierRequest) -> Result<SubmitResult, ApiError> {
+    pub async fn submit(&self, mut req: DossierRequest) -> Result<SubmitResult, ApiError> {
+        prepare_request(&mut req);
         check_request(&req)?;
         let key = uuid::Uuid::new_v4().simple().to_string();
         let json = serde_json::to_string(&req).map_err(|_| ApiError::internal())?;
@@ -295,6 +315,55 @@ pub(crate) async fn flush_dossiers(link: &OfficeLink, local: &std::sync::Arc<Loc
                     tracing::warn!(code = ?e.code, "queued filing refused; kept for staff");
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use motcua_core::dossier::{Delivery, DocumentRequest};
+
+    #[test]
+    fn catalog_text_and_counts_are_made_fit_to_send() {
+        let mut req = DossierRequest {
+            procedure_code: "1.001193".into(),
+            sign_in_session: None,
+            applicant: Default::default(),
+            answers: Default::default(),
+            documents: vec![
+                DocumentRequest {
+                    name: "Trường hợp người yêu cầu đăng k\u{200E}ý hộ tịch\tlựa chọn".into(),
+                    originals: 20261,
+                    copies: 1,
+                    submission: Submission::PaperAtCounter,
+                },
+                DocumentRequest {
+                    name: "Tờ khai".into(),
+                    originals: 1,
+                    copies: 0,
+                    submission: Submission::Attachment {
+                        file_name: "\u{202E}fdp.exe".into(),
+                        content_base64: "JVBERi0=".into(),
+                    },
+                },
+            ],
+            delivery: Delivery::Office,
+        };
+        prepare_request(&mut req);
+        let d = &req.documents;
+        assert_eq!(
+            d[0].name,
+            "Trường hợp người yêu cầu đăng ký hộ tịch lựa chọn"
+        );
+        assert_eq!((d[0].originals, d[0].copies), (1, 1));
+        assert_eq!((d[1].name.as_str(), d[1].originals), ("Tờ khai", 1));
+        assert!(matches!(
+            &d[1].submission,
+            Submission::Attachment { file_name, .. } if file_name == "fdp.exe"
+        ));
+        for doc in d {
+            assert!(motcua_core::text::forbidden_char(&doc.name, false).is_none());
         }
     }
 }

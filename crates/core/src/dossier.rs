@@ -6,6 +6,7 @@
 //! `{agency code}-{YYMMDD}-{4-digit daily sequence}`, e.g. `000.00.00.H26-261123-0042`.
 
 use crate::workdays::ProcessingTime;
+use crate::{ApiError, ErrorCode};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -120,8 +121,11 @@ pub enum Delivery {
     },
 }
 
-/// `POST /api/v1/dossiers`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+/// `POST /api/v1/dossiers`. Read strictly: a field it does not have, here or in its
+/// applicant, documents, submissions or delivery, is refused (the read goes through
+/// [`strict`], so that [`Applicant`] and [`Delivery`], which the stored and returned
+/// [`Dossier`] share, still read what a later version adds).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS, utoipa::ToSchema)]
 pub struct DossierRequest {
     /// Mã thủ tục, e.g. `1.001193`.
     pub procedure_code: String,
@@ -145,6 +149,181 @@ pub struct DossierRequest {
     pub documents: Vec<DocumentRequest>,
     /// How the result is received.
     pub delivery: Delivery,
+}
+
+impl<'de> Deserialize<'de> for DossierRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        strict::Request::deserialize(d).map(Into::into)
+    }
+}
+
+/// The strict reading of a [`DossierRequest`]: the same fields, each level with
+/// `deny_unknown_fields`. The unit variants are empty struct variants here, because serde lets
+/// an internally tagged unit variant (`{"kind": "paper_at_counter", "x": 1}`) through with
+/// anything beside its tag.
+mod strict {
+    use super::*;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Request {
+        procedure_code: String,
+        #[serde(default)]
+        sign_in_session: Option<String>,
+        #[serde(default)]
+        applicant: Applicant,
+        #[serde(default)]
+        answers: BTreeMap<String, serde_json::Value>,
+        #[serde(default)]
+        documents: Vec<Document>,
+        delivery: Delivery,
+    }
+
+    #[derive(Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    struct Applicant {
+        #[serde(default)]
+        full_name: String,
+        #[serde(default)]
+        id_number: String,
+        #[serde(default)]
+        date_of_birth: Option<NaiveDate>,
+        #[serde(default)]
+        gender: Option<String>,
+        #[serde(default)]
+        address: Option<String>,
+        #[serde(default)]
+        phone: Option<String>,
+        #[serde(default)]
+        email: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Document {
+        name: String,
+        #[serde(default)]
+        originals: u32,
+        #[serde(default)]
+        copies: u32,
+        submission: Submission,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+    enum Submission {
+        Attachment {
+            #[serde(default)]
+            file_name: String,
+            content_base64: String,
+        },
+        PaperAtCounter {},
+    }
+
+    #[derive(Deserialize)]
+    #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+    enum Delivery {
+        Office {},
+        Post { address: String },
+    }
+
+    impl From<Request> for DossierRequest {
+        fn from(r: Request) -> DossierRequest {
+            let a = r.applicant;
+            DossierRequest {
+                procedure_code: r.procedure_code,
+                sign_in_session: r.sign_in_session,
+                applicant: super::Applicant {
+                    full_name: a.full_name,
+                    id_number: a.id_number,
+                    date_of_birth: a.date_of_birth,
+                    gender: a.gender,
+                    address: a.address,
+                    phone: a.phone,
+                    email: a.email,
+                },
+                answers: r.answers,
+                documents: r
+                    .documents
+                    .into_iter()
+                    .map(|d| DocumentRequest {
+                        name: d.name,
+                        originals: d.originals,
+                        copies: d.copies,
+                        submission: match d.submission {
+                            Submission::Attachment {
+                                file_name,
+                                content_base64,
+                            } => super::Submission::Attachment {
+                                file_name,
+                                content_base64,
+                            },
+                            Submission::PaperAtCounter {} => super::Submission::PaperAtCounter,
+                        },
+                    })
+                    .collect(),
+                delivery: match r.delivery {
+                    Delivery::Office {} => super::Delivery::Office,
+                    Delivery::Post { address } => super::Delivery::Post { address },
+                },
+            }
+        }
+    }
+}
+
+/// Most originals, and most copies, of one document of a dossier's checklist. The national
+/// catalog asks for at most 6 originals and 7 copies of any document (its larger numbers are
+/// form numbers glued to the count, e.g. `20261` for "Mẫu … 02/2026" and 1); a procedure that
+/// asks for several sets (bộ hồ sơ) of a few copies stays well under 20.
+pub const MAX_DOCUMENT_COUNT: u32 = 20;
+
+/// The earliest date of birth a dossier takes: nobody alive was born before 1900.
+pub const EARLIEST_BIRTH_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => panic!("a valid date"),
+};
+
+/// Checks a date of birth given in a dossier: from [`EARLIEST_BIRTH_DATE`] to `today` (the
+/// office day). The refusal names `field`.
+pub fn check_birth_date(field: &str, d: NaiveDate, today: NaiveDate) -> Result<(), ApiError> {
+    if (EARLIEST_BIRTH_DATE..=today).contains(&d) {
+        return Ok(());
+    }
+    let (from, to) = (
+        EARLIEST_BIRTH_DATE.format("%d/%m/%Y"),
+        today.format("%d/%m/%Y"),
+    );
+    Err(ApiError::new(
+        ErrorCode::BadRequest,
+        format!("Trường “{field}” không hợp lệ: ngày sinh phải từ {from} đến hôm nay ({to})."),
+        format!(
+            "The field “{field}” is invalid: a date of birth is from {} to today ({}).",
+            EARLIEST_BIRTH_DATE, today
+        ),
+    ))
+}
+
+/// Checks a document's count of originals or copies: at most [`MAX_DOCUMENT_COUNT`].
+pub fn check_document_count(field: &str, n: u32) -> Result<(), ApiError> {
+    if n <= MAX_DOCUMENT_COUNT {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        ErrorCode::BadRequest,
+        format!("Trường “{field}” không hợp lệ: số bản từ 0 đến {MAX_DOCUMENT_COUNT}."),
+        format!("The field “{field}” is invalid: the number of papers is from 0 to {MAX_DOCUMENT_COUNT}."),
+    ))
+}
+
+/// A count of originals or copies as the kiosk copies it from the national catalog: one over
+/// [`MAX_DOCUMENT_COUNT`] is a form number glued to the count (`20261`: "… 02/2026" and 1,
+/// `181`: "Mẫu số 18" and 1), whose last digit is the count.
+pub fn catalog_count(n: u32) -> u32 {
+    if n <= MAX_DOCUMENT_COUNT {
+        n
+    } else {
+        n % 10
+    }
 }
 
 /// Life-cycle of a dossier.
@@ -544,6 +723,135 @@ mod tests {
         assert_eq!(r.applicant, Applicant::default());
         let back = serde_json::to_value(&r).unwrap();
         assert_eq!(back["sign_in_session"], "s");
+    }
+
+    #[test]
+    fn requests_are_read_strictly_at_every_level() {
+        let full = DossierRequest {
+            procedure_code: "1.001193".into(),
+            sign_in_session: Some("s".into()),
+            applicant: Applicant {
+                full_name: "A".into(),
+                id_number: "001099012345".into(),
+                date_of_birth: NaiveDate::from_ymd_opt(1990, 1, 2),
+                gender: Some("Nam".into()),
+                address: Some("Số 1".into()),
+                phone: Some("0912".into()),
+                email: Some("a@b.vn".into()),
+            },
+            answers: BTreeMap::from([("k".to_string(), serde_json::json!("v"))]),
+            documents: vec![
+                DocumentRequest {
+                    name: "Tờ khai".into(),
+                    originals: 1,
+                    copies: 2,
+                    submission: Submission::Attachment {
+                        file_name: "a.pdf".into(),
+                        content_base64: "JVBERi0=".into(),
+                    },
+                },
+                DocumentRequest {
+                    name: "Giấy".into(),
+                    originals: 0,
+                    copies: 1,
+                    submission: Submission::PaperAtCounter,
+                },
+            ],
+            delivery: Delivery::Post {
+                address: "Số 2".into(),
+            },
+        };
+        // Every field the type has is read back (the strict reading has them all).
+        let json = serde_json::to_value(&full).unwrap();
+        let back: DossierRequest = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(back, full);
+        let office = DossierRequest {
+            delivery: Delivery::Office,
+            ..full
+        };
+        let back: DossierRequest =
+            serde_json::from_value(serde_json::to_value(&office).unwrap()).unwrap();
+        assert_eq!(back, office);
+        // An unknown field anywhere is refused, and the error names it.
+        for (pointer, key) in [
+            ("", "extra"),
+            ("/applicant", "nickname"),
+            ("/documents/0", "pages"),
+            ("/documents/0/submission", "mime"),
+            ("/documents/1/submission", "where"),
+            ("/delivery", "zip"),
+        ] {
+            let mut j = json.clone();
+            j.pointer_mut(pointer)
+                .unwrap()
+                .as_object_mut()
+                .unwrap()
+                .insert(key.into(), serde_json::json!(1));
+            let e = serde_json::from_value::<DossierRequest>(j).unwrap_err();
+            assert!(
+                e.to_string().contains(&format!("unknown field `{key}`")),
+                "{pointer}: {e}"
+            );
+        }
+        let mut j = serde_json::to_value(&office).unwrap();
+        j["delivery"]["address"] = "x".into();
+        assert!(
+            serde_json::from_value::<DossierRequest>(j).is_err(),
+            "office takes no address"
+        );
+        // The shared types stay lenient where a stored or returned dossier reads them.
+        let a: Applicant = serde_json::from_str(r#"{"full_name":"A","later":1}"#).unwrap();
+        assert_eq!(a.full_name, "A");
+        let d: Delivery = serde_json::from_str(r#"{"method":"office","later":1}"#).unwrap();
+        assert_eq!(d, Delivery::Office);
+    }
+
+    #[test]
+    fn birth_dates_and_counts_in_range() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        for (d, ok) in [
+            ((1900, 1, 1), true),
+            ((1899, 12, 31), false),
+            ((1990, 5, 20), true),
+            ((2026, 11, 23), true),
+            ((2026, 11, 24), false),
+            ((9999, 12, 31), false),
+            ((1, 1, 1), false),
+        ] {
+            let d = NaiveDate::from_ymd_opt(d.0, d.1, d.2).unwrap();
+            let got = check_birth_date("applicant.date_of_birth", d, today);
+            assert_eq!(got.is_ok(), ok, "{d}");
+            if let Err(e) = got {
+                assert!(e.message_vi.contains("“applicant.date_of_birth”"));
+                assert!(e.message_en.contains("1900-01-01") && e.message_en.contains("2026-11-23"));
+            }
+        }
+        for (n, ok) in [
+            (0, true),
+            (1, true),
+            (20, true),
+            (21, false),
+            (u32::MAX, false),
+        ] {
+            assert_eq!(
+                check_document_count("documents[0].copies", n).is_ok(),
+                ok,
+                "{n}"
+            );
+        }
+        let e = check_document_count("documents[0].copies", 21).unwrap_err();
+        assert!(e.message_en.contains("from 0 to 20"), "{}", e.message_en);
+        for (raw, count) in [
+            (0, 0),
+            (3, 3),
+            (20, 20),
+            (20261, 1),
+            (181, 1),
+            (20240, 0),
+            (6131, 1),
+        ] {
+            assert_eq!(catalog_count(raw), count, "{raw}");
+        }
     }
 
     #[test]

@@ -137,8 +137,21 @@ pub struct IssueTicketRequest {
     pub priority: Priority,
 }
 
+/// How long after it was issued an offline ticket is still taken (`issued_at` at most this
+/// many days before the server's time). A kiosk keeps what it issued offline until the server
+/// takes it, however long the server was away: a month covers a server down over the Tết
+/// break (up to 9 days off) and the days after to repair or replace it, and refuses a time
+/// no kiosk made (`0000-01-01`).
+pub const OFFLINE_MAX_AGE_DAYS: i64 = 30;
+
+/// How far ahead of the server's clock a kiosk's may be (`issued_at` at most this many hours
+/// after the server's time; such a ticket is queued as issued when the server got it). A
+/// clock set to local time read as UTC is 7 hours ahead; a day covers every time-zone slip.
+pub const OFFLINE_MAX_AHEAD_HOURS: i64 = 24;
+
 /// Body of `POST /api/v1/tickets/offline`: a ticket a kiosk issued while the office server
-/// could not be reached (see docs/QUEUE.md).
+/// could not be reached (see docs/QUEUE.md). `issued_at` from [`OFFLINE_MAX_AGE_DAYS`] before
+/// the server's time to [`OFFLINE_MAX_AHEAD_HOURS`] after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OfflineTicketRequest {

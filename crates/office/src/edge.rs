@@ -105,19 +105,20 @@ pub fn json_rejection(rejection: JsonRejection) -> ApiError {
                 e.body_text()
             ),
         ),
-        JsonRejection::JsonDataError(e) => ApiError::new(
-            ErrorCode::BadRequest,
-            format!(
-                "Dữ liệu JSON thiếu hoặc sai trường; các trường hợp lệ có trong \
-                 /api/v1/openapi.json ({}).",
-                e.body_text()
-            ),
-            format!(
-                "The JSON body has a missing, unknown or wrong field; the valid fields are in \
-                 /api/v1/openapi.json ({}).",
-                e.body_text()
-            ),
-        ),
+        JsonRejection::JsonDataError(e) => json_data_error(&e.body_text()).unwrap_or_else(|| {
+            let detail = shown(&e.body_text());
+            ApiError::new(
+                ErrorCode::BadRequest,
+                format!(
+                    "Dữ liệu JSON thiếu hoặc sai trường; các trường hợp lệ có trong \
+                     /api/v1/openapi.json ({detail})."
+                ),
+                format!(
+                    "The JSON body has a missing, unknown or wrong field; the valid fields are \
+                     in /api/v1/openapi.json ({detail})."
+                ),
+            )
+        }),
         other => ApiError::new(
             ErrorCode::BadRequest,
             format!("Không đọc được nội dung yêu cầu ({}).", other.body_text()),
@@ -127,6 +128,59 @@ pub fn json_rejection(rejection: JsonRejection) -> ApiError {
             ),
         ),
     }
+}
+
+/// Serde's words about a body (`applicant: unknown field `x`, expected …`) as they may be shown:
+/// a character no text may hold (`U+202E` reorders what follows) written as its code, and
+/// at most 300 characters.
+pub(crate) fn shown(detail: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in detail.chars().enumerate() {
+        if i == 300 {
+            out.push('…');
+            break;
+        }
+        match motcua_core::text::Forbidden::of(c, false) {
+            Some(_) => out.push_str(&format!("U+{:04X}", u32::from(c))),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// The refusal of a body with a field its type does not have, naming the field with its path
+/// (`applicant.nickname`) as serde (through `serde_path_to_error`) reports it: `None` when
+/// `detail` is about something else (a missing field, a wrong type).
+pub fn json_data_error(detail: &str) -> Option<ApiError> {
+    const UNKNOWN: &str = "unknown field `";
+    let at = detail.find(UNKNOWN)?;
+    let rest = &detail[at + UNKNOWN.len()..];
+    let name = &rest[..rest.find('`')?];
+    // "…target type: applicant.nickname: unknown field `nickname`": the segment before is the
+    // path, which ends with the field itself (a field inside an internally tagged enum may
+    // have only the enum's path: "documents[0].submission: unknown field `x`").
+    let path = detail[..at]
+        .trim_end()
+        .strip_suffix(':')
+        .and_then(|before| before.rsplit(": ").next())
+        .filter(|p| !p.is_empty() && !p.contains(' ') && *p != ".");
+    let field = shown(&match path {
+        Some(p) if p == name || p.ends_with(&format!(".{name}")) => p.to_owned(),
+        Some(p) => format!("{p}.{name}"),
+        None => name.to_owned(),
+    });
+    let detail = shown(detail);
+    Some(ApiError::new(
+        ErrorCode::BadRequest,
+        format!(
+            "Trường “{field}” không có trong yêu cầu này và không được nhận; các trường hợp lệ \
+             có trong /api/v1/openapi.json ({detail})."
+        ),
+        format!(
+            "The field “{field}” is not part of this request and is refused; the valid fields \
+             are in /api/v1/openapi.json ({detail})."
+        ),
+    ))
 }
 
 /// A request body that could not be read (the connection broke, bad framing).
@@ -505,5 +559,33 @@ mod tests {
         ] {
             assert!(!p.host_allowed(no), "{no}");
         }
+    }
+
+    #[test]
+    fn unknown_fields_are_named_with_their_path() {
+        for (detail, field) in [
+            (
+                "Failed to deserialize the JSON body into the target type: unknown field `extra`, expected `service_id` or `priority` at line 1 column 30",
+                "extra",
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: nickname: unknown field `nickname`, expected one of `full_name` at line 1 column 9",
+                "nickname",
+            ),
+            (
+                "applicant.nickname: unknown field `nickname`, expected one of `full_name`",
+                "applicant.nickname",
+            ),
+            ("documents[0].submission: unknown field `where`", "documents[0].submission.where"),
+            ("unknown field `a\u{202E}b`, there are no fields", "aU+202Eb"),
+        ] {
+            let e = json_data_error(detail).expect(detail);
+            assert_eq!(e.code, ErrorCode::BadRequest);
+            for m in [&e.message_vi, &e.message_en] {
+                assert!(m.contains(&format!("“{field}”")), "{m}");
+                assert!(motcua_core::text::forbidden_char(m, false).is_none(), "{m}");
+            }
+        }
+        assert!(json_data_error("missing field `service_id` at line 1 column 2").is_none());
     }
 }

@@ -10,6 +10,7 @@ mod devices;
 mod dossier;
 mod edge;
 mod hostile;
+mod input;
 mod live;
 mod queue;
 mod recall;

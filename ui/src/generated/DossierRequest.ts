@@ -5,7 +5,10 @@ import type { DocumentRequest } from "./DocumentRequest";
 import type { JsonValue } from "./serde_json/JsonValue";
 
 /**
- * `POST /api/v1/dossiers`.
+ * `POST /api/v1/dossiers`. Read strictly: a field it does not have, here or in its
+ * applicant, documents, submissions or delivery, is refused (the read goes through
+ * [`strict`], so that [`Applicant`] and [`Delivery`], which the stored and returned
+ * [`Dossier`] share, still read what a later version adds).
  */
 export type DossierRequest = { 
 /**

@@ -3,7 +3,8 @@ import type { Priority } from "./Priority";
 
 /**
  * Body of `POST /api/v1/tickets/offline`: a ticket a kiosk issued while the office server
- * could not be reached (see docs/QUEUE.md).
+ * could not be reached (see docs/QUEUE.md). `issued_at` from [`OFFLINE_MAX_AGE_DAYS`] before
+ * the server's time to [`OFFLINE_MAX_AHEAD_HOURS`] after it.
  */
 export type OfflineTicketRequest = { 
 /**

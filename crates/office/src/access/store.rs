@@ -8,6 +8,7 @@ use argon2::Argon2;
 use chrono::{DateTime, SecondsFormat, Utc};
 use motcua_core::devices::DeviceKind;
 pub use motcua_core::staff::{DeviceWire, NewStaff, Role, StaffWire};
+use motcua_core::text::{check_field, FieldRule};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
@@ -19,6 +20,24 @@ pub const LOCK_SECS: i64 = 5 * 60;
 pub const ENROLL_CODE_SECS: i64 = 15 * 60;
 /// Shortest password an account takes.
 pub const MIN_PASSWORD: usize = 10;
+/// Longest password an account takes.
+pub const MAX_PASSWORD: usize = 256;
+/// Longest full name of a staff member.
+pub const MAX_FULL_NAME: usize = 100;
+/// Longest device name (the `devices.name` column's own check says the same).
+pub const MAX_DEVICE_NAME: usize = 64;
+/// Longest counter or service id an account is given.
+pub const MAX_ID: usize = 64;
+/// Most counters, and most services, one account is given: a provincial one-stop centre has a
+/// few dozen counters, so 100 is more than any office has.
+pub const MAX_ASSIGNED: usize = 100;
+
+impl From<motcua_core::ApiError> for AccessError {
+    /// A field's refusal by the checks of `motcua_core::text`.
+    fn from(e: motcua_core::ApiError) -> AccessError {
+        AccessError::invalid(e.message_vi, e.message_en)
+    }
+}
 
 /// Why an access change was refused.
 #[derive(Debug, thiserror::Error)]
@@ -165,16 +184,33 @@ fn check_name(what: &str, name: &str) -> Result<(), AccessError> {
 }
 
 fn check_device_name(name: &str) -> Result<(), AccessError> {
-    let ok = (1..=64).contains(&name.chars().count())
-        && !name.chars().any(|c| c.is_control() || c.is_whitespace());
-    if ok {
-        Ok(())
-    } else {
-        Err(AccessError::invalid(
-            format!("Tên thiết bị “{name}” cần 1–64 ký tự, không có khoảng trắng hay ký tự điều khiển."),
-            format!("The device name “{name}” must be 1–64 characters without spaces or control characters."),
-        ))
+    // The invisible and direction characters first: the name is not echoed with them.
+    check_field("name", name, FieldRule::name(MAX_DEVICE_NAME))?;
+    if name.chars().any(char::is_whitespace) {
+        return Err(AccessError::invalid(
+            format!("Tên thiết bị “{name}” cần 1–{MAX_DEVICE_NAME} ký tự, không có khoảng trắng."),
+            format!(
+                "The device name “{name}” must be 1–{MAX_DEVICE_NAME} characters without spaces."
+            ),
+        ));
     }
+    Ok(())
+}
+
+/// Checks the counters or services (`field`) an account is given: at most [`MAX_ASSIGNED`],
+/// each an id of at most [`MAX_ID`] characters without control, invisible or direction
+/// characters.
+fn check_assigned(field: &str, ids: &[String]) -> Result<(), AccessError> {
+    if ids.len() > MAX_ASSIGNED {
+        return Err(AccessError::invalid(
+            format!("Trường “{field}” có tối đa {MAX_ASSIGNED} mục."),
+            format!("The field “{field}” holds at most {MAX_ASSIGNED} entries."),
+        ));
+    }
+    for (i, id) in ids.iter().enumerate() {
+        check_field(&format!("{field}[{i}]"), id.trim(), FieldRule::name(MAX_ID))?;
+    }
+    Ok(())
 }
 
 /// Checks a new password.
@@ -185,10 +221,12 @@ pub fn check_password(p: &str) -> Result<(), AccessError> {
             format!("The password must be at least {MIN_PASSWORD} characters."),
         ));
     }
-    if p.chars().count() > 256 || p.chars().any(char::is_control) {
+    if p.chars().count() > MAX_PASSWORD || p.chars().any(char::is_control) {
         return Err(AccessError::invalid(
-            "Mật khẩu tối đa 256 ký tự, không có ký tự điều khiển.",
-            "The password must be at most 256 characters without control characters.",
+            format!("Mật khẩu tối đa {MAX_PASSWORD} ký tự, không có ký tự điều khiển."),
+            format!(
+                "The password must be at most {MAX_PASSWORD} characters without control characters."
+            ),
         ));
     }
     Ok(())
@@ -272,15 +310,9 @@ pub fn add_staff(
 ) -> Result<StaffWire, AccessError> {
     check_name("username", &new.username)?;
     let full_name = motcua_core::text::nfc(new.full_name.trim());
-    if full_name.is_empty()
-        || full_name.chars().count() > 100
-        || full_name.chars().any(char::is_control)
-    {
-        return Err(AccessError::invalid(
-            "Họ tên cần 1–100 ký tự.",
-            "The full name must be 1–100 characters.",
-        ));
-    }
+    check_field("full_name", &full_name, FieldRule::name(MAX_FULL_NAME))?;
+    check_assigned("counters", &new.counters)?;
+    check_assigned("services", &new.services)?;
     check_password(&new.password)?;
     if staff_row(conn, &new.username)?.is_some() {
         return Err(AccessError::Exists(new.username.clone()));
@@ -820,7 +852,37 @@ mod tests {
         s = staff(Role::Counter);
         s.username = "Có Dấu".into();
         assert!(add_staff(&conn, &s, &Actor::cli("root")).is_err());
+        for (name, counters) in [
+            ("\u{200B}\u{200C}", vec![]),
+            ("Lan\0", vec![]),
+            ("\u{202E}naL", vec![]),
+            (" ", vec![]),
+            ("Lan", vec!["quay\u{2066}1".to_string()]),
+            ("Lan", vec!["quay-1".to_string(); MAX_ASSIGNED + 1]),
+        ] {
+            s = staff(Role::Counter);
+            s.full_name = name.into();
+            s.counters = counters;
+            let e = add_staff(&conn, &s, &Actor::cli("root")).unwrap_err();
+            assert!(matches!(e, AccessError::Invalid { .. }), "{name:?}: {e}");
+        }
+        for name in [
+            "",
+            "kiosk\u{FEFF}",
+            "kiosk\u{200F}1",
+            "kiosk 1",
+            &"k".repeat(65),
+        ] {
+            assert!(
+                matches!(
+                    add_device(&conn, DeviceKind::Kiosk, name, None, &Actor::cli("root")),
+                    Err(AccessError::Invalid { .. })
+                ),
+                "{name:?}"
+            );
+        }
         assert!(list_staff(&conn).unwrap().is_empty());
+        assert!(list_devices(&conn).unwrap().is_empty());
         assert_eq!(crate::access::audit::verify(&conn).unwrap(), Ok(0));
     }
 

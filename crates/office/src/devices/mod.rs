@@ -10,8 +10,9 @@ pub mod http;
 use crate::queue::events::Notes;
 use chrono::{DateTime, TimeDelta, Utc};
 use motcua_core::devices::{device_alert, DeviceReport, DeviceStatus, DEVICE_EVENT};
+use motcua_core::text::{check_field, FieldRule};
 use motcua_core::time::rfc3339_vn;
-use motcua_core::{ApiError, ErrorCode};
+use motcua_core::ApiError;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -42,38 +43,26 @@ pub struct Devices {
 /// A report's fields after the checks: NFC, trimmed, an empty detail left out.
 fn checked(mut r: DeviceReport) -> Result<DeviceReport, ApiError> {
     let id = motcua_core::text::nfc(r.device_id.trim());
-    let id_ok =
-        (1..=MAX_ID_CHARS).contains(&id.chars().count()) && !id.chars().any(char::is_control);
-    if !id_ok {
-        return Err(bad_field(
-            "device_id",
-            "cần 1–64 ký tự, không có ký tự điều khiển",
-            "it must be 1–64 characters without control characters",
-        ));
-    }
+    check_field("device_id", &id, FieldRule::name(MAX_ID_CHARS)).map_err(not_recorded)?;
     r.device_id = id;
     r.printer_detail = match r.printer_detail.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(d) => {
             let d = motcua_core::text::nfc(d);
-            if d.chars().count() > MAX_DETAIL_CHARS || d.chars().any(char::is_control) {
-                return Err(bad_field(
-                    "printer_detail",
-                    "tối đa 200 ký tự, không có ký tự điều khiển",
-                    "at most 200 characters without control characters",
-                ));
-            }
+            check_field("printer_detail", &d, FieldRule::line(MAX_DETAIL_CHARS))
+                .map_err(not_recorded)?;
             Some(d)
         }
     };
     Ok(r)
 }
 
-fn bad_field(field: &str, vi: &str, en: &str) -> ApiError {
+/// A field's refusal, saying that nothing was recorded.
+fn not_recorded(e: ApiError) -> ApiError {
     ApiError::new(
-        ErrorCode::BadRequest,
-        format!("Trường “{field}” không hợp lệ: {vi}. Trạng thái không được ghi nhận."),
-        format!("The field “{field}” is invalid: {en}. The status was not recorded."),
+        e.code,
+        format!("{} Trạng thái không được ghi nhận.", e.message_vi),
+        format!("{} The status was not recorded.", e.message_en),
     )
 }
 
@@ -221,13 +210,26 @@ mod tests {
     #[test]
     fn bad_ids_and_details_record_nothing_and_ids_are_nfc() {
         let d = Devices::new(Notes::default());
-        for bad in ["", "   ", "a\u{7}b", &"x".repeat(65)] {
+        for bad in [
+            "",
+            "   ",
+            "a\u{7}b",
+            "\u{200B}",
+            "k\u{202E}1",
+            &"x".repeat(65),
+        ] {
             let e = d.report(kiosk(bad, PrinterState::Ok), t(0)).unwrap_err();
-            assert_eq!(e.code, ErrorCode::BadRequest, "{bad:?}");
+            assert_eq!(e.code, motcua_core::ErrorCode::BadRequest, "{bad:?}");
             assert!(e.message_vi.contains("device_id"), "{}", e.message_vi);
         }
         let mut r = kiosk("kiosk-1", PrinterState::Fault);
-        r.printer_detail = Some("x".repeat(201));
+        r.printer_detail = Some("x".repeat(MAX_DETAIL_CHARS + 1));
+        let e = d.report(r.clone(), t(0)).unwrap_err();
+        assert!(e
+            .message_en
+            .contains(&format!("at most {MAX_DETAIL_CHARS} characters")));
+        assert!(e.message_en.contains("not recorded"), "{}", e.message_en);
+        r.printer_detail = Some("hết\u{FEFF} giấy".into());
         assert!(d.report(r.clone(), t(0)).is_err());
         r.printer_detail = Some("ok\nnot".into());
         assert!(d.report(r, t(0)).is_err());

@@ -81,20 +81,26 @@ impl From<DossierStoreError> for ApiError {
     }
 }
 
-fn json_error(e: &serde_json::Error) -> ApiError {
+/// The refusal of a dossier's JSON: `inner` as serde_json reports it, `detail` its words with
+/// the path where it went wrong (`documents[2].submission: …`).
+fn json_error(inner: &serde_json::Error, detail: &str) -> ApiError {
     use serde_json::error::Category;
-    match e.classify() {
+    if let Some(unknown) = crate::edge::json_data_error(detail) {
+        return unknown;
+    }
+    let e = crate::edge::shown(detail);
+    match inner.classify() {
         Category::Syntax | Category::Eof => ApiError::new(
             ErrorCode::MalformedJson,
             format!(
                 "Dữ liệu JSON sai cú pháp (dòng {}, cột {}).",
-                e.line(),
-                e.column()
+                inner.line(),
+                inner.column()
             ),
             format!(
                 "The JSON body is not valid JSON (line {}, column {}).",
-                e.line(),
-                e.column()
+                inner.line(),
+                inner.column()
             ),
         ),
         _ => ApiError::new(
@@ -125,7 +131,7 @@ fn names_a_sign_in(body: &[u8]) -> bool {
     responses(
     (status = 201, description = "Filed now.", body = motcua_core::dossier::Dossier),
     (status = 200, description = "Filed before with this key and body: the same dossier.", body = motcua_core::dossier::Dossier),
-    (status = 400, description = "missing_idempotency_key, malformed_json or bad_request. Nothing is stored, no code is used.", body = motcua_core::ApiError),
+    (status = 400, description = "missing_idempotency_key, malformed_json or bad_request (a field the request does not have, at any level; a text with a control, invisible or direction character, a name empty once trimmed, a text over its limit; a date of birth before 1900 or after today; originals or copies over 20). The message names the field. Nothing is stored, no code is used.", body = motcua_core::ApiError),
     (status = 401, description = "sign_in_required: no `sign_in_session`, or one unknown, signed out, timed out or not approved. A refusal: sign in again. Nothing is stored.", body = motcua_core::ApiError),
     (status = 403, description = "identity_mismatch: the applicant's full name, ID number, date of birth or gender differs from the sign-in's verified claims. Nothing is stored.", body = motcua_core::ApiError),
     (status = 404, description = "unknown_procedure.", body = motcua_core::ApiError),
@@ -171,17 +177,21 @@ pub async fn post_dossier(
     }
     let body = body.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            let mb = MAX_DOSSIER_BYTES / (1024 * 1024);
             ApiFailure::from(ApiError::new(
                 ErrorCode::DossierTooLarge,
-                "Hồ sơ gửi lên quá lớn: tổng tệp đính kèm tối đa 30 MB. Vui lòng bớt tệp hoặc nộp bản giấy tại quầy.",
-                "The dossier is too large: attachments total at most 30 MB. Please remove some or hand in paper at the counter.",
+                format!("Hồ sơ gửi lên quá lớn: tổng tệp đính kèm tối đa {mb} MB. Vui lòng bớt tệp hoặc nộp bản giấy tại quầy."),
+                format!("The dossier is too large: attachments total at most {mb} MB. Please remove some or hand in paper at the counter."),
             ))
         } else {
             ApiFailure::from(crate::edge::unreadable_body())
         }
     })?;
     let (req, sha) = blocking(move || {
-        let req: DossierRequest = serde_json::from_slice(&body).map_err(|e| json_error(&e))?;
+        let mut de = serde_json::Deserializer::from_slice(&body);
+        let req: DossierRequest = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| json_error(e.inner(), &e.to_string()))?;
+        de.end().map_err(|e| json_error(&e, &e.to_string()))?;
         Ok::<_, ApiError>((req, sha256_hex(&body)))
     })
     .await?;

@@ -18,11 +18,12 @@ pub use procedures::{BuiltinProcedures, CatalogProcedures, ProcedureFacts, Proce
 use base64::Engine;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use motcua_core::dossier::{
-    is_agency_code, Agency, Applicant, Delivery, DocumentRequest, Dossier, DossierRequest,
-    Submission, Submitter, Verification,
+    check_birth_date, check_document_count, is_agency_code, Agency, Applicant, Delivery,
+    DocumentRequest, Dossier, DossierRequest, Submission, Submitter, Verification,
 };
 use motcua_core::files::{check_file, check_total};
 use motcua_core::receipt::{ReceiptSigningKey, ReceiptVerifyingKey};
+use motcua_core::text::{check_field, FieldRule};
 use motcua_core::workdays::WorkCalendar;
 use motcua_core::CitizenProfile;
 use motcua_core::{ApiError, ErrorCode};
@@ -218,7 +219,20 @@ pub struct Checked {
 }
 
 const MAX_DOCUMENTS: usize = 50;
+/// Longest applicant's full name, in characters.
+const MAX_NAME: usize = 200;
+/// Longest applicant's gender, address, phone or email, and delivery address.
 const MAX_TEXT: usize = 500;
+/// Longest procedure code (they look like `1.001193`).
+const MAX_CODE: usize = 64;
+/// Longest document name: the national catalog's names run to a few hundred characters.
+const MAX_DOCUMENT_NAME: usize = 2000;
+/// Longest attachment file name kept (a longer one is cut).
+const MAX_FILE_NAME: usize = 255;
+/// Longest question id of the answers.
+const MAX_ANSWER_KEY: usize = 64;
+/// Longest text of one answer (the kiosk's forms take at most 500).
+const MAX_ANSWER_TEXT: usize = 2000;
 const MAX_ANSWERS_BYTES: usize = 64 * 1024;
 
 fn nfc_opt(s: &mut Option<String>) {
@@ -230,11 +244,22 @@ fn nfc_opt(s: &mut Option<String>) {
     }
 }
 
-fn too_long(field_vi: &str, field_en: &str) -> ApiError {
-    bad(
-        format!("“{field_vi}” quá dài (tối đa {MAX_TEXT} ký tự)."),
-        format!("“{field_en}” is too long (at most {MAX_TEXT} characters)."),
-    )
+/// Checks every text of the answers, keys and values (nested too): a value is free text of
+/// several lines, a key one line.
+fn check_answers(path: &str, v: &serde_json::Value) -> Result<(), ApiError> {
+    use motcua_core::text::{check_field, FieldRule};
+    match v {
+        serde_json::Value::String(s) => check_field(path, s, FieldRule::text(MAX_ANSWER_TEXT)),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, x)| check_answers(&format!("{path}[{i}]"), x)),
+        serde_json::Value::Object(m) => m.iter().try_for_each(|(k, x)| {
+            check_field(path, k, FieldRule::line(MAX_ANSWER_KEY))?;
+            check_answers(&format!("{path}.{k}"), x)
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Whether an `Idempotency-Key` is usable: 1–128 visible ASCII characters.
@@ -387,6 +412,11 @@ impl Filing {
     /// Validates a request and decodes its attachments (CPU work: call off the runtime).
     pub fn check(&self, mut req: DossierRequest) -> Result<Checked, ApiError> {
         req.procedure_code = req.procedure_code.trim().to_owned();
+        check_field(
+            "procedure_code",
+            &req.procedure_code,
+            FieldRule::line(MAX_CODE),
+        )?;
         let facts = self
             .procedures
             .procedure(&req.procedure_code)
@@ -399,11 +429,13 @@ impl Filing {
                 )
             })?;
         let a = &mut req.applicant;
-        // An empty name is filled from the sign-in ([`Filing::bind`]).
+        // An empty name is filled from the sign-in ([`Filing::bind`]), which then requires one.
         a.full_name = motcua_core::text::nfc(a.full_name.trim());
-        if a.full_name.chars().count() > 200 {
-            return Err(too_long("Họ và tên", "Full name"));
-        }
+        check_field(
+            "applicant.full_name",
+            &a.full_name,
+            FieldRule::line(MAX_NAME),
+        )?;
         a.id_number = a.id_number.trim().to_owned();
         if !a.id_number.is_empty()
             && (a.id_number.len() != 12 || !a.id_number.bytes().all(|b| b.is_ascii_digit()))
@@ -413,10 +445,19 @@ impl Filing {
                 "The personal ID number must be exactly 12 digits.",
             ));
         }
-        for f in [&mut a.gender, &mut a.address, &mut a.phone, &mut a.email] {
+        if let Some(born) = a.date_of_birth {
+            let today = motcua_core::time::office_day(Utc::now());
+            check_birth_date("applicant.date_of_birth", born, today)?;
+        }
+        for (field, f) in [
+            ("applicant.gender", &mut a.gender),
+            ("applicant.address", &mut a.address),
+            ("applicant.phone", &mut a.phone),
+            ("applicant.email", &mut a.email),
+        ] {
             nfc_opt(f);
-            if f.as_ref().is_some_and(|v| v.chars().count() > MAX_TEXT) {
-                return Err(too_long("Thông tin người nộp", "Applicant details"));
+            if let Some(v) = f {
+                check_field(field, v, FieldRule::line(MAX_TEXT))?;
             }
         }
         if let Delivery::Post { address } = &mut req.delivery {
@@ -427,16 +468,24 @@ impl Filing {
                     "Please enter the address to post the result to.",
                 ));
             }
-            if address.chars().count() > MAX_TEXT {
-                return Err(too_long("Địa chỉ nhận kết quả", "Delivery address"));
-            }
+            check_field("delivery.address", address, FieldRule::line(MAX_TEXT))?;
         }
         let answers_len = serde_json::to_vec(&req.answers).map_or(usize::MAX, |v| v.len());
         if answers_len > MAX_ANSWERS_BYTES {
             return Err(bad(
-                "Nội dung tờ khai quá dài.",
-                "The form answers are too long.",
+                format!(
+                    "Nội dung tờ khai quá dài (tối đa {} KB).",
+                    MAX_ANSWERS_BYTES / 1024
+                ),
+                format!(
+                    "The form answers are too long (at most {} KB).",
+                    MAX_ANSWERS_BYTES / 1024
+                ),
             ));
+        }
+        for (k, v) in &req.answers {
+            check_field("answers", k, FieldRule::line(MAX_ANSWER_KEY))?;
+            check_answers(&format!("answers.{k}"), v)?;
         }
         if req.documents.len() > MAX_DOCUMENTS {
             return Err(bad(
@@ -448,18 +497,19 @@ impl Filing {
         let mut total = 0usize;
         for (position, doc) in req.documents.iter_mut().enumerate() {
             let DocumentRequest {
-                name, submission, ..
+                name,
+                originals,
+                copies,
+                submission,
             } = doc;
             *name = motcua_core::text::nfc(name.trim());
-            if name.is_empty() {
-                return Err(bad(
-                    format!("Giấy tờ số {} chưa có tên.", position + 1),
-                    format!("Document {} has no name.", position + 1),
-                ));
-            }
-            if name.chars().count() > 2000 {
-                return Err(too_long("Tên giấy tờ", "Document name"));
-            }
+            check_field(
+                &format!("documents[{position}].name"),
+                name,
+                FieldRule::name(MAX_DOCUMENT_NAME),
+            )?;
+            check_document_count(&format!("documents[{position}].originals"), *originals)?;
+            check_document_count(&format!("documents[{position}].copies"), *copies)?;
             if let Submission::Attachment {
                 file_name,
                 content_base64,
@@ -470,6 +520,17 @@ impl Filing {
                     let n = content_base64.len() / 4 * 3;
                     return Err(motcua_core::files::file_too_large(name, n));
                 }
+                // The name is informative only: cut when long, but it may not hide
+                // characters (a direction override makes `fdp.exe` read as `exe.pdf`).
+                *file_name = motcua_core::text::nfc(file_name.trim())
+                    .chars()
+                    .take(MAX_FILE_NAME)
+                    .collect();
+                check_field(
+                    &format!("documents[{position}].submission.file_name"),
+                    file_name,
+                    FieldRule::line(MAX_FILE_NAME),
+                )?;
                 let content = decode_base64(content_base64).ok_or_else(|| {
                     bad(
                         format!("Tệp cho “{name}” không đọc được (không phải base64)."),
@@ -479,10 +540,6 @@ impl Filing {
                 let kind = check_file(name, &content)?;
                 total += content.len();
                 check_total(total)?;
-                *file_name = motcua_core::text::nfc(file_name.trim())
-                    .chars()
-                    .take(255)
-                    .collect();
                 content_base64.clear();
                 files.push(DecodedFile {
                     position,

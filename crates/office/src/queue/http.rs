@@ -10,6 +10,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::{Extension, Json};
+use chrono::{DateTime, TimeDelta, Utc};
+use motcua_core::queue::{OFFLINE_MAX_AGE_DAYS, OFFLINE_MAX_AHEAD_HOURS};
+use motcua_core::text::{check_field, FieldRule};
 use motcua_core::{ApiError, ErrorCode, Priority, Service, Ticket};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -76,6 +79,7 @@ async fn issue_ticket(
     headers: HeaderMap,
     ApiJson(body): ApiJson<IssueBody>,
 ) -> Result<Response, ApiFailure> {
+    check_service_id(&body.service_id)?;
     let priority = parse_priority(body.priority.as_deref())?;
     let request_key = match headers.get("idempotency-key") {
         None => None,
@@ -188,6 +192,18 @@ struct OfflineBody {
     issued_at: String,
 }
 
+/// Longest service id (they look like `ho-tich`).
+const MAX_SERVICE_ID: usize = 64;
+
+/// Longest `kiosk_id` of an offline ticket.
+const MAX_KIOSK_ID: usize = 64;
+
+/// A service id as a request names it: no control, invisible or direction character, at most
+/// [`MAX_SERVICE_ID`] characters (an unknown one is the store's 404).
+fn check_service_id(id: &str) -> Result<(), ApiFailure> {
+    check_field("service_id", id, FieldRule::line(MAX_SERVICE_ID)).map_err(ApiFailure::from)
+}
+
 /// The audit trail's actor of a request the guard let through.
 fn actor(who: Option<Extension<Principal>>) -> Option<crate::access::Actor> {
     who.and_then(|Extension(p)| p.actor())
@@ -224,6 +240,9 @@ async fn call_next(
     id: Result<Path<String>, PathRejection>,
     OptionalJson(body): OptionalJson<CallNextBody>,
 ) -> Result<Json<ActionResult>, ApiFailure> {
+    if let Some(s) = &body.service_id {
+        check_service_id(s)?;
+    }
     let action = CounterAction::CallNext {
         service_id: body.service_id,
     };
@@ -323,6 +342,7 @@ async fn transfer(
     id: Result<Path<String>, PathRejection>,
     ApiJson(body): ApiJson<TransferBody>,
 ) -> Result<Json<ActionResult>, ApiFailure> {
+    check_service_id(&body.service_id)?;
     let action = CounterAction::Transfer {
         service_id: body.service_id,
     };
@@ -424,8 +444,9 @@ fn is_offline_number(n: &str) -> bool {
         && seq.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Checks an offline ticket's fields; the service is checked by the store.
-fn offline_request(body: OfflineBody) -> Result<OfflineRequest, ApiFailure> {
+/// Checks an offline ticket's fields at the server's time `now`; the service is checked by
+/// the store.
+fn offline_request(body: OfflineBody, now: DateTime<Utc>) -> Result<OfflineRequest, ApiFailure> {
     let priority = parse_priority(body.priority.as_deref())?;
     if !is_ticket_id(&body.local_id) {
         return Err(bad_field(
@@ -434,17 +455,10 @@ fn offline_request(body: OfflineBody) -> Result<OfflineRequest, ApiFailure> {
             "it must be 32 lowercase hexadecimal digits (a UUID without dashes)",
         ));
     }
-    // `kiosk.id` is free text in the kiosk's configuration: any printable text will do.
+    // `kiosk.id` is free text in the kiosk's configuration: any visible text will do.
     let kiosk_id = motcua_core::text::nfc(body.kiosk_id.trim());
-    let kiosk_ok =
-        (1..=64).contains(&kiosk_id.chars().count()) && !kiosk_id.chars().any(char::is_control);
-    if !kiosk_ok {
-        return Err(bad_field(
-            "kiosk_id",
-            "cần 1–64 ký tự, không có ký tự điều khiển",
-            "it must be 1–64 characters without control characters",
-        ));
-    }
+    check_field("kiosk_id", &kiosk_id, FieldRule::name(MAX_KIOSK_ID))?;
+    check_service_id(&body.service_id)?;
     if !is_offline_number(&body.number) {
         return Err(bad_field(
             "number",
@@ -459,6 +473,20 @@ fn offline_request(body: OfflineBody) -> Result<OfflineRequest, ApiFailure> {
             "it must be an RFC 3339 time with offset, e.g. “2026-11-22T09:15:02+07:00”",
         ));
     };
+    let (age, ahead) = (OFFLINE_MAX_AGE_DAYS, OFFLINE_MAX_AHEAD_HOURS);
+    if issued_at < now - TimeDelta::days(age) || issued_at > now + TimeDelta::hours(ahead) {
+        return Err(bad_field(
+            "issued_at",
+            &format!(
+                "một phiếu ngoại tuyến được nhận trong {age} ngày sau khi phát, và giờ của \
+                 máy kiosk không được nhanh hơn giờ máy chủ quá {ahead} giờ"
+            ),
+            &format!(
+                "an offline ticket is taken up to {age} days after it was issued, and the \
+                 kiosk's clock may be at most {ahead} hours ahead of the server's"
+            ),
+        ));
+    }
     Ok(OfflineRequest {
         local_id: body.local_id,
         kiosk_id,
@@ -478,7 +506,7 @@ fn offline_request(body: OfflineBody) -> Result<OfflineRequest, ApiFailure> {
     responses(
     (status = 201, description = "Stored now.", body = Ticket),
     (status = 200, description = "Stored by an earlier request: the stored ticket.", body = Ticket),
-    (status = 400, description = "malformed_json, bad_request or unknown_priority. Nothing is stored.", body = motcua_core::ApiError),
+    (status = 400, description = "malformed_json, bad_request (an unknown field, a malformed one, a text with a control, invisible or direction character, `issued_at` more than 30 days before the server's time or more than 24 hours after it) or unknown_priority. Nothing is stored.", body = motcua_core::ApiError),
     (status = 404, description = "unknown_service. Nothing is stored.", body = motcua_core::ApiError),
     (status = 409, description = "ticket_conflict: `local_id` belongs to a different ticket.", body = motcua_core::ApiError),
     (status = 413, description = "body_too_large.", body = motcua_core::ApiError)))]
@@ -487,7 +515,7 @@ async fn offline_ticket(
     who: Option<Extension<Principal>>,
     ApiJson(body): ApiJson<OfflineBody>,
 ) -> Result<Response, ApiFailure> {
-    let mut req = offline_request(body)?;
+    let mut req = offline_request(body, Utc::now())?;
     // A kiosk's offline tickets are its own: recorded under its enrolled name, whatever the
     // body says (a staff session, syncing for a kiosk, keeps the body's).
     if let Some(Extension(Principal::Device { device, .. })) = &who {

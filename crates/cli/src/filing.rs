@@ -134,6 +134,11 @@ pub struct FilingArgs {
     /// Receipts at or after this local time (HH:MM) count from the next working day.
     #[arg(long, default_value = "15:00", value_parser = parse_hhmm)]
     cutoff: chrono::NaiveTime,
+    /// Dossier uploads read, decoded and stored at once (1–64). Each holds up to about 75 MB
+    /// while it is handled; the others wait up to 20 s for their turn, then are answered 503
+    /// with Retry-After (the kiosk resends).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
+    uploads_at_once: u16,
 }
 
 fn parse_hhmm(s: &str) -> Result<chrono::NaiveTime, String> {
@@ -154,6 +159,10 @@ impl FilingArgs {
             signing_key_file: self.receipt_key_file,
             holidays: (!self.holidays.is_empty()).then_some(self.holidays),
             cutoff: Some(self.cutoff),
+            uploads: motcua_office::dossier::UploadLimits {
+                at_once: self.uploads_at_once.into(),
+                ..Default::default()
+            },
         }
     }
 }

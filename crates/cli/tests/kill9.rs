@@ -44,7 +44,12 @@ fn acknowledged_tickets_survive_sigkill() {
     };
     // One kiosk issues 500 and more here: far over its token bucket, opened up for this test
     // (its subject is durability; the buckets have their own tests).
-    let open = ["--ticket-burst", "1000000", "--tickets-per-minute", "1000000"];
+    let open = [
+        "--ticket-burst",
+        "1000000",
+        "--tickets-per-minute",
+        "1000000",
+    ];
     let (mut child, url) = support::spawn_motcua(crate::MOTCUA, &db, &open);
 
     let acked: Arc<Mutex<Vec<(String, String)>>> = Arc::default();

@@ -271,3 +271,255 @@ async fn dossier_after_sign_out_is_refused_but_a_resend_of_one_filed_is_answered
     );
     srv.shutdown().await;
 }
+
+// Issue 13: uploads take turns (two at once by default), each body read as a stream up to
+// its limit and within its time; nothing partial is ever stored.
+
+use base64::Engine;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// A PDF of `n` bytes whose content differs along its length.
+fn pdf(n: usize, tag: u8) -> Vec<u8> {
+    let mut v = b"%PDF-1.7\n".to_vec();
+    v.extend((0..n.saturating_sub(9)).map(|i| (i as u8).wrapping_mul(31) ^ tag));
+    v
+}
+
+fn with_files(session: Option<&str>, files: &[&[u8]]) -> Value {
+    let mut body = request(session, json!({}));
+    body["documents"] = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            json!({"name": format!("Giấy tờ {i}"), "originals": 1, "submission":
+                {"kind": "attachment", "file_name": format!("{i}.pdf"),
+                 "content_base64": base64::engine::general_purpose::STANDARD.encode(f)}})
+        })
+        .collect();
+    body
+}
+
+/// Starts a raw HTTP/1.1 upload of `declared` bytes (or chunked) and sends `prefix` of it.
+async fn start_upload(
+    srv: &motcua_office::ServerHandle,
+    token: &str,
+    key: &str,
+    declared: Option<usize>,
+    prefix: &[u8],
+) -> tokio::net::TcpStream {
+    let mut s = tokio::net::TcpStream::connect(srv.addr).await.unwrap();
+    let length = match declared {
+        Some(n) => format!("Content-Length: {n}"),
+        None => "Transfer-Encoding: chunked".into(),
+    };
+    let head = format!(
+        "POST /api/v1/dossiers HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nIdempotency-Key: {key}\r\n{length}\r\n\r\n",
+        srv.addr
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(prefix).await.unwrap();
+    s
+}
+
+/// Reads one HTTP response: its status, headers (lower-case names) and JSON body.
+async fn read_response(s: &mut tokio::net::TcpStream) -> (u16, Vec<(String, String)>, Value) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = s.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "closed before an answer");
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8(buf[..end].to_vec()).unwrap();
+    let mut lines = head.lines();
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_owned()))
+        .collect();
+    let len: usize = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .map(|(_, v)| v.parse().unwrap())
+        .expect("a sized answer");
+    while buf.len() < end + len {
+        let n = s.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "closed in the answer");
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    (
+        status,
+        headers,
+        serde_json::from_slice(&buf[end..end + len]).unwrap(),
+    )
+}
+
+fn stored_attachments(db: &Path) -> Vec<Vec<u8>> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut st = conn
+        .prepare("SELECT content FROM dossier_attachments ORDER BY position")
+        .unwrap();
+    st.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_take_turns_and_the_ones_refused_store_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    let srv = server_at(&db, |c| {
+        c.demo_sign_in = true;
+        c.filing.uploads = motcua_office::dossier::UploadLimits {
+            at_once: 2,
+            wait: std::time::Duration::from_secs(1),
+            ..Default::default()
+        };
+    })
+    .await;
+    let token = support::device_token(&srv, motcua_core::devices::DeviceKind::Kiosk, None);
+    let (c, base) = (support::bearer_client(&token), srv.url());
+    let citizen = sign_in_demo(&c, &base).await;
+    let session = Some(citizen.session_id.as_str());
+
+    // Two uploads of 40 MB that stall after their first megabyte: they hold both turns.
+    let mut prefix = br#"{"procedure_code": "1.001193", "documents": [{"name": "x", "submission": {"kind": "attachment", "content_base64": ""#.to_vec();
+    prefix.resize(1024 * 1024, b'A');
+    let stalled = [
+        start_upload(&srv, &token, "k-stall-1", Some(40_000_000), &prefix).await,
+        start_upload(&srv, &token, "k-stall-2", Some(40_000_000), &prefix).await,
+    ];
+    // A third waits its second and is told to come back (once both turns are taken: before
+    // that, it gets a turn and is refused for its missing sign-in).
+    let mut busy = None;
+    for _ in 0..50 {
+        let r = c
+            .post(format!("{base}/api/v1/dossiers"))
+            .header("Idempotency-Key", "k-third")
+            .json(&request(None, json!({})))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 503 {
+            busy = Some((
+                r.headers().get("retry-after").cloned(),
+                r.json::<Value>().await.unwrap(),
+            ));
+            break;
+        }
+        assert_eq!(r.status(), 401, "a turn, then the sign-in is missing");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (retry_after, e) = busy.expect("a 503 while both turns are held");
+    assert_api_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        &e,
+        503,
+        "server_unavailable",
+    );
+    assert_eq!(retry_after.unwrap(), "10");
+    assert!(
+        e["message_en"].as_str().unwrap().contains("at most 2"),
+        "{e}"
+    );
+    assert!(
+        e["message_vi"].as_str().unwrap().contains("tối đa 2"),
+        "{e}"
+    );
+    // A whole, signed-in dossier too: not stored, nothing used.
+    let small = pdf(2000, 1);
+    let (st, e) = file(&c, &base, "k-whole", &with_files(session, &[&small])).await;
+    assert_api_error(st, &e, 503, "server_unavailable");
+    nothing_stored(&db);
+
+    // The stalled clients hang up: their turns come back, nothing of theirs is stored.
+    drop(stalled);
+    let (a, b) = (pdf(3 * 1024 * 1024, 2), pdf(1024 * 1024 + 7, 3));
+    let (st, d) = file(&c, &base, "k-whole", &with_files(session, &[&a, &b])).await;
+    assert_eq!(st, 201, "{d}");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM dossiers"), 1);
+    // The files as sent, byte for byte (decoded out of the body).
+    assert_eq!(stored_attachments(&db), vec![a.clone(), b.clone()]);
+    assert_eq!(d["documents"][0]["attachment"]["size"], a.len());
+    // The resend of the same body is the same dossier.
+    let (st, again) = file(&c, &base, "k-whole", &with_files(session, &[&a, &b])).await;
+    assert_eq!(st, 200, "{again}");
+    assert_eq!(again["code"], d["code"]);
+    srv.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_over_its_limit_or_too_slow_is_refused_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    let srv = server_at(&db, |c| {
+        c.demo_sign_in = true;
+        c.filing.uploads.read_within = std::time::Duration::from_secs(3);
+    })
+    .await;
+    let token = support::device_token(&srv, motcua_core::devices::DeviceKind::Kiosk, None);
+    let limit = motcua_office::dossier::http::DOSSIER_BODY_LIMIT;
+
+    // Chunked (no length declared, so nothing refuses it before it is read): the stream is cut
+    // at the limit and answered 413 once what follows (half a megabyte) is thrown away.
+    let mut s = start_upload(&srv, &token, "k-big", None, b"").await;
+    let piece = vec![b'A'; 1024 * 1024];
+    let mut sent = 0;
+    s.write_all(b"7b\r\n").await.unwrap();
+    s.write_all(format!("{:<123}", r#"{"procedure_code": "1.001193", "documents": [{"name": "x", "submission": {"kind": "attachment", "content_base64": ""#).as_bytes()).await.unwrap();
+    s.write_all(b"\r\n").await.unwrap();
+    while sent < limit + 512 * 1024 {
+        s.write_all(format!("{:x}\r\n", piece.len()).as_bytes())
+            .await
+            .unwrap();
+        s.write_all(&piece).await.unwrap();
+        s.write_all(b"\r\n").await.unwrap();
+        sent += piece.len();
+    }
+    s.write_all(b"0\r\n\r\n").await.unwrap();
+    let (st, _, e) = read_response(&mut s).await;
+    assert_api_error(
+        StatusCode::from_u16(st).unwrap(),
+        &e,
+        413,
+        "dossier_too_large",
+    );
+    assert!(e["message_en"].as_str().unwrap().contains("30 MB"), "{e}");
+
+    // Declared over the limit: refused before it is read.
+    let mut s = start_upload(&srv, &token, "k-big2", Some(limit + 1), b"{").await;
+    let (st, _, e) = read_response(&mut s).await;
+    assert_api_error(StatusCode::from_u16(st).unwrap(), &e, 413, "body_too_large");
+
+    // A body that does not arrive in time holds its turn no longer: 503, come back.
+    let mut s = start_upload(&srv, &token, "k-slow", Some(10_000), b"{\"procedure_code\"").await;
+    let (st, headers, e) = read_response(&mut s).await;
+    assert_api_error(
+        StatusCode::from_u16(st).unwrap(),
+        &e,
+        503,
+        "server_unavailable",
+    );
+    assert!(
+        e["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("within 3 seconds"),
+        "{e}"
+    );
+    assert!(headers.iter().any(|(k, v)| k == "retry-after" && v == "10"));
+    nothing_stored(&db);
+    srv.shutdown().await;
+}

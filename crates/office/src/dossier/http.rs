@@ -2,16 +2,17 @@
 //! secret, the tracking page and the receipt key.
 
 use super::store::DossierStoreError;
-use super::{is_idempotency_key, sha256_hex, Filing};
+use super::upload::{self, read_body, Turn, UploadGate};
+use super::{is_idempotency_key, Filing};
 use crate::edge::ApiFailure;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::body::Body;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
-use motcua_core::dossier::{is_dossier_code, DossierRequest, DossierStatusView};
+use motcua_core::dossier::{is_dossier_code, DossierStatusView};
 use motcua_core::files::MAX_DOSSIER_BYTES;
 use motcua_core::{ApiError, ErrorCode};
 use serde::Deserialize;
@@ -23,15 +24,18 @@ pub const DOSSIER_BODY_LIMIT: usize = MAX_DOSSIER_BYTES / 3 * 4 + 2 * 1024 * 102
 /// The dossier routes' state: the filing service, `None` where online filing is off.
 pub type DossierState = Option<Arc<Filing>>;
 
+fn filing_disabled() -> ApiError {
+    ApiError::new(
+        ErrorCode::FilingDisabled,
+        "Máy chủ này chưa bật nộp hồ sơ trực tuyến. Vui lòng lấy số để nộp hồ sơ tại quầy.",
+        "Online filing is not enabled on this server. Please take a number and file at a \
+         counter.",
+    )
+}
+
 fn filing(app: &DossierState) -> Result<Arc<Filing>, ApiFailure> {
-    app.clone().ok_or_else(|| {
-        ApiFailure::from(ApiError::new(
-            ErrorCode::FilingDisabled,
-            "Máy chủ này chưa bật nộp hồ sơ trực tuyến. Vui lòng lấy số để nộp hồ sơ tại quầy.",
-            "Online filing is not enabled on this server. Please take a number and file at a \
-             counter.",
-        ))
-    })
+    app.clone()
+        .ok_or_else(|| ApiFailure::from(filing_disabled()))
 }
 
 fn not_found() -> ApiError {
@@ -112,7 +116,7 @@ fn json_error(inner: &serde_json::Error, detail: &str) -> ApiError {
 }
 
 /// Whether a dossier's body names a sign-in session (read only to order the refusals where
-/// filing is off; the filing itself checks the session).
+/// filing is off; the filing itself checks the session). Nothing but that field is read.
 fn names_a_sign_in(body: &[u8]) -> bool {
     #[derive(Deserialize)]
     struct SignIn {
@@ -124,10 +128,30 @@ fn names_a_sign_in(body: &[u8]) -> bool {
         .is_some_and(|s| !s.trim().is_empty())
 }
 
+/// The state of the filing route: the filing service and the upload turns (there also where
+/// filing is off: its bodies are read to order the refusals).
+#[derive(Clone)]
+pub struct FilingRoute {
+    filing: DossierState,
+    uploads: Arc<UploadGate>,
+}
+
+/// The upload's turn, and the blocking work done with it held: a client that hangs up drops
+/// the handler, not the work, and the turn goes back only when the work (and its memory) is
+/// done.
+async fn with_turn<T: Send + 'static>(
+    turn: Turn,
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<(T, Turn), ApiError> {
+    tokio::task::spawn_blocking(move || f().map(|v| (v, turn)))
+        .await
+        .map_err(|_| ApiError::internal())?
+}
+
 /// `POST /api/v1/dossiers`.
 #[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossiers",
     params(("Idempotency-Key" = String, Header, description = "1–128 visible ASCII characters, e.g. a UUID made when the citizen pressed Send. The same key with the same body returns the same dossier (200), also once the sign-in has ended; with another body, 409.")),
-    request_body(content = motcua_core::dossier::DossierRequest, description = "`sign_in_session`: the approved VNeID sign-in (`session_id` of `POST /api/v1/auth/device`); the applicant's full name, ID number, date of birth and gender come from it. Attachments as base64, together at most 30 MB (each at most 10 MB), PDF, JPEG or PNG by content."),
+    request_body(content = motcua_core::dossier::DossierRequest, description = "`sign_in_session`: the approved VNeID sign-in (`session_id` of `POST /api/v1/auth/device`); the applicant's full name, ID number, date of birth and gender come from it. Attachments as base64, together at most 30 MB (each at most 10 MB), PDF, JPEG or PNG by content. The server reads and decodes two uploads at a time (`motcua serve --uploads-at-once`); the others wait up to 20 s for their turn."),
     responses(
     (status = 201, description = "Filed now.", body = motcua_core::dossier::Dossier),
     (status = 200, description = "Filed before with this key and body: the same dossier.", body = motcua_core::dossier::Dossier),
@@ -138,19 +162,34 @@ fn names_a_sign_in(body: &[u8]) -> bool {
     (status = 409, description = "idempotency_conflict: the key was used with another body.", body = motcua_core::ApiError),
     (status = 413, description = "file_too_large, dossier_too_large or body_too_large.", body = motcua_core::ApiError),
     (status = 415, description = "unsupported_file: not a PDF, JPEG or PNG by content, or empty.", body = motcua_core::ApiError),
-    (status = 503, description = "filing_disabled (online filing is off here: a refusal), sign_in_unavailable (no sign-in is set up here, so nothing can be filed online: a refusal), daily_limit_reached, or server_unavailable (not stored; resend with the same key).", body = motcua_core::ApiError)))]
+    (status = 503, description = "filing_disabled (online filing is off here: a refusal), sign_in_unavailable (no sign-in is set up here, so nothing can be filed online: a refusal), daily_limit_reached, or server_unavailable (not stored; resend with the same key: also when every upload turn stayed taken for 20 s, or the body took over 120 s to arrive, both with `Retry-After`).", body = motcua_core::ApiError)))]
 pub async fn post_dossier(
-    State(app): State<DossierState>,
+    State(route): State<FilingRoute>,
     who: Option<axum::Extension<crate::access::guard::Principal>>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<Response, ApiFailure> {
+    let limits = route.uploads.limits().clone();
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let read = |body: Body| read_body(body, DOSSIER_BODY_LIMIT, declared, limits.read_within);
     // Nobody files without an identity: where filing is off, a request without a sign-in is
     // refused for that first (401), one with a sign-in learns that filing is off (503).
-    if app.is_none() && !names_a_sign_in(body.as_deref().unwrap_or_default()) {
-        return Err(super::sign_in_required().into());
-    }
-    let filing = filing(&app)?;
+    let Some(filing) = route.filing.clone() else {
+        let Some(_turn) = route.uploads.enter().await else {
+            return Ok(upload::busy(&limits));
+        };
+        let signed = match read(body).await {
+            Ok((body, _)) => names_a_sign_in(&body),
+            Err(_) => false,
+        };
+        if !signed {
+            return Err(super::sign_in_required().into());
+        }
+        return Err(filing_disabled().into());
+    };
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -175,24 +214,18 @@ pub async fn post_dossier(
         )
         .into());
     }
-    let body = body.map_err(|r| {
-        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            let mb = MAX_DOSSIER_BYTES / (1024 * 1024);
-            ApiFailure::from(ApiError::new(
-                ErrorCode::DossierTooLarge,
-                format!("Hồ sơ gửi lên quá lớn: tổng tệp đính kèm tối đa {mb} MB. Vui lòng bớt tệp hoặc nộp bản giấy tại quầy."),
-                format!("The dossier is too large: attachments total at most {mb} MB. Please remove some or hand in paper at the counter."),
-            ))
-        } else {
-            ApiFailure::from(crate::edge::unreadable_body())
-        }
-    })?;
-    let (req, sha) = blocking(move || {
-        let mut de = serde_json::Deserializer::from_slice(&body);
-        let req: DossierRequest = serde_path_to_error::deserialize(&mut de)
-            .map_err(|e| json_error(e.inner(), &e.to_string()))?;
-        de.end().map_err(|e| json_error(&e, &e.to_string()))?;
-        Ok::<_, ApiError>((req, sha256_hex(&body)))
+    // The turn first, then the body: an upload waiting for its turn holds no memory (what its
+    // client sends waits in the connection's buffers).
+    let Some(turn) = route.uploads.enter().await else {
+        return Ok(upload::busy(&limits));
+    };
+    let (body, sha) = match read(body).await {
+        Ok(read) => read,
+        Err(e) => return Ok(upload::body_failure(e, &limits)),
+    };
+    // Decoded straight out of the body, which goes once the request is parsed.
+    let (parsed, turn) = with_turn(turn, move || {
+        upload::parse(body).map_err(|(e, detail)| json_error(&e, &detail))
     })
     .await?;
     // A resend of a dossier already filed is answered first, whatever became of its sign-in
@@ -202,19 +235,16 @@ pub async fn post_dossier(
     if let Some(dossier) = blocking(move || f.replay(&k, &s)).await? {
         return Ok(filed(dossier, false));
     }
-    // Then the sign-in, before the files are decoded: nothing is stored on a refusal.
-    let filer = filing.filer(req.sign_in_session.as_deref())?;
-    let f = filing.clone();
-    let checked = blocking(move || {
-        let mut checked = f.check(req)?;
-        f.bind(&mut checked, &filer)?;
-        Ok::<_, ApiError>(checked)
-    })
-    .await?;
+    // Then the sign-in, before the files are checked: nothing is stored on a refusal.
+    let filer = filing.filer(parsed.req.sign_in_session.as_deref())?;
     // Recorded as done by the kiosk (and the staff member assisting there) that sent it.
     let actor = who.and_then(|axum::Extension(p)| p.actor());
-    let (dossier, created) =
-        blocking(move || filing.file(&key, &sha, checked, Utc::now(), actor.as_ref())).await?;
+    let ((dossier, created), _turn) = with_turn(turn, move || {
+        let mut checked = filing.check_with(parsed.req, parsed.decoded)?;
+        filing.bind(&mut checked, &filer)?;
+        Ok(filing.file(&key, &sha, checked, Utc::now(), actor.as_ref())?)
+    })
+    .await?;
     Ok(filed(dossier, created))
 }
 
@@ -349,19 +379,21 @@ pub async fn receipt_key(State(app): State<DossierState>) -> Result<Response, Ap
 }
 
 /// The dossier routes over `filing` (`None`: online filing is off, they answer 503
-/// `filing_disabled`). The only route with a large body limit is the filing itself.
+/// `filing_disabled`). The only route with a large body is the filing itself: it reads its
+/// body as a stream, at most [`DOSSIER_BODY_LIMIT`], in turns ([`upload::UploadGate`]).
 pub fn router(filing: DossierState) -> utoipa_axum::router::OpenApiRouter {
-    use axum::extract::DefaultBodyLimit;
     use utoipa_axum::{router::OpenApiRouter, routes};
+    let limits = filing
+        .as_ref()
+        .map(|f| f.upload_limits().clone())
+        .unwrap_or_default();
+    let route = FilingRoute {
+        filing: filing.clone(),
+        uploads: Arc::new(UploadGate::new(limits)),
+    };
     OpenApiRouter::new()
-        .routes({
-            let (schemas, paths, filing) = routes!(post_dossier);
-            (
-                schemas,
-                paths,
-                filing.layer(DefaultBodyLimit::max(DOSSIER_BODY_LIMIT)),
-            )
-        })
+        .routes(routes!(post_dossier))
+        .with_state(route)
         .routes(routes!(get_dossier))
         .routes(routes!(tracking_page))
         .routes(routes!(receipt_key))

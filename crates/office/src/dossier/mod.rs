@@ -12,8 +12,10 @@ pub mod http;
 pub mod page;
 pub mod procedures;
 pub mod store;
+pub mod upload;
 
 pub use procedures::{BuiltinProcedures, CatalogProcedures, ProcedureFacts, ProcedureSource};
+pub use upload::UploadLimits;
 
 use base64::Engine;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -59,6 +61,8 @@ pub struct FilingConfig {
     pub holidays: Option<Vec<NaiveDate>>,
     /// Receipts at or after this local time count from the next working day (default 15:00).
     pub cutoff: Option<NaiveTime>,
+    /// How many uploads are read and decoded at once, and how long the others wait.
+    pub uploads: UploadLimits,
 }
 
 impl Default for FilingConfig {
@@ -75,6 +79,7 @@ impl Default for FilingConfig {
             signing_key_file: None,
             holidays: None,
             cutoff: None,
+            uploads: UploadLimits::default(),
         }
     }
 }
@@ -111,7 +116,7 @@ pub struct FilingStart<'a> {
     pub public_base_url: &'a str,
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -409,8 +414,23 @@ impl Filing {
         self.store.as_ref()
     }
 
+    /// The upload limits ([`FilingConfig::uploads`]).
+    pub fn upload_limits(&self) -> &UploadLimits {
+        &self.cfg.uploads
+    }
+
     /// Validates a request and decodes its attachments (CPU work: call off the runtime).
-    pub fn check(&self, mut req: DossierRequest) -> Result<Checked, ApiError> {
+    pub fn check(&self, req: DossierRequest) -> Result<Checked, ApiError> {
+        self.check_with(req, Vec::new())
+    }
+
+    /// [`Filing::check`] with files already decoded out of the body ([`upload::parse`]), by
+    /// document position; a document without one is decoded from its text.
+    pub fn check_with(
+        &self,
+        mut req: DossierRequest,
+        mut decoded: Vec<Option<Vec<u8>>>,
+    ) -> Result<Checked, ApiError> {
         req.procedure_code = req.procedure_code.trim().to_owned();
         check_field(
             "procedure_code",
@@ -515,11 +535,6 @@ impl Filing {
                 content_base64,
             } = submission
             {
-                // Base64 of more than 10 MB is refused before decoding it.
-                if content_base64.len() / 4 * 3 > motcua_core::files::MAX_FILE_BYTES + 3 {
-                    let n = content_base64.len() / 4 * 3;
-                    return Err(motcua_core::files::file_too_large(name, n));
-                }
                 // The name is informative only: cut when long, but it may not hide
                 // characters (a direction override makes `fdp.exe` read as `exe.pdf`).
                 *file_name = motcua_core::text::nfc(file_name.trim())
@@ -531,16 +546,27 @@ impl Filing {
                     file_name,
                     FieldRule::line(MAX_FILE_NAME),
                 )?;
-                let content = decode_base64(content_base64).ok_or_else(|| {
-                    bad(
-                        format!("Tệp cho “{name}” không đọc được (không phải base64)."),
-                        format!("The file for “{name}” cannot be read (not base64)."),
-                    )
-                })?;
+                let content = match decoded.get_mut(position).and_then(Option::take) {
+                    Some(content) => content,
+                    None => {
+                        // Base64 of more than 10 MB is refused before decoding it.
+                        if content_base64.len() / 4 * 3 > motcua_core::files::MAX_FILE_BYTES + 3 {
+                            let n = content_base64.len() / 4 * 3;
+                            return Err(motcua_core::files::file_too_large(name, n));
+                        }
+                        decode_base64(content_base64.as_bytes()).ok_or_else(|| {
+                            bad(
+                                format!("Tệp cho “{name}” không đọc được (không phải base64)."),
+                                format!("The file for “{name}” cannot be read (not base64)."),
+                            )
+                        })?
+                    }
+                };
                 let kind = check_file(name, &content)?;
                 total += content.len();
                 check_total(total)?;
-                content_base64.clear();
+                // The text is not needed any more: its memory goes now, not with the request.
+                *content_base64 = String::new();
                 files.push(DecodedFile {
                     position,
                     file_name: file_name.clone(),
@@ -786,12 +812,32 @@ pub fn bind_applicant(a: &mut Applicant, p: &CitizenProfile) -> Result<(), ApiEr
     Ok(())
 }
 
-fn decode_base64(s: &str) -> Option<Vec<u8>> {
-    let s: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    let s = s.trim_end_matches('=');
-    base64::engine::general_purpose::STANDARD_NO_PAD
-        .decode(s)
-        .ok()
+/// Decodes base64 (standard alphabet, padding optional, ASCII white space anywhere ignored) in
+/// chunks, without first copying the text without its white space.
+pub(crate) fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
+    let engine = &base64::engine::general_purpose::STANDARD_NO_PAD;
+    // Padding and white space at the end are left out (padding anywhere else is refused).
+    let end = text
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace() && *b != b'=')
+        .map_or(0, |i| i + 1);
+    let mut out = Vec::with_capacity(end / 4 * 3 + 3);
+    // A whole number of base64 quanta: each full chunk decodes on its own.
+    let mut chunk = [0u8; 4096];
+    let mut n = 0;
+    for &b in &text[..end] {
+        if b.is_ascii_whitespace() {
+            continue;
+        }
+        chunk[n] = b;
+        n += 1;
+        if n == chunk.len() {
+            engine.decode_vec(&chunk[..], &mut out).ok()?;
+            n = 0;
+        }
+    }
+    engine.decode_vec(&chunk[..n], &mut out).ok()?;
+    Some(out)
 }
 
 impl std::fmt::Debug for Filing {

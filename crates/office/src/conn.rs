@@ -272,7 +272,8 @@ fn evict_idle(open: &mut HashMap<u64, Entry>, ip: Option<IpAddr>) -> bool {
     let victim = open
         .iter()
         .filter(|(_, e)| e.ip == client && idle(e))
-        .min_by_key(|(_, e)| e.live.idle_since.load(Ordering::Acquire))
+        // The longest idle; of two idle since the same millisecond, the older connection.
+        .min_by_key(|(id, e)| (e.live.idle_since.load(Ordering::Acquire), **id))
         .map(|(id, _)| *id);
     let Some(id) = victim else {
         return false;

@@ -48,6 +48,11 @@ fn nothing_stored(db: &Path) {
         0,
         "no code used"
     );
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM attachment_pieces"),
+        0,
+        "no piece of an attachment left"
+    );
 }
 
 async fn demo_office(db: &Path) -> motcua_office::ServerHandle {
@@ -365,15 +370,33 @@ async fn read_response(s: &mut tokio::net::TcpStream) -> (u16, Vec<(String, Stri
     )
 }
 
+/// The stored attachments' bytes, in order (those written in pieces put together).
 fn stored_attachments(db: &Path) -> Vec<Vec<u8>> {
     let conn = rusqlite::Connection::open(db).unwrap();
     let mut st = conn
-        .prepare("SELECT content FROM dossier_attachments ORDER BY position")
+        .prepare("SELECT content, staged FROM dossier_attachments ORDER BY position")
         .unwrap();
-    st.query_map([], |r| r.get(0))
+    let rows: Vec<(Vec<u8>, Option<String>)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
         .collect::<Result<_, _>>()
-        .unwrap()
+        .unwrap();
+    let mut pieces = conn
+        .prepare("SELECT bytes FROM attachment_pieces WHERE staged = ?1 ORDER BY seq")
+        .unwrap();
+    rows.into_iter()
+        .map(|(mut content, staged)| {
+            if let Some(id) = staged {
+                let parts: Vec<Vec<u8>> = pieces
+                    .query_map([id], |r| r.get(0))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap();
+                content.extend(parts.concat());
+            }
+            content
+        })
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

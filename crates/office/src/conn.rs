@@ -116,6 +116,8 @@ pub fn open_file_limit() -> Option<u64> {
                 l.rlim_cur = want;
             }
         }
+        // `rlim_t` is not u64 everywhere.
+        #[allow(clippy::unnecessary_cast)]
         Some(l.rlim_cur as u64)
     }
 }

@@ -262,7 +262,7 @@ fn counter_sign_in_call_sign_out_and_the_managers_audit() {
     // Sign out: the sign-in screen, and the cookie no longer works.
     counter.click("[data-testid=btn-sign-out]");
     counter.find("[data-testid=signin-notice]");
-    wait_contains(&counter, "[data-testid=signin-notice]", "Bạn đã đăng xuất");
+    wait_contains(&counter, "[data-testid=signin-notice]", "Đã đăng xuất");
     assert!(counter.try_find("[data-testid=btn-call-next]").is_none());
     let restored = counter.exec_async(
         "const done = arguments[arguments.length - 1];

@@ -9,7 +9,7 @@ import type { ActorKind, AuditEntry, DeviceKindName, StaffRole } from './staff';
 export const S = {
   signInTitle: { vi: 'Đăng nhập', en: 'Sign in' },
   signInLead: {
-    vi: 'Đăng nhập bằng tài khoản cán bộ của bạn để làm việc tại quầy.',
+    vi: 'Đăng nhập bằng tài khoản cán bộ để làm việc tại quầy.',
     en: 'Sign in with your staff account to work at a counter.',
   },
   username: { vi: 'Tên đăng nhập', en: 'Username' },
@@ -26,13 +26,13 @@ export const S = {
     vi: 'Phiên đăng nhập đã hết. Vui lòng đăng nhập lại.',
     en: 'Your session has ended. Please sign in again.',
   },
-  signedOut: { vi: 'Bạn đã đăng xuất.', en: 'You have signed out.' },
+  signedOut: { vi: 'Đã đăng xuất.', en: 'You have signed out.' },
   signOut: { vi: 'Đăng xuất', en: 'Sign out' },
   signedInAs: { vi: 'Đang đăng nhập', en: 'Signed in' },
   staffBar: { vi: 'Tài khoản', en: 'Account' },
   wrongCounterTitle: { vi: 'Không thể làm việc tại quầy này', en: 'You cannot work at this counter' },
   wrongCounterHelp: {
-    vi: 'Tài khoản của bạn không được phân công cho quầy này. Vui lòng chọn quầy khác hoặc hỏi quản lý.',
+    vi: 'Tài khoản này không được phân công cho quầy này. Vui lòng chọn quầy khác hoặc hỏi quản lý.',
     en: 'Your account is not assigned to this counter. Please choose another counter or ask your manager.',
   },
   choosing: { vi: 'Đang chọn quầy…', en: 'Choosing the counter…' },
@@ -40,7 +40,7 @@ export const S = {
   // Password
   passwordTitle: { vi: 'Đổi mật khẩu', en: 'Change password' },
   passwordLead: {
-    vi: 'Mật khẩu mới có ít nhất 10 ký tự. Các phiên đăng nhập khác của bạn sẽ kết thúc.',
+    vi: 'Mật khẩu mới có ít nhất 10 ký tự. Các phiên đăng nhập khác của tài khoản này sẽ kết thúc.',
     en: 'The new password has at least 10 characters. Your other sessions will end.',
   },
   currentPassword: { vi: 'Mật khẩu hiện tại', en: 'Current password' },

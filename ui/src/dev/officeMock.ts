@@ -327,7 +327,7 @@ function sessionOf(req: IncomingMessage): MockSession | null {
 }
 
 function unauthorized(res: ServerResponse): true {
-  return apiError(res, 401, 'unauthorized', 'Bạn cần đăng nhập để làm việc này.', 'Please sign in to do this.');
+  return apiError(res, 401, 'unauthorized', 'Cần đăng nhập để làm việc này.', 'Please sign in to do this.');
 }
 
 /** The session a state-changing request needs, with its CSRF token; null: answered already. */
@@ -343,7 +343,7 @@ function guard(req: IncomingMessage, res: ServerResponse, role?: MockStaff['role
   }
   const s = staff.find((u) => u.username === x.username);
   if (role && (!s || !role.includes(s.role))) {
-    apiError(res, 403, 'forbidden', 'Tài khoản của bạn không được làm việc này.', 'Your account may not do this.');
+    apiError(res, 403, 'forbidden', 'Tài khoản này không được làm việc này.', 'Your account may not do this.');
     return null;
   }
   return x;
@@ -413,7 +413,7 @@ function staffRoute(req: IncomingMessage, res: ServerResponse, url: URL): boolea
       if (!c) return apiError(res, 404, 'unknown_counter', 'Không có quầy này.', 'No such counter.');
       const s = staff.find((u) => u.username === x.username);
       if (s && s.counters.length > 0 && !s.counters.includes(c.id)) {
-        return apiError(res, 403, 'wrong_counter', 'Bạn không làm việc tại quầy này.', 'You do not work at this counter.');
+        return apiError(res, 403, 'wrong_counter', 'Tài khoản này không làm việc tại quầy này.', 'You do not work at this counter.');
       }
       x.counter_id = c.id;
       record(x.username, 'staff.choose_counter', 'counter', c.id);

@@ -184,19 +184,8 @@ impl DossierStore for SqliteDossiers {
         } = new;
         let mut conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         // A repeat is answered before anything is written.
-        let seen: Option<(String, String, String)> = conn
-            .query_row(
-                "SELECT request_sha256, dossier_json, status FROM dossiers
-                 WHERE idempotency_key = ?1",
-                [key],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        if let Some((sha, json, status)) = seen {
-            if sha != body_sha256 {
-                return Err(DossierStoreError::IdempotencyConflict);
-            }
-            return Ok((from_row(&json, &status)?, false));
+        if let Some(d) = earlier(&conn, key, body_sha256)? {
+            return Ok((d, false));
         }
         let mut staged = Vec::with_capacity(files.len());
         for f in files {
@@ -226,20 +215,7 @@ impl DossierStore for SqliteDossiers {
     }
 
     fn replay(&self, key: &str, body_sha256: &str) -> Result<Option<Dossier>, DossierStoreError> {
-        let row: Option<(String, String, String)> = self.readers.read(|conn| {
-            conn.query_row(
-                "SELECT request_sha256, dossier_json, status FROM dossiers
-                 WHERE idempotency_key = ?1",
-                [key],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
-        })?;
-        match row {
-            None => Ok(None),
-            Some((sha, _, _)) if sha != body_sha256 => Err(DossierStoreError::IdempotencyConflict),
-            Some((_, json, status)) => Ok(Some(from_row(&json, &status)?)),
-        }
+        self.readers.read(|conn| earlier(conn, key, body_sha256))
     }
 
     fn get(&self, code: &str) -> Result<Option<(Dossier, String)>, DossierStoreError> {
@@ -297,6 +273,28 @@ impl DossierStore for SqliteDossiers {
     }
 }
 
+/// The dossier filed before under the idempotency key `key` with the same body, `None` when
+/// the key is unused; [`DossierStoreError::IdempotencyConflict`] when it came with another body.
+fn earlier(
+    conn: &Connection,
+    key: &str,
+    body_sha256: &str,
+) -> Result<Option<Dossier>, DossierStoreError> {
+    let row: Option<(String, String, String)> = conn
+        .query_row(
+            "SELECT request_sha256, dossier_json, status FROM dossiers
+             WHERE idempotency_key = ?1",
+            [key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    match row {
+        None => Ok(None),
+        Some((sha, _, _)) if sha != body_sha256 => Err(DossierStoreError::IdempotencyConflict),
+        Some((_, json, status)) => Ok(Some(from_row(&json, &status)?)),
+    }
+}
+
 fn from_row(json: &str, status: &str) -> Result<Dossier, DossierStoreError> {
     let mut d: Dossier = serde_json::from_str(json)?;
     d.status = DossierStatus::parse(status).unwrap_or(d.status);
@@ -318,19 +316,9 @@ fn file_staged(
     actor: Option<&crate::access::Actor>,
 ) -> Result<(Dossier, bool), DossierStoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let before: Option<(String, String, String)> = tx
-        .query_row(
-            "SELECT request_sha256, dossier_json, status FROM dossiers
-             WHERE idempotency_key = ?1",
-            [key],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    if let Some((sha, json, status)) = before {
-        if sha != body_sha256 {
-            return Err(DossierStoreError::IdempotencyConflict);
-        }
-        return Ok((from_row(&json, &status)?, false));
+    // Again inside the transaction: another process may have filed it meanwhile.
+    if let Some(d) = earlier(&tx, key, body_sha256)? {
+        return Ok((d, false));
     }
     let seq: i64 = tx
         .query_row(

@@ -5,6 +5,7 @@
 //! Dossier codes have the shape of Circular 01/2018/TT-VPCP, Điều 19:
 //! `{agency code}-{YYMMDD}-{4-digit daily sequence}`, e.g. `000.00.00.H26-261123-0042`.
 
+pub use crate::life::Channel;
 use crate::workdays::ProcessingTime;
 use crate::{ApiError, ErrorCode};
 use chrono::NaiveDate;
@@ -149,6 +150,21 @@ pub struct DossierRequest {
     pub documents: Vec<DocumentRequest>,
     /// How the result is received.
     pub delivery: Delivery,
+    /// `online` (the default: the kiosk, with the citizen's sign-in) or `counter`: a paper
+    /// dossier received by the signed-in officer, the applicant as the officer entered it
+    /// from the citizen's papers (CCCD), accepted as it is received.
+    #[serde(default, skip_serializing_if = "is_online")]
+    #[ts(optional, as = "Option<Channel>")]
+    pub channel: Channel,
+    /// At a counter: the ticket the officer called for this citizen (its id), so the wait and
+    /// the service time belong to the dossier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub ticket_id: Option<String>,
+}
+
+fn is_online(c: &Channel) -> bool {
+    *c == Channel::Online
 }
 
 impl<'de> Deserialize<'de> for DossierRequest {
@@ -177,6 +193,10 @@ mod strict {
         #[serde(default)]
         documents: Vec<Document>,
         delivery: Delivery,
+        #[serde(default)]
+        channel: Channel,
+        #[serde(default)]
+        ticket_id: Option<String>,
     }
 
     #[derive(Deserialize, Default)]
@@ -233,6 +253,8 @@ mod strict {
             DossierRequest {
                 procedure_code: r.procedure_code,
                 sign_in_session: r.sign_in_session,
+                channel: r.channel,
+                ticket_id: r.ticket_id,
                 applicant: super::Applicant {
                     full_name: a.full_name,
                     id_number: a.id_number,
@@ -326,37 +348,67 @@ pub fn catalog_count(n: u32) -> u32 {
     }
 }
 
-/// Life-cycle of a dossier.
+/// Life-cycle of a dossier (docs/DOSSIERS.md; the actions that move it are in [`crate::life`]).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum DossierStatus {
-    /// Đã nộp trực tuyến, chờ tiếp nhận: filed online, not yet checked and accepted by an
-    /// officer (what the kiosk prints then is a confirmation of submission, not Mẫu 01).
+    /// Mới đăng ký: filed online, not yet checked and accepted by an officer (what the kiosk
+    /// prints then is a confirmation of submission, not Mẫu 01).
     Submitted,
     /// Đã tiếp nhận: accepted by an officer (Mẫu 01, the receipt and appointment).
     Received,
     /// Đang xử lý.
     Processing,
+    /// Chờ bổ sung: supplements requested (Mẫu 02); the clock is stopped.
+    SupplementRequested,
+    /// Đã nhận bổ sung: the clock runs again.
+    SupplementReceived,
+    /// Từ chối giải quyết (Mẫu 03).
+    Refused,
+    /// Dừng xử lý (Mẫu 05).
+    Stopped,
     /// Đã có kết quả.
-    Completed,
-    /// Đã trả kết quả.
+    ResultReady,
+    /// Chờ nộp phí, lệ phí: the result is ready and waits for its fee.
+    AwaitingFee,
+    /// Đã trả kết quả (at the counter, or by post).
     Returned,
-    /// Từ chối / trả lại hồ sơ.
-    Rejected,
+    /// Công dân rút hồ sơ.
+    Withdrawn,
 }
 
 impl DossierStatus {
+    /// Every state, in the order of a dossier's life.
+    pub const ALL: [DossierStatus; 11] = [
+        DossierStatus::Submitted,
+        DossierStatus::Received,
+        DossierStatus::Processing,
+        DossierStatus::SupplementRequested,
+        DossierStatus::SupplementReceived,
+        DossierStatus::Refused,
+        DossierStatus::Stopped,
+        DossierStatus::ResultReady,
+        DossierStatus::AwaitingFee,
+        DossierStatus::Returned,
+        DossierStatus::Withdrawn,
+    ];
+
     /// Vietnamese label.
     pub fn label_vi(self) -> &'static str {
         match self {
             DossierStatus::Submitted => "Đã nộp trực tuyến, chờ tiếp nhận",
             DossierStatus::Received => "Đã tiếp nhận",
             DossierStatus::Processing => "Đang xử lý",
-            DossierStatus::Completed => "Đã có kết quả",
+            DossierStatus::SupplementRequested => "Chờ bổ sung hồ sơ",
+            DossierStatus::SupplementReceived => "Đã nhận hồ sơ bổ sung",
+            DossierStatus::Refused => "Từ chối giải quyết",
+            DossierStatus::Stopped => "Dừng xử lý",
+            DossierStatus::ResultReady => "Đã có kết quả",
+            DossierStatus::AwaitingFee => "Có kết quả, chờ nộp phí",
             DossierStatus::Returned => "Đã trả kết quả",
-            DossierStatus::Rejected => "Không tiếp nhận",
+            DossierStatus::Withdrawn => "Đã rút hồ sơ",
         }
     }
 
@@ -366,9 +418,14 @@ impl DossierStatus {
             DossierStatus::Submitted => "Submitted online, awaiting check",
             DossierStatus::Received => "Received",
             DossierStatus::Processing => "Being processed",
-            DossierStatus::Completed => "Result ready",
+            DossierStatus::SupplementRequested => "Awaiting supplements",
+            DossierStatus::SupplementReceived => "Supplement received",
+            DossierStatus::Refused => "Refused",
+            DossierStatus::Stopped => "Processing stopped",
+            DossierStatus::ResultReady => "Result ready",
+            DossierStatus::AwaitingFee => "Result ready, fee due",
             DossierStatus::Returned => "Result returned",
-            DossierStatus::Rejected => "Not accepted",
+            DossierStatus::Withdrawn => "Withdrawn",
         }
     }
 
@@ -378,36 +435,54 @@ impl DossierStatus {
             DossierStatus::Submitted => "submitted",
             DossierStatus::Received => "received",
             DossierStatus::Processing => "processing",
-            DossierStatus::Completed => "completed",
+            DossierStatus::SupplementRequested => "supplement_requested",
+            DossierStatus::SupplementReceived => "supplement_received",
+            DossierStatus::Refused => "refused",
+            DossierStatus::Stopped => "stopped",
+            DossierStatus::ResultReady => "result_ready",
+            DossierStatus::AwaitingFee => "awaiting_fee",
             DossierStatus::Returned => "returned",
-            DossierStatus::Rejected => "rejected",
+            DossierStatus::Withdrawn => "withdrawn",
         }
     }
 
     /// Whether an officer has accepted the dossier (then its receipt is Mẫu 01 "Giấy tiếp nhận
     /// hồ sơ và hẹn trả kết quả"); a dossier only submitted online, or turned away, was not.
     pub fn accepted(self) -> bool {
-        matches!(
+        !matches!(
             self,
-            DossierStatus::Received
-                | DossierStatus::Processing
-                | DossierStatus::Completed
-                | DossierStatus::Returned
+            DossierStatus::Submitted | DossierStatus::Refused | DossierStatus::Withdrawn
         )
     }
 
-    /// From the wire name.
+    /// Nothing more can be done: returned, refused, stopped or withdrawn.
+    pub fn closed(self) -> bool {
+        matches!(
+            self,
+            DossierStatus::Returned
+                | DossierStatus::Refused
+                | DossierStatus::Stopped
+                | DossierStatus::Withdrawn
+        )
+    }
+
+    /// The office still owes the citizen something by the due date: it can be overdue (not
+    /// while the clock is stopped for a supplement, nor once the result is ready).
+    pub fn clock_runs(self) -> bool {
+        matches!(
+            self,
+            DossierStatus::Received | DossierStatus::Processing | DossierStatus::SupplementReceived
+        )
+    }
+
+    /// From the wire name; `completed` and `rejected` are the names of schema 4.
     pub fn parse(s: &str) -> Option<DossierStatus> {
-        [
-            DossierStatus::Submitted,
-            DossierStatus::Received,
-            DossierStatus::Processing,
-            DossierStatus::Completed,
-            DossierStatus::Returned,
-            DossierStatus::Rejected,
-        ]
-        .into_iter()
-        .find(|st| st.as_str() == s)
+        match s {
+            "completed" => return Some(DossierStatus::ResultReady),
+            "rejected" => return Some(DossierStatus::Refused),
+            _ => {}
+        }
+        DossierStatus::ALL.into_iter().find(|st| st.as_str() == s)
     }
 }
 
@@ -648,6 +723,31 @@ pub struct Dossier {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub received_by: Option<String>,
+    /// Online or received on paper at a counter.
+    #[serde(default)]
+    pub channel: Channel,
+    /// The ticket of the visit a paper dossier was received in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub ticket_id: Option<String>,
+    /// Every document has its scanned or uploaded file in the office database.
+    #[serde(default)]
+    pub digitized: bool,
+    /// While a supplement is awaited: the working days that were left when the clock stopped
+    /// (the due date moves on when the supplement arrives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub days_left: Option<u32>,
+    /// The fee was paid.
+    #[serde(default)]
+    pub fee_paid: bool,
+    /// Past its appointment while the office still owes the result (not while a supplement
+    /// is awaited): computed when read.
+    #[serde(default)]
+    pub overdue: bool,
+    /// What happened to it, oldest first.
+    #[serde(default)]
+    pub history: Vec<crate::life::HistoryEntry>,
 }
 
 /// What `GET /api/v1/dossiers/{code}` returns without the lookup secret: status only, nothing
@@ -730,6 +830,8 @@ mod tests {
         let full = DossierRequest {
             procedure_code: "1.001193".into(),
             sign_in_session: Some("s".into()),
+            channel: Channel::Counter,
+            ticket_id: Some("t".into()),
             applicant: Applicant {
                 full_name: "A".into(),
                 id_number: "001099012345".into(),
@@ -882,6 +984,13 @@ mod tests {
             account_subject: None,
             submitted_by: None,
             received_by: None,
+            channel: Channel::Online,
+            ticket_id: None,
+            digitized: false,
+            days_left: None,
+            fee_paid: false,
+            overdue: false,
+            history: vec![],
         };
         let mut d = serde_json::to_value(old).unwrap();
         for k in [
@@ -903,20 +1012,23 @@ mod tests {
 
     #[test]
     fn statuses_round_trip_and_only_accepted_ones_are_receipts() {
-        for st in [
-            DossierStatus::Submitted,
-            DossierStatus::Received,
-            DossierStatus::Processing,
-            DossierStatus::Completed,
-            DossierStatus::Returned,
-            DossierStatus::Rejected,
-        ] {
+        for st in DossierStatus::ALL {
             assert_eq!(DossierStatus::parse(st.as_str()), Some(st));
             let json = serde_json::to_string(&st).unwrap();
             assert_eq!(json, format!("\"{}\"", st.as_str()));
         }
+        assert_eq!(
+            DossierStatus::parse("completed"),
+            Some(DossierStatus::ResultReady)
+        );
+        assert_eq!(
+            DossierStatus::parse("rejected"),
+            Some(DossierStatus::Refused)
+        );
+        assert!(DossierStatus::Stopped.closed() && !DossierStatus::AwaitingFee.closed());
+        assert!(!DossierStatus::SupplementRequested.clock_runs());
         assert!(!DossierStatus::Submitted.accepted());
-        assert!(!DossierStatus::Rejected.accepted());
+        assert!(!DossierStatus::Refused.accepted());
         assert!(DossierStatus::Received.accepted());
         assert_eq!(
             DossierStatus::Submitted.label_vi(),

@@ -97,11 +97,19 @@ pub enum ErrorCode {
     OriginNotAllowed,
     /// A request for a host name this server does not answer to (DNS rebinding) (421).
     HostNotAllowed,
+    /// A second request for supplements on a dossier: the rules allow one (409).
+    SupplementAlreadyRequested,
+    /// A dossier returned, refused, stopped or withdrawn: nothing more can be done to it (409).
+    DossierClosed,
+    /// The action does not apply to the dossier in its present state (409).
+    ActionNotAllowed,
+    /// No such form, or the dossier has no event the form records (404).
+    FormNotAvailable,
 }
 
 impl ErrorCode {
     /// Every code (the TypeScript union and the UI's list come from the same enum).
-    pub const ALL: [ErrorCode; 47] = [
+    pub const ALL: [ErrorCode; 51] = [
         ErrorCode::BadRequest,
         ErrorCode::MalformedJson,
         ErrorCode::BodyTooLarge,
@@ -149,6 +157,10 @@ impl ErrorCode {
         ErrorCode::UnsupportedMediaType,
         ErrorCode::OriginNotAllowed,
         ErrorCode::HostNotAllowed,
+        ErrorCode::SupplementAlreadyRequested,
+        ErrorCode::DossierClosed,
+        ErrorCode::ActionNotAllowed,
+        ErrorCode::FormNotAvailable,
     ];
 
     /// Its place in [`ErrorCode::ALL`]; the match lists every code, so a new one cannot be
@@ -202,6 +214,10 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => 44,
             ErrorCode::OriginNotAllowed => 45,
             ErrorCode::HostNotAllowed => 46,
+            ErrorCode::SupplementAlreadyRequested => 47,
+            ErrorCode::DossierClosed => 48,
+            ErrorCode::ActionNotAllowed => 49,
+            ErrorCode::FormNotAvailable => 50,
         }
     }
 }
@@ -251,8 +267,12 @@ impl ApiError {
             ErrorCode::UnknownService
             | ErrorCode::NotFound
             | ErrorCode::UnknownCounter
-            | ErrorCode::UnknownProcedure => 404,
+            | ErrorCode::UnknownProcedure
+            | ErrorCode::FormNotAvailable => 404,
             ErrorCode::IdempotencyConflict
+            | ErrorCode::SupplementAlreadyRequested
+            | ErrorCode::DossierClosed
+            | ErrorCode::ActionNotAllowed
             | ErrorCode::ServiceClosed
             | ErrorCode::QueueEmpty
             | ErrorCode::NoCurrentTicket

@@ -8,6 +8,7 @@ pub mod dossier;
 pub mod error;
 pub mod files;
 pub mod identity;
+pub mod life;
 pub mod queue;
 pub mod receipt;
 pub mod scan;

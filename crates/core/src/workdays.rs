@@ -171,6 +171,32 @@ pub const DEFAULT_HOLIDAYS: &[(i32, u32, u32)] = &[
     (2027, 9, 3),
 ];
 
+/// The office's own holiday table, by year (`motcua serve --holidays-file`, TOML):
+///
+/// ```toml
+/// [2027]
+/// holidays = ["2027-01-01", "2027-02-05", "2027-02-08"]
+/// makeup_days = []
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct HolidayTable {
+    /// Year → its days.
+    pub years: std::collections::BTreeMap<i32, HolidayYear>,
+}
+
+/// One year of a [`HolidayTable`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolidayYear {
+    /// Days off on what would be working days (Tết, 30/4, 1/5, 2/9 and the bridges).
+    #[serde(default)]
+    pub holidays: Vec<NaiveDate>,
+    /// Saturdays or Sundays worked in exchange (làm bù).
+    #[serde(default)]
+    pub makeup_days: Vec<NaiveDate>,
+}
+
 /// Default make-up working Saturdays (ngày làm bù).
 pub const DEFAULT_MAKEUP_DAYS: &[(i32, u32, u32)] = &[(2025, 4, 26)];
 
@@ -384,6 +410,44 @@ impl WorkCalendar {
         day.and_time(self.within_hours(t))
     }
 
+    /// Working days after `day` up to and including `due`: what is left of the processing time
+    /// when the clock stops on `day` (the day of the request counts as used); 0 when `due`
+    /// is not after `day`.
+    pub fn working_days_left(&self, day: NaiveDate, due: NaiveDate) -> u32 {
+        let mut n = 0;
+        let mut d = day;
+        while d < due && n < MAX_DAYS as u32 {
+            d = self.next_working_day(d);
+            if d <= due {
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// The appointment when the clock runs again at local time `resumed` with `left` working
+    /// days: counted as a dossier received then with that processing time (the cut-off and
+    /// the hour rules included).
+    pub fn resume(&self, resumed: NaiveDateTime, left: u32) -> NaiveDateTime {
+        self.due_at(resumed, &ProcessingTime::working_days(left))
+    }
+
+    /// The defaults with the years of `table` replaced: each year given lists all its holidays
+    /// and make-up days; the other years keep the built-in lists.
+    pub fn with_years(table: &HolidayTable) -> WorkCalendar {
+        let given = |d: &NaiveDate| table.years.contains_key(&d.year());
+        let mut c = WorkCalendar::default();
+        c.holidays.retain(|d| !given(d));
+        c.makeup_days.retain(|d| !given(d));
+        for (year, y) in &table.years {
+            c.holidays
+                .extend(y.holidays.iter().filter(|d| d.year() == *year));
+            c.makeup_days
+                .extend(y.makeup_days.iter().filter(|d| d.year() == *year));
+        }
+        c
+    }
+
     /// `t` if it is in a working period, else the start of the next one, or the end of the
     /// last one after hours.
     fn within_hours(&self, t: NaiveTime) -> NaiveTime {
@@ -561,6 +625,113 @@ mod tests {
             assert_eq!(at.date(), cal.due_date(received, &t), "{received} {t:?}");
             assert!(at.time() >= hm(7, 30) && at.time() <= hm(17, 0), "{at}");
         }
+    }
+
+    #[test]
+    /// The clock stops on the day supplements are asked for and runs again from the day they
+    /// arrive with the working days that were left; worked out by hand on the calendar.
+    fn supplement_pause_across_tet() {
+        let c = WorkCalendar::default();
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        let at = |day: NaiveDate, h| day.and_hms_opt(h, 0, 0).unwrap();
+        // (due, stopped on, resumed at, days left, new due)
+        let table = [
+            // Due Fri 11/12/2026, asked Mon 7/12: Tue–Fri left (4); back Wed 9/12 at 09:00:
+            // Thu 10, Fri 11, Mon 14, Tue 15.
+            (
+                d(2026, 12, 11),
+                d(2026, 12, 7),
+                at(d(2026, 12, 9), 9),
+                4,
+                d(2026, 12, 15),
+            ),
+            // Back after the cut-off (16:00 Wed) counts from Thu: Fri 11 … Wed 16.
+            (
+                d(2026, 12, 11),
+                d(2026, 12, 7),
+                at(d(2026, 12, 9), 16),
+                4,
+                d(2026, 12, 16),
+            ),
+            // Due Thu 4/2/2027, asked Mon 1/2: Tue 2, Wed 3, Thu 4 left (3); back Thu 4/2:
+            // Fri 5 and Mon 8 – Thu 11 are Tết, so Fri 12, Mon 15, Tue 16.
+            (
+                d(2027, 2, 4),
+                d(2027, 2, 1),
+                at(d(2027, 2, 4), 10),
+                3,
+                d(2027, 2, 16),
+            ),
+            // Due Tue 24/2/2026, asked Fri 13/2 (before Tết Bính Ngọ, 16–20/2 off): Mon 23 and
+            // Tue 24 left (2); back Mon 23/2: Tue 24, Wed 25.
+            (
+                d(2026, 2, 24),
+                d(2026, 2, 13),
+                at(d(2026, 2, 23), 8),
+                2,
+                d(2026, 2, 25),
+            ),
+            // Asked on the due day itself: nothing left; back Tue 15/12 gives that same day.
+            (
+                d(2026, 12, 11),
+                d(2026, 12, 11),
+                at(d(2026, 12, 15), 9),
+                0,
+                d(2026, 12, 15),
+            ),
+            // Asked after the due date (already late): nothing left either.
+            (
+                d(2026, 12, 11),
+                d(2026, 12, 14),
+                at(d(2026, 12, 15), 9),
+                0,
+                d(2026, 12, 15),
+            ),
+            // Over 30/4–1/5/2026 (Thu, Fri): due Wed 6/5, asked Tue 28/4: Wed 29, Mon 4,
+            // Tue 5, Wed 6 left (4); back Mon 4/5: Tue 5, Wed 6, Thu 7, Fri 8.
+            (
+                d(2026, 5, 6),
+                d(2026, 4, 28),
+                at(d(2026, 5, 4), 9),
+                4,
+                d(2026, 5, 8),
+            ),
+            // Over 2/9/2026 (1–2/9 Tue, Wed off): due Fri 4/9, asked Mon 31/8: Thu 3, Fri 4
+            // left (2); back Thu 3/9: Fri 4, Mon 7.
+            (
+                d(2026, 9, 4),
+                d(2026, 8, 31),
+                at(d(2026, 9, 3), 9),
+                2,
+                d(2026, 9, 7),
+            ),
+        ];
+        for (due, stopped, resumed, left, new_due) in table {
+            assert_eq!(c.working_days_left(stopped, due), left, "{due} {stopped}");
+            assert_eq!(
+                c.resume(resumed, left).date(),
+                new_due,
+                "{due} {stopped} {resumed}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_year_table_replaces_only_its_years() {
+        let t: HolidayTable = toml::from_str(
+            "[2027]\nholidays = [\"2027-01-01\", \"2027-02-10\"]\nmakeup_days = [\"2027-02-13\"]\n",
+        )
+        .unwrap();
+        let c = WorkCalendar::with_years(&t);
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert!(!c.is_working_day(d(2027, 2, 10)));
+        assert!(
+            c.is_working_day(d(2027, 2, 8)),
+            "the default 2027 list is gone"
+        );
+        assert!(c.is_working_day(d(2027, 2, 13)), "a Saturday worked");
+        assert!(!c.is_working_day(d(2026, 2, 17)), "2026 keeps the defaults");
+        assert!(toml::from_str::<HolidayTable>("[2027]\nholiday = []\n").is_err());
     }
 
     #[test]

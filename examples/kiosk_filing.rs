@@ -69,6 +69,8 @@ async fn main() {
     for i in 0..n {
         let req = DossierRequest {
             procedure_code: "1.001193".into(),
+            channel: Default::default(),
+            ticket_id: None,
             // Name and ID number from the sign-in.
             applicant: Applicant {
                 full_name: String::new(),

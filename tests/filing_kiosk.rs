@@ -29,6 +29,8 @@ fn pdf_bytes() -> Vec<u8> {
 fn request(file: Vec<u8>) -> DossierRequest {
     DossierRequest {
         procedure_code: "1.001193".into(),
+        channel: Default::default(),
+        ticket_id: None,
         applicant: Applicant {
             full_name: NAME.into(),
             id_number: ID.into(),

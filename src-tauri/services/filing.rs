@@ -328,6 +328,8 @@ mod tests {
     fn catalog_text_and_counts_are_made_fit_to_send() {
         let mut req = DossierRequest {
             procedure_code: "1.001193".into(),
+            channel: Default::default(),
+            ticket_id: None,
             sign_in_session: None,
             applicant: Default::default(),
             answers: Default::default(),

@@ -438,5 +438,12 @@ pub fn sample_dossier() -> motcua_core::dossier::Dossier {
         account_subject: None,
         submitted_by: None,
         received_by: None,
+        channel: motcua_core::dossier::Channel::Online,
+        ticket_id: None,
+        digitized: false,
+        days_left: None,
+        fee_paid: false,
+        overdue: false,
+        history: vec![],
     }
 }

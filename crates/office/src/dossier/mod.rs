@@ -707,6 +707,13 @@ impl Filing {
                 id_number: Some(checked.req.applicant.id_number.clone()).filter(|n| !n.is_empty()),
             }),
             received_by: None,
+            channel: motcua_core::dossier::Channel::Online,
+            ticket_id: None,
+            digitized: false,
+            days_left: None,
+            fee_paid: false,
+            overdue: false,
+            history: vec![],
         }
     }
 

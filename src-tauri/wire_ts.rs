@@ -55,6 +55,10 @@ mod tests {
         export::<dossier::DossierRequest>(dir);
         export::<dossier::Dossier>(dir);
         export::<dossier::DossierStatusView>(dir);
+        // The dossier's life in the office: actions, lists.
+        export::<motcua_core::life::Action>(dir);
+        export::<motcua_core::life::DossierList>(dir);
+        export::<motcua_core::life::FormId>(dir);
         // Scans.
         export::<scan::ScanResult>(dir);
         // The kiosk's commands.
@@ -77,7 +81,7 @@ mod tests {
     /// their labels (the printed ticket uses the same), and every error code.
     fn values_ts() -> String {
         let mut s = String::from(HEADER);
-        s.push_str("import type { ErrorCode } from './ErrorCode';\nimport type { EventKind } from './EventKind';\nimport type { Priority } from './Priority';\n\n");
+        s.push_str("import type { ActionKind } from './ActionKind';\nimport type { DossierStatus } from './DossierStatus';\nimport type { DossierView } from './DossierView';\nimport type { ErrorCode } from './ErrorCode';\nimport type { EventKind } from './EventKind';\nimport type { Priority } from './Priority';\n\n");
         s.push_str("/** Every priority, in the order the screen offers them. */\nexport const PRIORITIES = [\n");
         for p in queue::Priority::ALL {
             s.push_str(&format!("  '{}',\n", p.as_str()));
@@ -102,7 +106,35 @@ mod tests {
         for k in queue::EventKind::ALL {
             s.push_str(&format!("  '{}',\n", k.as_str()));
         }
-        s.push_str("] as const satisfies readonly EventKind[];\n");
+        s.push_str("] as const satisfies readonly EventKind[];\n\n");
+        s.push_str("/** The label of each dossier state. */\nexport const DOSSIER_STATUS_LABELS: Readonly<Record<DossierStatus, { vi: string; en: string }>> = {\n");
+        for st in dossier::DossierStatus::ALL {
+            s.push_str(&format!(
+                "  {}: {{ vi: '{}', en: '{}' }},\n",
+                st.as_str(),
+                st.label_vi(),
+                st.label_en()
+            ));
+        }
+        s.push_str("};\n\n/** The back office's lists in order, with their labels. */\nexport const DOSSIER_VIEWS: ReadonlyArray<{ view: DossierView; vi: string; en: string }> = [\n");
+        for v in motcua_core::life::DossierView::ALL {
+            s.push_str(&format!(
+                "  {{ view: '{}', vi: '{}', en: '{}' }},\n",
+                v.as_str(),
+                v.label_vi(),
+                v.label_en()
+            ));
+        }
+        s.push_str("];\n\n/** What each history step is called. */\nexport const ACTION_LABELS: Readonly<Record<ActionKind, { vi: string; en: string }>> = {\n");
+        for k in motcua_core::life::ActionKind::ALL {
+            s.push_str(&format!(
+                "  {}: {{ vi: '{}', en: '{}' }},\n",
+                k.as_str(),
+                k.label_vi(),
+                k.label_en()
+            ));
+        }
+        s.push_str("};\n");
         s
     }
 

@@ -129,8 +129,17 @@ pub struct FilingArgs {
     receipt_key_file: Option<PathBuf>,
     /// A public holiday (YYYY-MM-DD); repeat it. Given at all, it replaces the built-in
     /// 2025–2027 list.
-    #[arg(long = "holiday")]
+    #[arg(long = "holiday", conflicts_with = "holidays_file")]
     holidays: Vec<chrono::NaiveDate>,
+    /// The office's holiday table by year (TOML: `[2027]` with `holidays = ["2027-02-05", …]`
+    /// and `makeup_days = […]`): each year given replaces that year of the built-in
+    /// 2025–2027 table (docs/DOSSIERS.md, "Due dates").
+    #[arg(long, value_name = "FILE")]
+    holidays_file: Option<PathBuf>,
+    /// The version of the official forms issued (mẫu 01–05): tt01-2018 (Thông tư
+    /// 01/2018/TT-VPCP) or nd118-2025 (the 2025 set).
+    #[arg(long, default_value = "tt01-2018")]
+    form_set: String,
     /// Receipts at or after this local time (HH:MM) count from the next working day.
     #[arg(long, default_value = "15:00", value_parser = parse_hhmm)]
     cutoff: chrono::NaiveTime,
@@ -146,8 +155,16 @@ fn parse_hhmm(s: &str) -> Result<chrono::NaiveTime, String> {
 }
 
 impl FilingArgs {
-    pub fn config(self) -> motcua_office::dossier::FilingConfig {
-        motcua_office::dossier::FilingConfig {
+    pub fn config(self) -> Result<motcua_office::dossier::FilingConfig, String> {
+        let holiday_table = match &self.holidays_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                Some(toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?)
+            }
+            None => None,
+        };
+        Ok(motcua_office::dossier::FilingConfig {
             enabled: !self.no_online_filing,
             agency_code: self.agency_code,
             parent_agency: self.parent_agency,
@@ -163,7 +180,9 @@ impl FilingArgs {
                 at_once: self.uploads_at_once.into(),
                 ..Default::default()
             },
-        }
+            holiday_table,
+            form_set: self.form_set,
+        })
     }
 }
 

@@ -216,7 +216,13 @@ fn main() -> ExitCode {
                 priority,
                 ui: ui_dir.map(motcua_office::UiSource::Dir).unwrap_or_default(),
                 espeak,
-                filing: filing.config(),
+                filing: match filing.config() {
+                    Ok(f) => f,
+                    Err(e) => {
+                        eprintln!("motcua: {e}");
+                        return ExitCode::FAILURE;
+                    }
+                },
                 catalog: catalog.config(),
                 tls: tls_cert
                     .zip(tls_key)

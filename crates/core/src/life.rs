@@ -691,6 +691,148 @@ pub fn next(facts: &Facts, action: &Action, role: Role) -> Result<DossierStatus,
     })
 }
 
+/// The back office's lists (`GET /api/v1/dossiers?view=…`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DossierView {
+    /// Everything not yet closed (the default).
+    #[default]
+    Open,
+    /// Filed online, waiting to be checked and accepted.
+    Submitted,
+    /// Being processed: received, processing, supplement received.
+    InProgress,
+    /// The clock runs and the appointment is within the next two working days.
+    DueSoon,
+    /// Past the appointment and still owed.
+    Overdue,
+    /// Waiting for the citizen's supplement.
+    AwaitingSupplement,
+    /// The result is ready and waits for its fee.
+    AwaitingFee,
+    /// The result is ready to hand back (fee paid or none).
+    ResultReady,
+    /// Returned, refused, stopped or withdrawn.
+    Closed,
+    /// Every dossier.
+    All,
+}
+
+impl DossierView {
+    /// Every view, in the order the back office shows them.
+    pub const ALL: [DossierView; 10] = [
+        DossierView::Open,
+        DossierView::Submitted,
+        DossierView::InProgress,
+        DossierView::DueSoon,
+        DossierView::Overdue,
+        DossierView::AwaitingSupplement,
+        DossierView::AwaitingFee,
+        DossierView::ResultReady,
+        DossierView::Closed,
+        DossierView::All,
+    ];
+
+    /// Wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DossierView::Open => "open",
+            DossierView::Submitted => "submitted",
+            DossierView::InProgress => "in_progress",
+            DossierView::DueSoon => "due_soon",
+            DossierView::Overdue => "overdue",
+            DossierView::AwaitingSupplement => "awaiting_supplement",
+            DossierView::AwaitingFee => "awaiting_fee",
+            DossierView::ResultReady => "result_ready",
+            DossierView::Closed => "closed",
+            DossierView::All => "all",
+        }
+    }
+
+    /// The tab's label, Vietnamese.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            DossierView::Open => "Đang giải quyết",
+            DossierView::Submitted => "Chờ tiếp nhận",
+            DossierView::InProgress => "Đang xử lý",
+            DossierView::DueSoon => "Sắp đến hạn",
+            DossierView::Overdue => "Quá hạn",
+            DossierView::AwaitingSupplement => "Chờ bổ sung",
+            DossierView::AwaitingFee => "Chờ nộp phí",
+            DossierView::ResultReady => "Chờ trả kết quả",
+            DossierView::Closed => "Đã kết thúc",
+            DossierView::All => "Tất cả",
+        }
+    }
+
+    /// The tab's label, English.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            DossierView::Open => "Open",
+            DossierView::Submitted => "To accept",
+            DossierView::InProgress => "In progress",
+            DossierView::DueSoon => "Due soon",
+            DossierView::Overdue => "Overdue",
+            DossierView::AwaitingSupplement => "Awaiting supplement",
+            DossierView::AwaitingFee => "Awaiting fee",
+            DossierView::ResultReady => "To return",
+            DossierView::Closed => "Closed",
+            DossierView::All => "All",
+        }
+    }
+}
+
+/// One line of a back-office list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct DossierSummary {
+    /// Mã hồ sơ.
+    pub code: String,
+    /// Mã thủ tục.
+    pub procedure_code: String,
+    /// Tên thủ tục.
+    pub procedure_name: String,
+    /// The applicant's full name.
+    pub applicant_name: String,
+    /// State.
+    pub status: DossierStatus,
+    /// Online or at a counter.
+    pub channel: Channel,
+    /// When filed or received, RFC 3339 (+07:00).
+    pub received_at: String,
+    /// Ngày hẹn trả.
+    pub due_date: NaiveDate,
+    /// The appointment, RFC 3339 (+07:00), when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub due_at: Option<String>,
+    /// Past the appointment and still owed.
+    pub overdue: bool,
+    /// While a supplement is awaited: the working days left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub days_left: Option<u32>,
+    /// Fee in đồng.
+    #[ts(type = "number")]
+    pub fee_vnd: u64,
+    /// Every document scanned.
+    pub digitized: bool,
+}
+
+/// `GET /api/v1/dossiers`: a page of one view, and how many dossiers each view holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, utoipa::ToSchema)]
+pub struct DossierList {
+    /// The view listed.
+    pub view: DossierView,
+    /// This page, soonest due first (closed ones: latest first).
+    pub items: Vec<DossierSummary>,
+    /// How many the view holds (all pages).
+    pub total: u32,
+    /// How many each view holds, by its wire name.
+    pub counts: std::collections::BTreeMap<String, u32>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

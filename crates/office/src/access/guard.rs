@@ -130,6 +130,15 @@ pub fn rule(method: &Method, route: &str) -> Option<Rule> {
         | ("POST", "/api/v1/staff/session/counter" | "/api/v1/staff/password") => Staff,
         ("POST" | "DELETE", "/api/v1/staff/assist") => KioskDevice,
         ("GET", "/api/v1/audit" | "/api/v1/audit.csv") => Manager,
+        // The back office: one-stop staff (the handlers also refuse the IT admin role, and
+        // counter staff the steps a manager takes).
+        (
+            "GET",
+            "/api/v1/dossiers"
+            | "/api/v1/dossiers/{code}/forms/{form}"
+            | "/api/v1/dossiers/{code}/attachments/{position}",
+        )
+        | ("POST", "/api/v1/dossiers/{code}/actions") => Staff,
         ("GET" | "POST", "/api/v1/staff" | "/api/v1/devices")
         | (
             "POST",

@@ -285,6 +285,44 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (staged, seq)
     ) STRICT;
     "#,
+    // 10 (issue 14): the dossier's life in the office. The status takes the states of
+    // `motcua_core::life` (the column is replaced as in 4; `completed` and `rejected` of
+    // schema 4 become `result_ready` and `refused`); how it came in (online or at a counter,
+    // with the ticket of that visit), whether it is digitized, the appointment's hour, the
+    // working days left while a supplement is awaited; and its history, one row per step,
+    // written in the step's own transaction with its audit entry.
+    r#"
+    ALTER TABLE dossiers RENAME COLUMN status TO status_v4;
+    ALTER TABLE dossiers ADD COLUMN status TEXT NOT NULL DEFAULT 'submitted'
+        CHECK (status IN ('submitted', 'received', 'processing', 'supplement_requested',
+                          'supplement_received', 'refused', 'stopped', 'result_ready',
+                          'awaiting_fee', 'returned', 'withdrawn'));
+    UPDATE dossiers SET status = CASE status_v4 WHEN 'completed' THEN 'result_ready'
+                                                WHEN 'rejected' THEN 'refused'
+                                                ELSE status_v4 END;
+    ALTER TABLE dossiers DROP COLUMN status_v4;
+    ALTER TABLE dossiers ADD COLUMN channel TEXT NOT NULL DEFAULT 'online'
+        CHECK (channel IN ('online', 'counter'));
+    ALTER TABLE dossiers ADD COLUMN ticket_id TEXT;
+    ALTER TABLE dossiers ADD COLUMN digitized INTEGER NOT NULL DEFAULT 0 CHECK (digitized IN (0, 1));
+    ALTER TABLE dossiers ADD COLUMN due_at TEXT;
+    ALTER TABLE dossiers ADD COLUMN days_left INTEGER;
+    ALTER TABLE dossiers ADD COLUMN updated_at TEXT;
+    CREATE INDEX dossiers_by_status ON dossiers (status, due_date);
+    CREATE INDEX dossiers_by_ticket ON dossiers (ticket_id) WHERE ticket_id IS NOT NULL;
+    CREATE TABLE dossier_history (
+        dossier_code TEXT NOT NULL REFERENCES dossiers(code) ON DELETE CASCADE,
+        seq          INTEGER NOT NULL CHECK (seq > 0),
+        at           TEXT NOT NULL,
+        action       TEXT NOT NULL,
+        from_status  TEXT,
+        to_status    TEXT NOT NULL,
+        actor        TEXT NOT NULL,
+        -- The entry as the API returns it.
+        entry_json   TEXT NOT NULL,
+        PRIMARY KEY (dossier_code, seq)
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version recorded in the database (`PRAGMA user_version`).

@@ -59,6 +59,7 @@ pub fn store_error(e: DossierStoreError) -> ApiError {
             "Hôm nay đã hết số hồ sơ (9.999). Vui lòng nộp vào ngày mai hoặc hỏi cán bộ.",
             "Today's dossier numbers (9,999) are used up. Please file tomorrow or ask a staff member.",
         ),
+        DossierStoreError::Refused(e) => e,
         DossierStoreError::Storage(detail) => {
             tracing::error!(%detail, "dossier storage failed");
             ApiError::new(
@@ -235,6 +236,19 @@ pub async fn post_dossier(
     if let Some(dossier) = blocking(move || f.replay(&k, &s)).await? {
         return Ok(filed(dossier, false));
     }
+    // A paper dossier at a counter: the signed-in officer receives it.
+    if parsed.req.channel == motcua_core::dossier::Channel::Counter {
+        let who = who.map(|axum::Extension(p)| p);
+        let staff = dossier_officer(who.as_ref())?;
+        let actor = who.as_ref().and_then(|p| p.actor());
+        let ((dossier, created), _turn) = with_turn(turn, move || {
+            let mut checked = filing.check_with(parsed.req, parsed.decoded)?;
+            filing.receive_at_counter(&mut checked, &staff)?;
+            Ok(filing.file(&key, &sha, checked, Utc::now(), actor.as_ref())?)
+        })
+        .await?;
+        return Ok(filed(dossier, created));
+    }
     // Then the sign-in, before the files are checked: nothing is stored on a refusal.
     let filer = filing.filer(parsed.req.sign_in_session.as_deref())?;
     // Recorded as done by the kiosk (and the staff member assisting there) that sent it.
@@ -246,6 +260,35 @@ pub async fn post_dossier(
     })
     .await?;
     Ok(filed(dossier, created))
+}
+
+/// The one-stop officer behind a request that receives or acts on a dossier: a signed-in
+/// staff member in a browser (counter staff or a manager). A kiosk or a board, even with a
+/// staff member assisting, is refused (403), and so is the IT admin role: dossiers are the
+/// one-stop staff's work.
+pub(crate) fn dossier_officer(
+    who: Option<&crate::access::guard::Principal>,
+) -> Result<motcua_core::staff::StaffWire, ApiError> {
+    use crate::access::guard::Principal;
+    use motcua_core::staff::Role;
+    match who {
+        Some(Principal::Staff { staff, .. }) if staff.role != Role::Admin => Ok(staff.clone()),
+        Some(Principal::Staff { .. }) => Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Tài khoản quản trị hệ thống không tiếp nhận hay xử lý hồ sơ: việc này của cán bộ \
+             một cửa và lãnh đạo đơn vị.",
+            "The IT admin account does not receive or process dossiers: that is the one-stop \
+             staff's and the managers' work.",
+        )),
+        Some(Principal::Device { .. }) => Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Hồ sơ giấy được tiếp nhận và xử lý bởi cán bộ đã đăng nhập trên trang quầy, không \
+             phải từ ki-ốt.",
+            "Paper dossiers are received and processed by a staff member signed in on the \
+             counter page, not from a kiosk.",
+        )),
+        _ => Err(crate::access::guard::unauthorized()),
+    }
 }
 
 fn filed(dossier: motcua_core::dossier::Dossier, created: bool) -> Response {
@@ -274,10 +317,11 @@ pub struct LookupQuery {
     params(("code" = String, Path, description = "Dossier code `{agency}-{YYMMDD}-{NNNN}`."),
         ("k" = Option<String>, Query, description = "The lookup secret from the receipt's tracking URL.")),
     responses(
-    (status = 200, description = "With the right `k`: the Dossier (`Cache-Control: no-store`). Without `k`: the public status only (nothing personal).", body = motcua_core::dossier::Dossier),
+    (status = 200, description = "With the right `k`, or to a signed-in one-stop officer (counter staff or manager): the Dossier with its `history` in order (`Cache-Control: no-store`). Without `k`: the public status only (nothing personal).", body = motcua_core::dossier::Dossier),
     (status = 404, description = "not_found: no such dossier, or a wrong `k`.", body = motcua_core::ApiError)))]
 pub async fn get_dossier(
     State(app): State<DossierState>,
+    who: Option<axum::Extension<crate::access::guard::Principal>>,
     code: Result<Path<String>, PathRejection>,
     q: Result<Query<LookupQuery>, QueryRejection>,
 ) -> Result<Response, ApiFailure> {
@@ -287,10 +331,14 @@ pub async fn get_dossier(
         return Err(not_found().into());
     }
     let k = q.ok().and_then(|Query(q)| q.k);
-    let found = blocking(move || filing.get(&code)).await?;
+    let found = blocking(move || filing.get_at(&code, Utc::now())).await?;
     let Some((dossier, secret)) = found else {
         return Err(not_found().into());
     };
+    // One-stop staff see the whole dossier without its secret.
+    if dossier_officer(who.as_ref().map(|axum::Extension(p)| p)).is_ok() {
+        return Ok(Json(dossier).into_response());
+    }
     match k {
         Some(k) if constant_time_eq(k.as_bytes(), secret.as_bytes()) => {
             Ok(Json(dossier).into_response())
@@ -397,5 +445,6 @@ pub fn router(filing: DossierState) -> utoipa_axum::router::OpenApiRouter {
         .routes(routes!(get_dossier))
         .routes(routes!(tracking_page))
         .routes(routes!(receipt_key))
-        .with_state(filing)
+        .with_state(filing.clone())
+        .merge(super::work::router(filing))
 }

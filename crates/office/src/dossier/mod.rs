@@ -8,11 +8,14 @@
 //! `synchronous=FULL` before it is answered. Validation (JSON, base64, file types, sizes)
 //! happens before the transaction, so bad input stores nothing and consumes no code.
 
+pub mod forms;
 pub mod http;
+pub mod life;
 pub mod page;
 pub mod procedures;
 pub mod store;
 pub mod upload;
+pub mod work;
 
 pub use procedures::{BuiltinProcedures, CatalogProcedures, ProcedureFacts, ProcedureSource};
 pub use upload::UploadLimits;
@@ -32,6 +35,9 @@ use motcua_core::{ApiError, ErrorCode};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// The form set issued unless the office chooses another.
+pub const DEFAULT_FORM_SET: &str = "tt01-2018";
 
 /// Filing settings of an office (`motcua serve --agency-code …`).
 #[derive(Debug, Clone)]
@@ -63,6 +69,11 @@ pub struct FilingConfig {
     pub cutoff: Option<NaiveTime>,
     /// How many uploads are read and decoded at once, and how long the others wait.
     pub uploads: UploadLimits,
+    /// The office's holiday table by year (`--holidays-file`): its years replace the built-in
+    /// ones.
+    pub holiday_table: Option<motcua_core::workdays::HolidayTable>,
+    /// The version of the official forms the office issues (`--form-set`, e.g. `tt01-2018`).
+    pub form_set: String,
 }
 
 impl Default for FilingConfig {
@@ -80,6 +91,8 @@ impl Default for FilingConfig {
             holidays: None,
             cutoff: None,
             uploads: UploadLimits::default(),
+            holiday_table: None,
+            form_set: DEFAULT_FORM_SET.into(),
         }
     }
 }
@@ -221,6 +234,8 @@ pub struct Checked {
     pub facts: ProcedureFacts,
     /// Set by [`Filing::bind`]: how the filer was verified and their account (`sub`).
     pub verified: Option<(Verification, String)>,
+    /// At a counter: the officer who received it.
+    pub received_by: Option<motcua_core::staff::StaffWire>,
 }
 
 const MAX_DOCUMENTS: usize = 50;
@@ -314,9 +329,10 @@ impl Filing {
                 )
             }
         };
-        let mut calendar = match &cfg.holidays {
-            Some(h) => WorkCalendar::with_holidays(h.iter().copied()),
-            None => WorkCalendar::default(),
+        let mut calendar = match (&cfg.holidays, &cfg.holiday_table) {
+            (Some(h), _) => WorkCalendar::with_holidays(h.iter().copied()),
+            (None, Some(t)) => WorkCalendar::with_years(t),
+            (None, None) => WorkCalendar::default(),
         };
         if let Some(c) = cfg.cutoff {
             calendar.cutoff = c;
@@ -581,6 +597,7 @@ impl Filing {
             files,
             facts,
             verified: None,
+            received_by: None,
         })
     }
 
@@ -675,7 +692,13 @@ impl Filing {
                 }
             })
             .collect();
-        Dossier {
+        let counter = checked.req.channel == motcua_core::dossier::Channel::Counter;
+        // Digitized: every document of the dossier has its file in the office database.
+        let digitized = {
+            let docs: &Vec<motcua_core::dossier::DossierDocument> = &documents;
+            !docs.is_empty() && docs.iter().all(|d| d.attachment.is_some())
+        };
+        let mut d = Dossier {
             code: code.to_owned(),
             procedure_code: checked.req.procedure_code.clone(),
             procedure_name: checked.facts.name.clone(),
@@ -687,8 +710,13 @@ impl Filing {
             due_at,
             fee_vnd: fee,
             // Filed online: an officer still has to check and accept it (the receipt is then
-            // a confirmation of submission, not Mẫu 01).
-            status: motcua_core::dossier::DossierStatus::Submitted,
+            // a confirmation of submission, not Mẫu 01). On paper at a counter: accepted as
+            // it is received.
+            status: if counter {
+                motcua_core::dossier::DossierStatus::Received
+            } else {
+                motcua_core::dossier::DossierStatus::Submitted
+            },
             documents,
             delivery: checked.req.delivery.clone(),
             tracking_url: motcua_core::receipt::tracking_url(
@@ -706,15 +734,18 @@ impl Filing {
                 full_name: checked.req.applicant.full_name.clone(),
                 id_number: Some(checked.req.applicant.id_number.clone()).filter(|n| !n.is_empty()),
             }),
-            received_by: None,
-            channel: motcua_core::dossier::Channel::Online,
-            ticket_id: None,
-            digitized: false,
+            received_by: checked.received_by.as_ref().map(|s| s.username.clone()),
+            channel: checked.req.channel,
+            ticket_id: checked.req.ticket_id.clone(),
+            digitized,
             days_left: None,
             fee_paid: false,
             overdue: false,
             history: vec![],
-        }
+        };
+        let first = life::first_entry(&d, checked.received_by.as_ref(), &self.cfg.form_set);
+        d.history.push(first);
+        d
     }
 
     /// The dossier already filed under `key` with this body (a resend: answered whatever the
@@ -725,6 +756,116 @@ impl Filing {
         body_sha256: &str,
     ) -> Result<Option<Dossier>, store::DossierStoreError> {
         self.store.replay(key, body_sha256)
+    }
+}
+
+impl Filing {
+    /// A paper dossier received at a counter by `staff`: the applicant as the officer entered
+    /// it (full name and the 12-digit ID number required), accepted as it is received.
+    pub fn receive_at_counter(
+        &self,
+        checked: &mut Checked,
+        staff: &motcua_core::staff::StaffWire,
+    ) -> Result<(), ApiError> {
+        let a = &checked.req.applicant;
+        if a.full_name.is_empty() {
+            return Err(bad(
+                "Vui lòng nhập họ và tên người nộp hồ sơ (“applicant.full_name”), như trên CCCD.",
+                "Please enter the applicant's full name (“applicant.full_name”) as on the ID card.",
+            ));
+        }
+        if a.id_number.is_empty() {
+            return Err(bad(
+                "Vui lòng nhập số định danh cá nhân (“applicant.id_number”, 12 chữ số) hoặc quét mã QR trên CCCD.",
+                "Please enter the personal ID number (“applicant.id_number”, 12 digits) or scan the ID card's QR.",
+            ));
+        }
+        if checked.req.sign_in_session.is_some() {
+            return Err(bad(
+                "Hồ sơ tiếp nhận tại quầy không dùng phiên đăng nhập VNeID (“sign_in_session”).",
+                "A dossier received at a counter takes no VNeID sign-in (“sign_in_session”).",
+            ));
+        }
+        if let Some(t) = &checked.req.ticket_id {
+            if t.len() != 32 || !t.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(bad(
+                    "Mã lượt (“ticket_id”) không hợp lệ.",
+                    "The ticket id (“ticket_id”) is not valid.",
+                ));
+            }
+        }
+        checked.received_by = Some(staff.clone());
+        Ok(())
+    }
+
+    /// The form set forms are issued in.
+    pub fn form_set(&self) -> &str {
+        &self.cfg.form_set
+    }
+
+    /// The office's working calendar.
+    pub fn calendar(&self) -> &WorkCalendar {
+        &self.calendar
+    }
+
+    /// `action` by `staff` on the dossier `code`: the dossier after it, with its history.
+    /// `None`: no such dossier. A refusal is [`store::DossierStoreError::Refused`].
+    pub fn act(
+        &self,
+        code: &str,
+        action: motcua_core::life::Action,
+        staff: &motcua_core::staff::StaffWire,
+        actor: &crate::access::Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Dossier>, store::DossierStoreError> {
+        let cx = life::StepContext {
+            calendar: &self.calendar,
+            form_version: &self.cfg.form_set,
+            now,
+        };
+        let mut step = |d: &Dossier| life::step(d, action.clone(), staff, &cx);
+        let mut d = self.store.act(code, &mut step, actor, now)?;
+        if let Some(d) = &mut d {
+            d.overdue = life::is_overdue(d, now);
+        }
+        Ok(d)
+    }
+
+    /// The dossier `code` and its lookup secret, its overdue flag as of `now`.
+    pub fn get_at(
+        &self,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Dossier, String)>, store::DossierStoreError> {
+        let mut found = self.store.get(code)?;
+        if let Some((d, _)) = &mut found {
+            d.overdue = life::is_overdue(d, now);
+        }
+        Ok(found)
+    }
+
+    /// A page of the back office's `view` as of `now`.
+    pub fn list(
+        &self,
+        view: motcua_core::life::DossierView,
+        search: Option<String>,
+        limit: u32,
+        offset: u32,
+        now: DateTime<Utc>,
+    ) -> Result<motcua_core::life::DossierList, store::DossierStoreError> {
+        let today = motcua_core::time::office_day(now);
+        // Due soon: today and the next two working days.
+        let soon = self
+            .calendar
+            .next_working_day(self.calendar.next_working_day(today));
+        self.store.list(&store::ListQuery {
+            view,
+            now: motcua_core::time::rfc3339_vn(now),
+            soon,
+            search,
+            limit: limit.clamp(1, 200),
+            offset,
+        })
     }
 }
 

@@ -16,6 +16,7 @@ use super::DecodedFile;
 use crate::db::{open_writer, Readers};
 use chrono::NaiveDate;
 use motcua_core::dossier::{dossier_code, Dossier, DossierStatus};
+use motcua_core::life::{DossierList, DossierSummary, DossierView, HistoryEntry};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 use std::sync::Mutex;
@@ -39,6 +40,9 @@ pub enum DossierStoreError {
     /// The database failed (nothing was stored; a retry with the same key is safe).
     #[error("dossier storage: {0}")]
     Storage(String),
+    /// The step was refused (a rule of the dossier's life, a bad field): nothing changed.
+    #[error("refused: {}", .0.message_en)]
+    Refused(motcua_core::ApiError),
 }
 
 impl From<rusqlite::Error> for DossierStoreError {
@@ -93,6 +97,103 @@ pub trait DossierStore: Send + Sync {
     ) -> Result<Option<(Vec<u8>, String)>, DossierStoreError>;
     /// How many dossiers are stored.
     fn count(&self) -> Result<u64, DossierStoreError>;
+    /// One step of the dossier `code`'s life, in one transaction with its history row and
+    /// audit entry: `step` sees the dossier (with its history) as stored now and gives the
+    /// dossier after it and the entry it leaves, or its refusal (then nothing is written).
+    /// `None`: no such dossier.
+    fn act(
+        &self,
+        code: &str,
+        step: &mut dyn FnMut(&Dossier) -> Result<(Dossier, HistoryEntry), motcua_core::ApiError>,
+        actor: &crate::access::Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<Dossier>, DossierStoreError>;
+    /// A page of a back-office list and the count of every view.
+    fn list(&self, q: &ListQuery) -> Result<DossierList, DossierStoreError>;
+}
+
+/// What [`DossierStore::list`] lists.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    /// The view.
+    pub view: DossierView,
+    /// Now, RFC 3339 (+07:00): what is before it is overdue.
+    pub now: String,
+    /// The last day that counts as due soon.
+    pub soon: NaiveDate,
+    /// Part of the dossier code, or the procedure code.
+    pub search: Option<String>,
+    /// Page size.
+    pub limit: u32,
+    /// Skip this many.
+    pub offset: u32,
+}
+
+/// The state of a dossier whose clock runs (it can be overdue), as SQL.
+const CLOCK_RUNS: &str = "status IN ('received', 'processing', 'supplement_received')";
+const CLOSED: &str = "status IN ('returned', 'refused', 'stopped', 'withdrawn')";
+/// The appointment as text that sorts with `ListQuery::now` (old rows have only the day).
+const DUE: &str = "COALESCE(due_at, due_date || 'T23:59:59+07:00')";
+
+/// The SQL condition of a view (`?1` now, `?2` the last day due soon).
+fn view_sql(v: DossierView) -> String {
+    match v {
+        DossierView::Open => format!("NOT ({CLOSED})"),
+        DossierView::Submitted => "status = 'submitted'".into(),
+        DossierView::InProgress => CLOCK_RUNS.into(),
+        DossierView::DueSoon => format!("{CLOCK_RUNS} AND {DUE} >= ?1 AND due_date <= ?2"),
+        DossierView::Overdue => format!("{CLOCK_RUNS} AND {DUE} < ?1"),
+        DossierView::AwaitingSupplement => "status = 'supplement_requested'".into(),
+        DossierView::AwaitingFee => "status = 'awaiting_fee'".into(),
+        DossierView::ResultReady => "status = 'result_ready'".into(),
+        DossierView::Closed => CLOSED.into(),
+        DossierView::All => "1".into(),
+    }
+}
+
+/// The history of `code`, oldest first.
+fn history(conn: &Connection, code: &str) -> Result<Vec<HistoryEntry>, DossierStoreError> {
+    let mut st = conn.prepare_cached(
+        "SELECT entry_json FROM dossier_history WHERE dossier_code = ?1 ORDER BY seq",
+    )?;
+    let rows = st.query_map([code], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for json in rows {
+        out.push(serde_json::from_str(&json?)?);
+    }
+    Ok(out)
+}
+
+fn insert_history(
+    conn: &Connection,
+    code: &str,
+    e: &HistoryEntry,
+) -> Result<(), DossierStoreError> {
+    conn.prepare_cached(
+        "INSERT INTO dossier_history (dossier_code, seq, at, action, from_status, to_status,
+                                      actor, entry_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        code,
+        e.seq,
+        e.at,
+        e.action.as_str(),
+        e.from.map(|s| s.as_str()),
+        e.to.as_str(),
+        e.by,
+        serde_json::to_string(e)?,
+    ])?;
+    Ok(())
+}
+
+/// The dossier as stored in `dossier_json`: without its history (rows of its own) nor what
+/// is computed when read.
+fn stored_json(d: &Dossier) -> Result<String, DossierStoreError> {
+    let mut d = d.clone();
+    d.history.clear();
+    d.overdue = false;
+    Ok(serde_json::to_string(&d)?)
 }
 
 /// [`DossierStore`] on the office database.
@@ -228,7 +329,11 @@ impl DossierStore for SqliteDossiers {
             .optional()
         })?;
         match row {
-            Some((json, status, secret)) => Ok(Some((from_row(&json, &status)?, secret))),
+            Some((json, status, secret)) => {
+                let mut d = from_row(&json, &status)?;
+                d.history = self.readers.read(|conn| history(conn, code))?;
+                Ok(Some((d, secret)))
+            }
             None => Ok(None),
         }
     }
@@ -271,6 +376,162 @@ impl DossierStore for SqliteDossiers {
             .readers
             .read(|conn| conn.query_row("SELECT COUNT(*) FROM dossiers", [], |r| r.get(0)))?)
     }
+
+    fn act(
+        &self,
+        code: &str,
+        step: &mut dyn FnMut(&Dossier) -> Result<(Dossier, HistoryEntry), motcua_core::ApiError>,
+        actor: &crate::access::Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<Dossier>, DossierStoreError> {
+        let mut conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row: Option<(String, String)> = tx
+            .query_row(
+                "SELECT dossier_json, status FROM dossiers WHERE code = ?1",
+                [code],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((json, status)) = row else {
+            return Ok(None);
+        };
+        let mut before = from_row(&json, &status)?;
+        before.history = history(&tx, code)?;
+        let (mut after, entry) = step(&before).map_err(DossierStoreError::Refused)?;
+        tx.execute(
+            "UPDATE dossiers SET status = ?2, due_date = ?3, due_at = ?4, days_left = ?5,
+                                 dossier_json = ?6, updated_at = ?7
+             WHERE code = ?1",
+            params![
+                code,
+                after.status.as_str(),
+                after.due_date.to_string(),
+                after.due_at,
+                after.days_left,
+                stored_json(&after)?,
+                entry.at,
+            ],
+        )?;
+        insert_history(&tx, code, &entry)?;
+        let detail = format!(
+            "{} → {}",
+            entry.from.map_or("", |s| s.as_str()),
+            entry.to.as_str()
+        );
+        crate::access::audit::append(
+            &tx,
+            now,
+            actor,
+            &crate::access::audit::What {
+                action: &format!("dossier.{}", entry.action.as_str()),
+                target_kind: Some("dossier"),
+                target: Some(code),
+                detail: Some(&detail),
+            },
+        )?;
+        tx.commit()?;
+        tracing::info!(code = %code, action = entry.action.as_str(), to = entry.to.as_str(), "dossier step");
+        after.history = before.history;
+        after.history.push(entry);
+        Ok(Some(after))
+    }
+
+    fn list(&self, q: &ListQuery) -> Result<DossierList, DossierStoreError> {
+        let search = q
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("%{}%", s.replace(['%', '_', '\\'], "")));
+        let filter = if search.is_some() {
+            " AND (code LIKE ?3 OR procedure_code LIKE ?3)"
+        } else {
+            ""
+        };
+        let order = match q.view {
+            DossierView::Closed | DossierView::All => {
+                "COALESCE(updated_at, received_at) DESC, code DESC"
+            }
+            _ => "due_date, COALESCE(due_at, ''), code",
+        };
+        let now = q.now.clone();
+        let soon = q.soon.to_string();
+        let view = q.view;
+        let (limit, offset) = (q.limit, q.offset);
+        Ok(self
+            .readers
+            .read(move |conn| -> rusqlite::Result<DossierList> {
+                let s3 = search.clone().unwrap_or_default();
+                let mut counts = std::collections::BTreeMap::new();
+                for v in DossierView::ALL {
+                    let n: u32 = conn.query_row(
+                        &format!(
+                            "SELECT COUNT(*) FROM dossiers WHERE ({}){filter}",
+                            view_sql(v)
+                        ),
+                        rusqlite::params_from_iter(
+                            [now.as_str(), soon.as_str(), s3.as_str()]
+                                .into_iter()
+                                .take(if search.is_some() { 3 } else { 2 }),
+                        ),
+                        |r| r.get(0),
+                    )?;
+                    counts.insert(v.as_str().to_owned(), n);
+                }
+                let sql = format!(
+                    "SELECT code, procedure_code,
+                        COALESCE(json_extract(dossier_json, '$.procedure_name'), ''),
+                        COALESCE(json_extract(dossier_json, '$.applicant.full_name'), ''),
+                        status, channel, received_at, due_date, due_at, days_left,
+                        COALESCE(json_extract(dossier_json, '$.fee_vnd'), 0), digitized,
+                        ({CLOCK_RUNS} AND {DUE} < ?1)
+                 FROM dossiers WHERE ({}){filter}
+                 ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+                    view_sql(view)
+                );
+                let mut st = conn.prepare(&sql)?;
+                let rows = st.query_map(
+                    rusqlite::params_from_iter(
+                        [now.as_str(), soon.as_str(), s3.as_str()]
+                            .into_iter()
+                            .take(if search.is_some() { 3 } else { 2 }),
+                    ),
+                    |r| {
+                        let status: String = r.get(4)?;
+                        let channel: String = r.get(5)?;
+                        let due: String = r.get(7)?;
+                        Ok(DossierSummary {
+                            code: r.get(0)?,
+                            procedure_code: r.get(1)?,
+                            procedure_name: r.get(2)?,
+                            applicant_name: r.get(3)?,
+                            status: DossierStatus::parse(&status)
+                                .unwrap_or(DossierStatus::Submitted),
+                            channel: if channel == "counter" {
+                                motcua_core::dossier::Channel::Counter
+                            } else {
+                                motcua_core::dossier::Channel::Online
+                            },
+                            received_at: r.get(6)?,
+                            due_date: due.parse().unwrap_or_default(),
+                            due_at: r.get(8)?,
+                            days_left: r.get(9)?,
+                            fee_vnd: r.get::<_, i64>(10)?.max(0) as u64,
+                            digitized: r.get(11)?,
+                            overdue: r.get(12)?,
+                        })
+                    },
+                )?;
+                let items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(DossierList {
+                    view,
+                    total: counts.get(view.as_str()).copied().unwrap_or(0),
+                    items,
+                    counts,
+                })
+            })?)
+    }
 }
 
 /// The dossier filed before under the idempotency key `key` with the same body, `None` when
@@ -291,7 +552,11 @@ fn earlier(
     match row {
         None => Ok(None),
         Some((sha, _, _)) if sha != body_sha256 => Err(DossierStoreError::IdempotencyConflict),
-        Some((_, json, status)) => Ok(Some(from_row(&json, &status)?)),
+        Some((_, json, status)) => {
+            let mut d = from_row(&json, &status)?;
+            d.history = history(conn, &d.code)?;
+            Ok(Some(d))
+        }
     }
 }
 
@@ -340,14 +605,29 @@ fn file_staged(
     let code = dossier_code(agency, day, seq as u32);
     let secret = motcua_core::receipt::secret_from_bytes(super::random_bytes::<7>());
     let dossier = make(&code, &secret);
-    let json = serde_json::to_string(&dossier)?;
+    // A paper dossier names the ticket of the visit: it must be one (the transaction ends
+    // here otherwise, and the number is not used).
+    if let Some(t) = &dossier.ticket_id {
+        let known: Option<i64> = tx
+            .query_row("SELECT 1 FROM tickets WHERE id = ?1", [t], |r| r.get(0))
+            .optional()?;
+        if known.is_none() {
+            return Err(DossierStoreError::Refused(motcua_core::ApiError::new(
+                motcua_core::ErrorCode::NotFound,
+                "Không tìm thấy lượt (“ticket_id”) này. Vui lòng gọi số của công dân trước khi tiếp nhận hồ sơ.",
+                "No such ticket (“ticket_id”). Please call the citizen's number before receiving the dossier.",
+            )));
+        }
+    }
+    let json = stored_json(&dossier)?;
     tx.execute(
         "INSERT INTO dossiers (code, agency_code, office_day, seq, procedure_code, status,
                                received_at, due_date, lookup_secret, idempotency_key,
                                request_sha256, dossier_json, verified_with,
-                               account_subject, submitted_by, received_by, assisted_by)
+                               account_subject, submitted_by, received_by, assisted_by,
+                               channel, ticket_id, digitized, due_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?12, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?14, ?15, ?16,
-                 ?17)",
+                 ?17, ?18, ?19, ?20, ?21, ?6)",
         params![
             code,
             agency,
@@ -366,15 +646,26 @@ fn file_staged(
             dossier.submitted_by.as_ref().map(|s| &s.full_name),
             dossier.received_by,
             actor.and_then(|a| a.assisted_by.as_deref()),
+            dossier.channel.as_str(),
+            dossier.ticket_id,
+            dossier.digitized,
+            dossier.due_at,
         ],
     )?;
+    for e in &dossier.history {
+        insert_history(&tx, &code, e)?;
+    }
     if let Some(actor) = actor {
         crate::access::audit::append(
             &tx,
             chrono::Utc::now(),
             actor,
             &crate::access::audit::What {
-                action: "dossier.file",
+                action: if dossier.channel == motcua_core::dossier::Channel::Counter {
+                    "dossier.receive"
+                } else {
+                    "dossier.file"
+                },
                 target_kind: Some("dossier"),
                 target: Some(&code),
                 detail: Some(&dossier.procedure_code),

@@ -11,6 +11,7 @@ mod dossier;
 mod edge;
 mod hostile;
 mod input;
+mod life;
 mod live;
 mod queue;
 mod recall;

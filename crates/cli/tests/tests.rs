@@ -8,6 +8,7 @@ mod catalog;
 mod cli_filing;
 mod dossier;
 mod dossier_kill9;
+mod dossier_life_kill9;
 mod kill9;
 mod logs;
 mod render;

@@ -333,7 +333,6 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         .public_base_url
         .clone()
         .unwrap_or_else(|| format!("{}://{addr}", scheme(tls.is_some())));
-    let enabled = cfg.filing.enabled;
     let filing = {
         let (db, name, base, fc) = (
             cfg.db_path.clone(),
@@ -395,7 +394,8 @@ pub async fn start(cfg: ServerConfig) -> Result<ServerHandle, OfficeError> {
         guard: access,
         queue: queue::http::router(state.clone()),
         catalog: catalog::router(catalog),
-        dossiers: dossier::http::router(enabled.then(|| Arc::new(filing))),
+        // The back office and paper reception work also where online filing is off.
+        dossiers: dossier::http::router(Some(Arc::new(filing))),
         identity: sign_in.api,
         pages: pages::router(cfg.ui.clone()),
         devices: devices::http::router(devices::Devices::new(state.notes().clone())),

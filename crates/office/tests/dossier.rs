@@ -111,6 +111,16 @@ async fn dossier_without_an_approved_sign_in_is_refused_and_stores_nothing() {
     let (st, e) = file(&c, &srv.url(), "k-off2", &request(Some("s-1"), json!({}))).await;
     assert_api_error(st, &e, 503, "filing_disabled");
     nothing_stored(&db);
+    // Paper dossiers are still received at the counters.
+    let officer = support::staff_client(&srv, motcua_core::staff::Role::Counter).await;
+    let mut paper = request(
+        None,
+        json!({"full_name": "Đỗ Thị Hoa", "id_number": "001190054321"}),
+    );
+    paper["channel"] = json!("counter");
+    let (st, d) = file(&officer, &srv.url(), "k-paper", &paper).await;
+    assert_eq!(st, 201, "{d}");
+    assert_eq!(d["status"], "received");
     srv.shutdown().await;
 }
 

@@ -249,6 +249,14 @@ pub async fn post_dossier(
         .await?;
         return Ok(filed(dossier, created));
     }
+    // Online filing off: nobody files without an identity, so a request without a sign-in
+    // is refused for that first (401); one with a sign-in learns that filing is off (503).
+    if !filing.online_enabled() {
+        if parsed.req.sign_in_session.is_none() {
+            return Err(super::sign_in_required().into());
+        }
+        return Err(filing_disabled().into());
+    }
     // Then the sign-in, before the files are checked: nothing is stored on a refusal.
     let filer = filing.filer(parsed.req.sign_in_session.as_deref())?;
     // Recorded as done by the kiosk (and the staff member assisting there) that sent it.

@@ -798,6 +798,12 @@ impl Filing {
         Ok(())
     }
 
+    /// Whether this office takes dossiers online ([`FilingConfig::enabled`]); paper reception
+    /// at a counter works either way.
+    pub fn online_enabled(&self) -> bool {
+        self.cfg.enabled
+    }
+
     /// The form set forms are issued in.
     pub fn form_set(&self) -> &str {
         &self.cfg.form_set

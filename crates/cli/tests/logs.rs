@@ -122,6 +122,55 @@ fn the_debug_log_has_route_templates_and_no_secret_or_personal_data() {
         assert_eq!(st, 404);
         support::sign_out(&kiosk, &base, &session).await;
 
+        // A paper dossier received at a counter and one step with a note: the officer's
+        // entries name the citizen; the log does not.
+        motcua_office::access::add_staff(
+            &db,
+            &motcua_core::staff::NewStaff {
+                username: "can-bo-logs".into(),
+                full_name: "Cán bộ Nhật Ký".into(),
+                role: motcua_core::staff::Role::Counter,
+                password: support::TEST_PASSWORD.into(),
+                counters: vec![],
+                services: vec![],
+            },
+        )
+        .unwrap();
+        let (cookie, csrf) =
+            support::staff_session(&base, "can-bo-logs", support::TEST_PASSWORD).await;
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert(reqwest::header::COOKIE, cookie.parse().unwrap());
+        h.insert("x-csrf-token", csrf.parse().unwrap());
+        let officer = reqwest::Client::builder()
+            .default_headers(h)
+            .build()
+            .unwrap();
+        let r = officer
+            .post(format!("{base}/api/v1/dossiers"))
+            .header("Idempotency-Key", "logs-paper")
+            .json(&json!({
+                "channel": "counter", "procedure_code": "1.004873",
+                "applicant": {"full_name": "Vũ Thị Giấy", "id_number": "001186077777",
+                              "phone": "0911222333"},
+                "documents": [{"name": "Tờ khai", "originals": 1,
+                               "submission": {"kind": "paper_at_counter"}}],
+                "delivery": {"method": "office"}
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let paper: Value = r.json().await.unwrap();
+        let paper_code = paper["code"].as_str().unwrap();
+        let (st, d) = support::post(
+            &officer,
+            format!("{base}/api/v1/dossiers/{paper_code}/actions"),
+            json!({"action": "request_supplement", "items": [{"document": "Tờ khai",
+                "problem": "Chữ ký của bà Vũ Thị Giấy bị mờ", "legal_basis": "Điều 8"}]}),
+        )
+        .await;
+        assert_eq!(st, 200, "{d}");
+
         // The command line's browser options: the allowed name is served, the allowed origin
         // may change state, another name and another origin are refused.
         let addr = base.trim_start_matches("http://");
@@ -160,6 +209,10 @@ fn the_debug_log_has_route_templates_and_no_secret_or_personal_data() {
             // The signed-in demo citizen's name and ID number (in the dossier's body).
             "Phạm Văn Mẫu".to_owned(),
             "001090012345".to_owned(),
+            // The paper dossier's applicant, as the officer entered it.
+            "Vũ Thị Giấy".to_owned(),
+            "001186077777".to_owned(),
+            "0911222333".to_owned(),
         ]
     });
     child.kill().unwrap();
@@ -174,6 +227,7 @@ fn the_debug_log_has_route_templates_and_no_secret_or_personal_data() {
         "/api/v1/dossiers/{code}",
         "/d/{code}",
         "/api/v1/auth/sessions/{session_id}",
+        "/api/v1/dossiers/{code}/actions",
     ] {
         assert!(
             log.contains(&format!("route=\"{route}\"")),

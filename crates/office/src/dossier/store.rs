@@ -104,13 +104,18 @@ pub trait DossierStore: Send + Sync {
     fn act(
         &self,
         code: &str,
-        step: &mut dyn FnMut(&Dossier) -> Result<(Dossier, HistoryEntry), motcua_core::ApiError>,
+        step: &mut Step<'_>,
         actor: &crate::access::Actor,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<Dossier>, DossierStoreError>;
     /// A page of a back-office list and the count of every view.
     fn list(&self, q: &ListQuery) -> Result<DossierList, DossierStoreError>;
 }
+
+/// One step of a dossier's life, as [`DossierStore::act`] runs it: the dossier as stored →
+/// the dossier after and the entry it leaves, or the refusal.
+pub type Step<'a> =
+    dyn FnMut(&Dossier) -> Result<(Dossier, HistoryEntry), motcua_core::ApiError> + 'a;
 
 /// What [`DossierStore::list`] lists.
 #[derive(Debug, Clone)]
@@ -380,7 +385,7 @@ impl DossierStore for SqliteDossiers {
     fn act(
         &self,
         code: &str,
-        step: &mut dyn FnMut(&Dossier) -> Result<(Dossier, HistoryEntry), motcua_core::ApiError>,
+        step: &mut Step<'_>,
         actor: &crate::access::Actor,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<Dossier>, DossierStoreError> {
